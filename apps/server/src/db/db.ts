@@ -1,0 +1,62 @@
+/**
+ * The one database interface every module uses. Two implementations: `pg` (PostgreSQL, when
+ * DATABASE_URL is set) and PGlite (Postgres compiled to WASM, embedded, the zero-setup default).
+ * Both speak the same SQL; modules never know which one they run on.
+ */
+export interface QueryResult<R> {
+  rows: R[];
+  /** Rows affected by INSERT/UPDATE/DELETE, or returned by SELECT. */
+  rowCount: number;
+}
+
+export interface Queryable {
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+}
+
+/** A transaction handle: queries run inside it; `savepoint` isolates a step that may fail. */
+export interface Tx extends Queryable {
+  /** Runs `fn` inside a SAVEPOINT; on throw, rolls back to it and rethrows. */
+  savepoint<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+}
+
+export type NotificationHandler = (payload: string) => void;
+
+export interface Db extends Queryable {
+  readonly kind: 'pg' | 'pglite';
+  /** BEGIN ... COMMIT around `fn`; ROLLBACK if it throws. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Subscribes to a NOTIFY channel; resolves once listening. Returns the unsubscribe function. */
+  listen(channel: string, handler: NotificationHandler): Promise<() => Promise<void>>;
+  notify(channel: string, payload: string): Promise<void>;
+  /** Runs a script of several statements (migrations); no parameters. */
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+let savepointCounter = 0;
+
+/** Shared SAVEPOINT logic for both implementations. */
+export function makeTx(q: Queryable): Tx {
+  const tx: Tx = {
+    query: (sql, params) => q.query(sql, params),
+    async savepoint(fn) {
+      const name = `sp_${++savepointCounter}`;
+      await q.query(`SAVEPOINT ${name}`);
+      try {
+        const result = await fn(tx);
+        await q.query(`RELEASE SAVEPOINT ${name}`);
+        return result;
+      } catch (error) {
+        await q.query(`ROLLBACK TO SAVEPOINT ${name}`);
+        throw error;
+      }
+    },
+  };
+  return tx;
+}
+
+/** Quotes an identifier for LISTEN/UNLISTEN, which take no parameters. */
+export function quoteIdent(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/i.test(name)) throw new Error(`invalid identifier: ${name}`);
+  return `"${name}"`;
+}

@@ -1,0 +1,25 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Config } from '../config.js';
+import type { Db } from './db.js';
+import { openPgDb } from './pg.js';
+import { openPgliteDb } from './pglite.js';
+
+export type { Db, Queryable, QueryResult, Tx } from './db.js';
+export { migrate, loadMigrations } from './migrate.js';
+export { openPgDb } from './pg.js';
+export { openPgliteDb } from './pglite.js';
+
+/** PostgreSQL when DATABASE_URL is set; otherwise embedded PGlite keeping its files in the data dir. */
+export async function openDb(config: Config, onListenerError?: (error: Error) => void): Promise<Db> {
+  if (config.databaseUrl) {
+    return openPgDb({
+      connectionString: config.databaseUrl,
+      max: config.databasePoolSize,
+      ...(onListenerError ? { onListenerError } : {}),
+    });
+  }
+  const dataDir = join(config.dataDir, 'pglite');
+  await mkdir(dataDir, { recursive: true });
+  return openPgliteDb({ dataDir });
+}

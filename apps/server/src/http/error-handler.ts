@@ -1,0 +1,74 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ERROR_CATALOGUE, type ApiErrorBody, type ErrorCode } from '@herald/shared';
+import { AppError } from '../lib/app-error.js';
+
+const BY_STATUS: Record<number, ErrorCode> = {
+  400: 'validation_failed',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  410: 'gone',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable',
+  429: 'rate_limited',
+};
+
+/** Fastify's own errors, mapped to catalogue codes with a message that says what to fix. */
+function fromFastifyError(error: FastifyError): AppError | undefined {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('unsupported_media_type');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+    case 'FST_REQ_FILE_TOO_LARGE':
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FILES_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+      return new AppError('payload_too_large');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError('validation_failed', 'The body is not valid JSON.');
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return new AppError('unsupported_media_type', 'Expected multipart/form-data.');
+  }
+  if (error instanceof SyntaxError) return new AppError('validation_failed', 'The body is not valid JSON.');
+  const status = error.statusCode;
+  if (status && status >= 400 && status < 500) {
+    const code = BY_STATUS[status] ?? 'validation_failed';
+    return new AppError(code, status === 429 ? ERROR_CATALOGUE.rate_limited.message : error.message);
+  }
+  return undefined;
+}
+
+/** The one error handler: every error leaves as the spec's error envelope with the right status. */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((rawError: FastifyError, request, reply) => {
+    const error = rawError instanceof AppError ? rawError : fromFastifyError(rawError);
+    if (!error) {
+      request.log.error({ err: rawError }, 'unexpected error');
+      const body: ApiErrorBody = {
+        success: false,
+        message: ERROR_CATALOGUE.internal_error.message,
+        error: { code: 'internal_error' },
+      };
+      return reply.status(500).send(body);
+    }
+    if (error.headers) void reply.headers(error.headers);
+    const body: ApiErrorBody = {
+      success: false,
+      message: error.message,
+      error: error.details === undefined ? { code: error.code } : { code: error.code, details: error.details },
+    };
+    return reply.status(error.status).send(body);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const body: ApiErrorBody = {
+      success: false,
+      message: `No route for ${request.method} ${request.url.split('?')[0]}.`,
+      error: { code: 'not_found' },
+    };
+    return reply.status(404).send(body);
+  });
+}

@@ -1,0 +1,46 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../lib/app-error.js';
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function mediaType(request: FastifyRequest): string {
+  return (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+function hasBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * CSRF defence for the API, in two layers besides SameSite=Lax cookies:
+ * 1. a state-changing request that names an `Origin` must name ours (or a configured one);
+ * 2. a POST must be JSON or multipart, and a PUT/PATCH/DELETE body must be JSON. A cross-site
+ *    HTML form can only send urlencoded, text/plain or multipart; the first two are refused here,
+ *    and a browser always sends `Origin` with a cross-site multipart POST, which (1) refuses.
+ */
+export function registerOriginCheck(app: FastifyInstance, allowedOrigins: readonly string[]): void {
+  const allowed = new Set(allowedOrigins.map((o) => new URL(o).origin));
+  app.addHook('onRequest', async (request) => {
+    if (!STATE_CHANGING.has(request.method) || !request.url.startsWith('/api/')) return;
+    const origin = request.headers.origin;
+    if (origin !== undefined) {
+      const own = `${request.protocol}://${request.host}`;
+      if (origin !== own && !allowed.has(origin)) {
+        throw new AppError('csrf_rejected', `Cross-site request refused: origin ${origin} is not ${own}.`);
+      }
+    }
+    const type = mediaType(request);
+    const multipartAllowed = request.method === 'POST';
+    if (request.method === 'POST' || hasBody(request)) {
+      if (type !== 'application/json' && !(multipartAllowed && type === 'multipart/form-data')) {
+        throw new AppError(
+          'unsupported_media_type',
+          type
+            ? `Content type ${type} is not accepted: send application/json${multipartAllowed ? ' (or multipart/form-data for uploads)' : ''}.`
+            : 'Send a JSON body with Content-Type: application/json.',
+        );
+      }
+    }
+  });
+}

@@ -1,0 +1,26 @@
+import type { z } from 'zod';
+import type { FieldIssue } from '@herald/shared';
+import { AppError } from './app-error.js';
+
+/** Parses untrusted input with a shared zod schema; a failure is a 400 listing every problem. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where = 'body'): z.infer<S> {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const details: FieldIssue[] = result.error.issues.map((issue) => ({
+    path: issue.path.length ? issue.path.join('.') : where,
+    message: issue.message,
+  }));
+  const summary = details.map((d) => `${d.path}: ${d.message}`).join('; ');
+  throw new AppError('validation_failed', `Invalid ${where}: ${summary}`, details);
+}
+
+/**
+ * Reads `:id` from route params. A malformed id cannot name anything the caller may see, so it
+ * answers 404 like any other id that is missing or not theirs.
+ */
+export function parseId<S extends z.ZodType>(schema: S, params: unknown, what: string): z.infer<S> {
+  const raw = (params as { id?: unknown } | undefined)?.id;
+  const result = schema.safeParse(raw);
+  if (!result.success) throw new AppError('not_found', `No such ${what}.`);
+  return result.data;
+}

@@ -1,0 +1,128 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  ChangePasswordBody,
+  DeleteAccountBody,
+  LoginBody,
+  PreloginQuery,
+  RegisterBody,
+  type SelfUser,
+} from '@herald/shared';
+import type { Db } from '../../db/db.js';
+import { AppError, notFound } from '../../lib/app-error.js';
+import type { RateLimiter, RateLimitRule } from '../../lib/rate-limiter.js';
+import { parseInput } from '../../lib/validate.js';
+import { requireUser } from '../../http/auth-guard.js';
+import { ok } from '../../http/envelope.js';
+import { selectUserById, toPublicUser } from '../users/index.js';
+import type { Auth, IssuedSession } from './auth.js';
+import { SESSION_COOKIE } from './tokens.js';
+
+export interface AuthRoutesDeps {
+  db: Db;
+  auth: Auth;
+  rateLimiter: RateLimiter;
+  limits: { login: RateLimitRule; register: RateLimitRule };
+  cookieSecure: boolean;
+  /** How many failed scheduled messages the user has not seen (the scheduling module answers). */
+  countUnseenFailedScheduled: (userId: string) => Promise<number>;
+}
+
+export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
+  const { db, auth, rateLimiter } = deps;
+
+  async function limit(request: FastifyRequest, name: string, rule: RateLimitRule): Promise<void> {
+    const verdict = await rateLimiter.check(`${name}:${request.ip}`, rule);
+    if (!verdict.allowed) {
+      throw new AppError(
+        'rate_limited',
+        `Too many attempts; try again in ${verdict.retryAfterSeconds} s.`,
+        { retryAfterSeconds: verdict.retryAfterSeconds },
+        { 'retry-after': String(verdict.retryAfterSeconds) },
+      );
+    }
+  }
+
+  function setSessionCookie(reply: FastifyReply, session: IssuedSession): void {
+    void reply.setCookie(SESSION_COOKIE, session.token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: deps.cookieSecure,
+      path: '/',
+      expires: session.expiresAt,
+    });
+  }
+
+  function clearSessionCookie(reply: FastifyReply): void {
+    void reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: deps.cookieSecure });
+  }
+
+  async function selfUser(userId: string): Promise<SelfUser> {
+    const row = await selectUserById(db, userId);
+    if (!row || row.deletedAt) throw notFound();
+    return {
+      ...toPublicUser(row, true),
+      createdAt: row.createdAt.toISOString(),
+      encryptedPrivateKeys: row.encryptedPrivateKeys,
+      unseenFailedScheduled: await deps.countUnseenFailedScheduled(userId),
+    };
+  }
+
+  app.get('/api/auth/kdf-params', async () => ok({ kdf: auth.kdfDefaults() }));
+
+  app.get('/api/auth/prelogin', async (request) => {
+    const { username } = parseInput(PreloginQuery, request.query, 'query');
+    return ok({ kdf: await auth.prelogin(username) });
+  });
+
+  app.post('/api/auth/register', async (request, reply) => {
+    await limit(request, 'register', deps.limits.register);
+    const body = parseInput(RegisterBody, request.body);
+    const session = await auth.register(body, request.headers['user-agent']);
+    setSessionCookie(reply, session);
+    return reply.status(201).send(ok({ user: await selfUser(session.userId) }, 'Account created'));
+  });
+
+  app.post('/api/auth/login', async (request, reply) => {
+    await limit(request, 'login', deps.limits.login);
+    const body = parseInput(LoginBody, request.body);
+    const session = await auth.login(body, request.headers['user-agent']);
+    setSessionCookie(reply, session);
+    return ok({ user: await selfUser(session.userId) }, 'Signed in');
+  });
+
+  app.post('/api/auth/logout', async (request, reply) => {
+    if (request.auth) await auth.logout(request.auth.user.id, request.auth.sessionId);
+    clearSessionCookie(reply);
+    return ok(null, 'Signed out');
+  });
+
+  app.post('/api/auth/logout-all', async (request, reply) => {
+    const me = requireUser(request);
+    await auth.logoutEverywhere(me.id);
+    clearSessionCookie(reply);
+    return ok(null, 'Signed out on every device');
+  });
+
+  app.get('/api/auth/me', async (request) => {
+    const me = requireUser(request);
+    return ok({ user: await selfUser(me.id) });
+  });
+
+  app.post('/api/auth/change-password', async (request, reply) => {
+    const me = requireUser(request);
+    await limit(request, 'login', deps.limits.login);
+    const body = parseInput(ChangePasswordBody, request.body);
+    const session = await auth.changePassword(me.id, body, request.headers['user-agent']);
+    setSessionCookie(reply, session);
+    return ok({ user: await selfUser(me.id) }, 'Password changed; other devices were signed out');
+  });
+
+  app.delete('/api/users/me', async (request, reply) => {
+    const me = requireUser(request);
+    await limit(request, 'login', deps.limits.login);
+    const body = parseInput(DeleteAccountBody, request.body);
+    await auth.deleteAccount(me.id, body.authKey);
+    clearSessionCookie(reply);
+    return ok(null, 'Account deleted');
+  });
+}

@@ -1,0 +1,143 @@
+import type { KdfParams, UserKeys } from '@herald/shared';
+import type { Queryable } from '../../db/db.js';
+import { USER_COLUMNS, type UserRow } from '../users/index.js';
+
+export interface Credentials {
+  id: string;
+  authHash: string;
+  kdf: KdfParams;
+  tokenVersion: number;
+}
+
+export interface NewUser {
+  username: string;
+  displayName: string;
+  authHash: string;
+  kdf: KdfParams;
+  timeZone: string;
+  keys: UserKeys | undefined;
+}
+
+/** Returns the new id, or undefined when the username is taken (case-insensitively). */
+export async function insertUser(q: Queryable, user: NewUser): Promise<string | undefined> {
+  const { rows } = await q.query<{ id: string }>(
+    `INSERT INTO users (username, display_name, auth_hash, kdf, time_zone,
+                        x25519_public_key, ed25519_public_key, encrypted_private_keys)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (lower(username)) WHERE deleted_at IS NULL DO NOTHING
+     RETURNING id`,
+    [
+      user.username,
+      user.displayName,
+      user.authHash,
+      JSON.stringify(user.kdf),
+      user.timeZone,
+      user.keys?.x25519PublicKey ?? null,
+      user.keys?.ed25519PublicKey ?? null,
+      user.keys?.encryptedPrivateKeys ?? null,
+    ],
+  );
+  return rows[0]?.id;
+}
+
+export async function selectCredentialsByUsername(q: Queryable, username: string): Promise<Credentials | undefined> {
+  const { rows } = await q.query<Credentials>(
+    `SELECT id, auth_hash AS "authHash", kdf, token_version AS "tokenVersion"
+     FROM users WHERE lower(username) = lower($1) AND deleted_at IS NULL`,
+    [username],
+  );
+  return rows[0];
+}
+
+export async function selectCredentialsById(q: Queryable, id: string): Promise<Credentials | undefined> {
+  const { rows } = await q.query<Credentials>(
+    `SELECT id, auth_hash AS "authHash", kdf, token_version AS "tokenVersion"
+     FROM users WHERE id = $1 AND deleted_at IS NULL`,
+    [id],
+  );
+  return rows[0];
+}
+
+export async function insertSession(
+  q: Queryable,
+  session: { id: string; userId: string; expiresAt: Date; userAgent: string | undefined },
+): Promise<void> {
+  await q.query('INSERT INTO sessions (id, user_id, expires_at, user_agent) VALUES ($1, $2, $3, $4)', [
+    session.id,
+    session.userId,
+    session.expiresAt,
+    session.userAgent?.slice(0, 300) ?? null,
+  ]);
+}
+
+/**
+ * The user behind a token, if the session is live: not revoked, not expired, the user not
+ * deleted, and the token minted at the user's current token_version.
+ */
+export async function selectSessionUser(
+  q: Queryable,
+  claims: { sessionId: string; userId: string; tokenVersion: number },
+  now: Date,
+): Promise<UserRow | undefined> {
+  const { rows } = await q.query<UserRow>(
+    `SELECT ${USER_COLUMNS}
+     FROM sessions s JOIN users u ON u.id = s.user_id
+     WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > $4
+       AND u.deleted_at IS NULL AND u.token_version = $3`,
+    [claims.sessionId, claims.userId, claims.tokenVersion, now],
+  );
+  return rows[0];
+}
+
+export async function revokeSession(q: Queryable, sessionId: string): Promise<void> {
+  await q.query('UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [sessionId]);
+}
+
+/** Revokes every live session of the user and bumps token_version; returns the new version. */
+export async function revokeAllSessions(q: Queryable, userId: string): Promise<number> {
+  await q.query('UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
+  const { rows } = await q.query<{ tokenVersion: number }>(
+    'UPDATE users SET token_version = token_version + 1 WHERE id = $1 RETURNING token_version AS "tokenVersion"',
+    [userId],
+  );
+  return rows[0]?.tokenVersion ?? 0;
+}
+
+export async function updateCredentials(
+  q: Queryable,
+  userId: string,
+  authHash: string,
+  kdf: KdfParams,
+  keys: UserKeys | undefined,
+): Promise<void> {
+  await q.query(
+    `UPDATE users SET auth_hash = $2, kdf = $3,
+       x25519_public_key = COALESCE($4, x25519_public_key),
+       ed25519_public_key = COALESCE($5, ed25519_public_key),
+       encrypted_private_keys = COALESCE($6, encrypted_private_keys)
+     WHERE id = $1`,
+    [
+      userId,
+      authHash,
+      JSON.stringify(kdf),
+      keys?.x25519PublicKey ?? null,
+      keys?.ed25519PublicKey ?? null,
+      keys?.encryptedPrivateKeys ?? null,
+    ],
+  );
+}
+
+/**
+ * Deletes an account: the row stays (so that history can show "Deleted account"), but
+ * everything that identifies or authenticates the person is erased and the username is freed.
+ */
+export async function markUserDeleted(q: Queryable, userId: string, now: Date): Promise<void> {
+  await q.query(
+    `UPDATE users SET deleted_at = $2, auth_hash = '', display_name = '', username = 'deleted-' || id::text,
+       x25519_public_key = NULL, ed25519_public_key = NULL, encrypted_private_keys = NULL,
+       token_version = token_version + 1
+     WHERE id = $1 AND deleted_at IS NULL`,
+    [userId, now],
+  );
+  await q.query('UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
+}

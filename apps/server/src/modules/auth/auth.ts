@@ -1,0 +1,173 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import type { ChangePasswordBody, KdfDefaults, KdfParams, LoginBody, RegisterBody } from '@herald/shared';
+import type { Db } from '../../db/db.js';
+import { AppError } from '../../lib/app-error.js';
+import type { Clock } from '../../lib/clock.js';
+import type { AccountDeletionStep, SessionEvents } from '../../lib/session-events.js';
+import type { UserRow } from '../users/index.js';
+import {
+  insertSession,
+  insertUser,
+  markUserDeleted,
+  revokeAllSessions,
+  revokeSession,
+  selectCredentialsById,
+  selectCredentialsByUsername,
+  selectSessionUser,
+  updateCredentials,
+} from './auth.sql.js';
+import type { AuthKeyHasher } from './passwords.js';
+import type { SessionTokens } from './tokens.js';
+
+export interface AuthDeps {
+  db: Db;
+  clock: Clock;
+  tokens: SessionTokens;
+  hasher: AuthKeyHasher;
+  kdfDefaults: KdfDefaults;
+  /** Keys the fake prelogin salts of unknown usernames. */
+  secret: string;
+  sessionEvents: SessionEvents;
+  accountDeletionSteps: AccountDeletionStep[];
+}
+
+export interface IssuedSession {
+  userId: string;
+  sessionId: string;
+  token: string;
+  expiresAt: Date;
+}
+
+export interface Authenticated {
+  user: UserRow;
+  sessionId: string;
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+const sameKdfCost = (a: KdfDefaults, b: KdfDefaults) =>
+  a.algorithm === b.algorithm &&
+  a.memoryKiB === b.memoryKiB &&
+  a.iterations === b.iterations &&
+  a.parallelism === b.parallelism;
+
+export function createAuth(deps: AuthDeps) {
+  const { db, clock, tokens, hasher } = deps;
+
+  async function issueSession(userId: string, tokenVersion: number, userAgent?: string): Promise<IssuedSession> {
+    const sessionId = randomUUID();
+    const { token, expiresAt } = await tokens.sign({ userId, sessionId, tokenVersion });
+    await insertSession(db, { id: sessionId, userId, expiresAt, userAgent });
+    return { userId, sessionId, token, expiresAt };
+  }
+
+  /**
+   * New accounts must use the server's current KDF cost, so that the prelogin answer for a real
+   * account looks exactly like the one invented for an unknown username.
+   */
+  function assertKdfIsCurrent(kdf: KdfParams): void {
+    if (!sameKdfCost(kdf, deps.kdfDefaults)) {
+      throw new AppError(
+        'validation_failed',
+        `Use the server's key-derivation parameters (GET /api/auth/kdf-params): ${JSON.stringify(deps.kdfDefaults)}.`,
+        [{ path: 'kdf', message: 'must match the server parameters' }],
+      );
+    }
+  }
+
+  return {
+    kdfDefaults(): KdfDefaults {
+      return deps.kdfDefaults;
+    },
+
+    /**
+     * The salt and cost a client needs to derive its keys. For an unknown username, a stable salt
+     * derived from a server secret, so that the answer does not reveal whether the account exists.
+     */
+    async prelogin(username: string): Promise<KdfParams> {
+      const credentials = await selectCredentialsByUsername(db, username);
+      if (credentials) return credentials.kdf;
+      const salt = createHmac('sha256', deps.secret)
+        .update(`prelogin:${username.trim().toLowerCase()}`)
+        .digest()
+        .subarray(0, 16)
+        .toString('base64url');
+      return { ...deps.kdfDefaults, salt };
+    },
+
+    async register(body: RegisterBody, userAgent?: string): Promise<IssuedSession> {
+      assertKdfIsCurrent(body.kdf);
+      const authHash = await hasher.hash(body.authKey);
+      const userId = await insertUser(db, {
+        username: body.username,
+        displayName: body.displayName ?? body.username,
+        authHash,
+        kdf: body.kdf,
+        timeZone: body.timeZone ?? 'UTC',
+        keys: body.keys,
+      });
+      if (!userId) throw new AppError('username_taken', 'That username is taken; choose another one.');
+      return issueSession(userId, 0, userAgent);
+    },
+
+    async login(body: LoginBody, userAgent?: string): Promise<IssuedSession> {
+      const credentials = await selectCredentialsByUsername(db, body.username);
+      const valid = await hasher.verify(credentials?.authHash, body.authKey);
+      if (!credentials || !valid) throw new AppError('invalid_credentials');
+      return issueSession(credentials.id, credentials.tokenVersion, userAgent);
+    },
+
+    async authenticate(token: string): Promise<Authenticated | null> {
+      const claims = await tokens.verify(token);
+      if (!claims) return null;
+      const user = await selectSessionUser(db, claims, clock.now());
+      return user ? { user, sessionId: claims.sessionId } : null;
+    },
+
+    async logout(userId: string, sessionId: string): Promise<void> {
+      await revokeSession(db, sessionId);
+      deps.sessionEvents.sessionEnded(userId, sessionId);
+    },
+
+    async logoutEverywhere(userId: string): Promise<void> {
+      await db.transaction((tx) => revokeAllSessions(tx, userId));
+      deps.sessionEvents.userSessionsEnded(userId);
+    },
+
+    /** Re-keys the account; every other device is signed out, this one gets a fresh session. */
+    async changePassword(userId: string, body: ChangePasswordBody, userAgent?: string): Promise<IssuedSession> {
+      assertKdfIsCurrent(body.newKdf);
+      const credentials = await selectCredentialsById(db, userId);
+      if (!credentials || !(await hasher.verify(credentials.authHash, body.currentAuthKey))) {
+        throw new AppError('invalid_credentials', 'The current password is incorrect.');
+      }
+      const authHash = await hasher.hash(body.newAuthKey);
+      const tokenVersion = await db.transaction(async (tx) => {
+        await updateCredentials(tx, userId, authHash, body.newKdf, body.keys);
+        return revokeAllSessions(tx, userId);
+      });
+      const session = await issueSession(userId, tokenVersion, userAgent);
+      deps.sessionEvents.userSessionsEnded(userId, session.sessionId);
+      return session;
+    },
+
+    async deleteAccount(userId: string, authKey: string): Promise<void> {
+      const credentials = await selectCredentialsById(db, userId);
+      if (!credentials || !(await hasher.verify(credentials.authHash, authKey))) {
+        throw new AppError('invalid_credentials', 'The password is incorrect.');
+      }
+      const now = clock.now();
+      const afterCommit = await db.transaction(async (tx) => {
+        await markUserDeleted(tx, userId, now);
+        const later: (() => void)[] = [];
+        for (const step of deps.accountDeletionSteps) {
+          const after = await step(tx, userId, now);
+          if (after) later.push(after);
+        }
+        return later;
+      });
+      deps.sessionEvents.userSessionsEnded(userId);
+      for (const run of afterCommit) run();
+    },
+  };
+}

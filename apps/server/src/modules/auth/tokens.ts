@@ -1,0 +1,58 @@
+import { SignJWT, jwtVerify } from 'jose';
+import type { Clock } from '../../lib/clock.js';
+
+export const SESSION_COOKIE = 'herald_session';
+
+export interface SessionClaims {
+  userId: string;
+  sessionId: string;
+  tokenVersion: number;
+}
+
+/**
+ * Session tokens: HS256 JWTs, and only HS256 (a token naming any other algorithm, `none`
+ * included, is refused). The token is a pointer to a session row; the row and the user's
+ * token_version decide whether it still works.
+ */
+export class SessionTokens {
+  private readonly key: Uint8Array;
+
+  constructor(
+    secret: string,
+    private readonly ttlSeconds: number,
+    private readonly clock: Clock,
+  ) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  get lifetimeSeconds(): number {
+    return this.ttlSeconds;
+  }
+
+  async sign(claims: SessionClaims): Promise<{ token: string; expiresAt: Date }> {
+    const nowSeconds = Math.floor(this.clock.now().getTime() / 1000);
+    const exp = nowSeconds + this.ttlSeconds;
+    const token = await new SignJWT({ sid: claims.sessionId, ver: claims.tokenVersion })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(claims.userId)
+      .setIssuedAt(nowSeconds)
+      .setExpirationTime(exp)
+      .sign(this.key);
+    return { token, expiresAt: new Date(exp * 1000) };
+  }
+
+  async verify(token: string): Promise<SessionClaims | null> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, {
+        algorithms: ['HS256'],
+        currentDate: this.clock.now(),
+        requiredClaims: ['sub', 'exp', 'iat'],
+      });
+      const { sub, sid, ver } = payload;
+      if (typeof sub !== 'string' || typeof sid !== 'string' || typeof ver !== 'number') return null;
+      return { userId: sub, sessionId: sid, tokenVersion: ver };
+    } catch {
+      return null;
+    }
+  }
+}

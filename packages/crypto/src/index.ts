@@ -1,0 +1,2 @@
+export * from './encoding.js';
+export * from './kdf.js';

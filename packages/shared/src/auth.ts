@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { UserId } from './ids.js';
+
+/** base64url without padding, as produced by @herald/crypto's `toBase64Url`. */
+export const Base64Url = z.string().regex(/^[A-Za-z0-9_-]*$/, 'must be base64url without padding');
+
+/** A 32-byte key in base64url (43 characters). */
+export const Key32 = Base64Url.length(43, 'must be 32 bytes in base64url (43 characters)');
+
+export const USERNAME_RULES = {
+  min: 3,
+  max: 32,
+  pattern: /^[a-z0-9](?:[a-z0-9_.-]*[a-z0-9])?$/i,
+  hint: '3 to 32 characters: letters, digits, and . _ - inside',
+} as const;
+
+export const Username = z
+  .string()
+  .trim()
+  .min(USERNAME_RULES.min, `username must be at least ${USERNAME_RULES.min} characters`)
+  .max(USERNAME_RULES.max, `username must be at most ${USERNAME_RULES.max} characters`)
+  .regex(USERNAME_RULES.pattern, `username: ${USERNAME_RULES.hint}`);
+
+export const DisplayName = z.string().trim().min(1).max(64);
+
+/** IANA time zone name, checked against the runtime's zone database. */
+export const TimeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an IANA time zone such as Europe/Paris');
+
+/** Argon2id parameters the client uses to turn a password into its master key. */
+export const KdfParams = z.object({
+  algorithm: z.literal('argon2id'),
+  salt: Base64Url.min(22).max(64),
+  memoryKiB: z.int().min(8).max(1_048_576),
+  iterations: z.int().min(1).max(20),
+  parallelism: z.int().min(1).max(8),
+});
+export type KdfParams = z.infer<typeof KdfParams>;
+
+export const PreloginQuery = z.object({ username: z.string().trim().min(1).max(64) });
+export interface PreloginResponse {
+  kdf: KdfParams;
+}
+
+/** Parameters a new account must use (salt left to the client). */
+export type KdfDefaults = Omit<KdfParams, 'salt'>;
+
+/** Public keys and the password-wrapped private-key bundle (E2EE, DESIGN section 7). */
+export const UserKeys = z.object({
+  x25519PublicKey: Key32,
+  ed25519PublicKey: Key32,
+  encryptedPrivateKeys: Base64Url.min(1).max(4096),
+});
+export type UserKeys = z.infer<typeof UserKeys>;
+
+export const RegisterBody = z.object({
+  username: Username,
+  displayName: DisplayName.optional(),
+  authKey: Key32,
+  kdf: KdfParams,
+  timeZone: TimeZone.optional(),
+  keys: UserKeys.optional(),
+});
+export type RegisterBody = z.infer<typeof RegisterBody>;
+
+export const LoginBody = z.object({
+  username: z.string().trim().min(1).max(64),
+  authKey: Key32,
+});
+export type LoginBody = z.infer<typeof LoginBody>;
+
+export const ChangePasswordBody = z.object({
+  currentAuthKey: Key32,
+  newAuthKey: Key32,
+  newKdf: KdfParams,
+  keys: UserKeys.optional(),
+});
+export type ChangePasswordBody = z.infer<typeof ChangePasswordBody>;
+
+export const DeleteAccountBody = z.object({ authKey: Key32 });
+
+export const UpdateProfileBody = z
+  .object({ displayName: DisplayName, timeZone: TimeZone })
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, 'nothing to update');
+export type UpdateProfileBody = z.infer<typeof UpdateProfileBody>;
+
+/** What anyone signed in may see of a user. */
+export interface PublicUser {
+  id: UserId;
+  username: string;
+  displayName: string;
+  timeZone: string;
+  online: boolean;
+  lastSeenAt: string | null;
+  deleted: boolean;
+  x25519PublicKey: string | null;
+  ed25519PublicKey: string | null;
+}
+
+/** What the signed-in user sees of themself. */
+export interface SelfUser extends PublicUser {
+  createdAt: string;
+  encryptedPrivateKeys: string | null;
+  /** Failed scheduled messages the user has not dismissed or looked at yet. */
+  unseenFailedScheduled: number;
+}
+
+export const UserSearchQuery = z.object({
+  search: z.string().trim().min(1).max(64),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
