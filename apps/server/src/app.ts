@@ -11,7 +11,14 @@ import { systemClock, type Clock } from './lib/clock.js';
 import { nobodyOnline, type PresenceReader } from './lib/presence.js';
 import { memoryRateLimitStore, RateLimiter, type RateLimitStore } from './lib/rate-limiter.js';
 import { ignoreSessionEvents, type AccountDeletionStep, type SessionEvents } from './lib/session-events.js';
-import { AuthKeyHasher, SESSION_COOKIE, SessionTokens, authRoutes, createAuth, type Auth } from './modules/auth/index.js';
+import {
+  AuthKeyHasher,
+  SESSION_COOKIE,
+  SessionTokens,
+  authRoutes,
+  createAuth,
+  type Auth,
+} from './modules/auth/index.js';
 import { usersRoutes } from './modules/users/index.js';
 
 export interface AppDeps {

@@ -55,7 +55,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void close('SIGTERM'));
 
   await app.listen({ host: config.host, port: config.port });
-  app.log.info(`Herald on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (database: ${db.kind})`);
+  app.log.info(
+    `Herald on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (database: ${db.kind})`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { UserId } from './ids.js';
+import type { UserId } from './ids.js';
 
 /** base64url without padding, as produced by @herald/crypto's `toBase64Url`. */
 export const Base64Url = z.string().regex(/^[A-Za-z0-9_-]*$/, 'must be base64url without padding');

@@ -23,5 +23,4 @@ export interface FieldIssue {
 
 /** Socket.IO acknowledgement shape for every client command. */
 export type Ack<T> =
-  | { ok: true; data: T }
-  | { ok: false; error: { code: ErrorCode; message: string; details?: unknown } };
+  { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string; details?: unknown } };

@@ -47,7 +47,7 @@ export async function openPgDb(options: PgDbOptions): Promise<Db> {
     kind: 'pg',
     async query(sql, params) {
       const result = await pool.query(sql, params as unknown[] | undefined);
-      return { rows: result.rows, rowCount: result.rowCount ?? result.rows.length };
+      return { rows: result.rows as never[], rowCount: result.rowCount ?? result.rows.length };
     },
     async transaction(fn) {
       const client = await pool.connect();
@@ -56,7 +56,7 @@ export async function openPgDb(options: PgDbOptions): Promise<Db> {
         const tx = makeTx({
           async query(sql, params) {
             const result = await client.query(sql, params as unknown[] | undefined);
-            return { rows: result.rows, rowCount: result.rowCount ?? result.rows.length };
+            return { rows: result.rows as never[], rowCount: result.rowCount ?? result.rows.length };
           },
         });
         const result = await fn(tx);

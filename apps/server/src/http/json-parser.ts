@@ -13,6 +13,6 @@ export function registerJsonParser(app: FastifyInstance): void {
       done(null, undefined);
       return;
     }
-    parseJson(request, body.toString(), done);
+    void parseJson(request, body.toString(), done);
   });
 }

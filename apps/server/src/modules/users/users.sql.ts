@@ -29,9 +29,7 @@ export async function selectUserById(q: Queryable, id: string): Promise<UserRow 
 
 export async function selectUsersByIds(q: Queryable, ids: readonly string[]): Promise<UserRow[]> {
   if (ids.length === 0) return [];
-  const { rows } = await q.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = ANY($1::uuid[])`, [
-    ids,
-  ]);
+  const { rows } = await q.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = ANY($1::uuid[])`, [ids]);
   return rows;
 }
 

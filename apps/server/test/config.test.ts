@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('configuration', () => {
+  it('boots on defaults with no environment at all (embedded PGlite)', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.dataDir).toMatch(/data$/);
+  });
+
+  it('lists every problem at once, not just the first', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', JWT_SECRET: 'short', COOKIE_SECURE: 'maybe' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/PORT/);
+    expect(problems).toMatch(/DATABASE_URL.*postgres/);
+    expect(problems).toMatch(/JWT_SECRET.*32/);
+    expect(problems).toMatch(/COOKIE_SECURE/);
+    expect((error as ConfigError).problems).toHaveLength(4);
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: '' }).port).toBe(3000);
+  });
+
+  it('parses lists and booleans', () => {
+    const config = loadConfig({ ALLOWED_ORIGINS: 'http://a.test, https://b.test', COOKIE_SECURE: 'true' });
+    expect(config.allowedOrigins).toEqual(['http://a.test', 'https://b.test']);
+    expect(config.cookieSecure).toBe(true);
+  });
+});

@@ -1,0 +1,63 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppDeps } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import type { Db } from '../../src/db/db.js';
+import { FakeClock } from './clock.js';
+import { createTestDb, type TestDb } from './db.js';
+
+export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
+
+/** Configuration for tests: cheap key derivation, generous rate limits, a temporary data dir. */
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    KDF_MEMORY_KIB: '8',
+    KDF_ITERATIONS: '1',
+    AUTH_HASH_MEMORY_KIB: '8',
+    AUTH_HASH_ITERATIONS: '1',
+    RATE_LIMIT_LOGIN_PER_MINUTE: '1000',
+    RATE_LIMIT_REGISTER_PER_HOUR: '1000',
+    HERALD_DATA_DIR: join(tmpdir(), 'herald-test-data'),
+    ...env,
+  });
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  db: Db;
+  clock: FakeClock;
+  testDb: TestDb;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  clock?: FakeClock;
+  deps?: Partial<AppDeps>;
+  /** Reuse a database (for a second app on the same data); otherwise a fresh one is created. */
+  testDb?: TestDb;
+}
+
+/** A fully built app on an isolated database, with a fake clock. Never listens. */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const testDb = options.testDb ?? (await createTestDb());
+  const clock = options.clock ?? new FakeClock();
+  const dataDir = await mkdtemp(join(tmpdir(), 'herald-data-'));
+  const config = testConfig({ HERALD_DATA_DIR: dataDir, ...options.env });
+  const app = await buildApp({ config, db: testDb.db, secret: TEST_SECRET, clock, ...options.deps });
+  await app.ready();
+  return {
+    app,
+    db: testDb.db,
+    clock,
+    testDb,
+    async close() {
+      await app.close();
+      if (!options.testDb) await testDb.drop();
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import pg from 'pg';
+import { inject } from 'vitest';
+import type { Db } from '../../src/db/db.js';
+import { openPgDb } from '../../src/db/pg.js';
+import { openPgliteDb } from '../../src/db/pglite.js';
+
+export interface TestDb {
+  db: Db;
+  /** PostgreSQL mode only: the URL of this file's database (for a second process to share). */
+  url: string | undefined;
+  /** Opens another connection pool to the same database (PostgreSQL only). */
+  openAnother(): Promise<Db>;
+  drop(): Promise<void>;
+}
+
+export const onPostgres = (): boolean => inject('pgTemplate') !== null;
+
+/**
+ * An isolated, migrated database for one test file: a fresh PostgreSQL database copied from the
+ * run's template when TEST_DATABASE_URL is set, else an in-memory PGlite loaded from a tarball.
+ */
+export async function createTestDb(): Promise<TestDb> {
+  const pgTemplate = inject('pgTemplate');
+  if (pgTemplate) {
+    const name = `herald_test_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: pgTemplate.baseUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${pgTemplate.database}`);
+    const url = new URL(pgTemplate.baseUrl);
+    url.pathname = `/${name}`;
+    const db = await openPgDb({ connectionString: url.toString(), max: 10 });
+    const others: Db[] = [];
+    return {
+      db,
+      url: url.toString(),
+      async openAnother() {
+        const another = await openPgDb({ connectionString: url.toString(), max: 10 });
+        others.push(another);
+        return another;
+      },
+      async drop() {
+        for (const other of others) await other.close().catch(() => {});
+        await db.close().catch(() => {});
+        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await admin.end();
+      },
+    };
+  }
+  const template = inject('pgliteTemplate');
+  if (!template) throw new Error('global setup did not provide a database template');
+  const db = await openPgliteDb({ loadDataDir: new Blob([await readFile(template)]) });
+  return {
+    db,
+    url: undefined,
+    async openAnother() {
+      throw new Error('a second connection pool needs PostgreSQL (set TEST_DATABASE_URL)');
+    },
+    async drop() {
+      await db.close();
+    },
+  };
+}
