@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import type { Ack } from './envelope.js';
+import { SendMessageBody, type Conversation, type ConversationMember, type Message, type Reaction } from './chat.js';
+import { ConversationId, MessageId, type UserId } from './ids.js';
+import type {
+  ScheduledFailedEvent,
+  ScheduledMessage,
+  ScheduledRetryingEvent,
+  ScheduledSentEvent,
+} from './scheduling.js';
+
+/** Server -> client events. Every event goes to users (all their devices), never to client-chosen rooms. */
+export interface ServerToClientEvents {
+  receive_message: (message: Message) => void;
+  message_status: (event: MessageStatusEvent) => void;
+  message_deleted: (event: { conversationId: ConversationId; messageIds: MessageId[] }) => void;
+  reaction_updated: (event: { conversationId: ConversationId; messageId: MessageId; reactions: Reaction[] }) => void;
+  /** The conversation as the receiving user sees it (their unread count and role). */
+  conversation_updated: (conversation: Conversation) => void;
+  /** The conversation is gone for this user (deleted on another device, removed from the group). */
+  conversation_removed: (event: { conversationId: ConversationId; reason: 'deleted' | 'removed' | 'left' }) => void;
+  member_joined: (event: { conversationId: ConversationId; member: ConversationMember }) => void;
+  member_left: (event: {
+    conversationId: ConversationId;
+    userId: UserId;
+    reason: 'left' | 'removed' | 'account_deleted';
+  }) => void;
+  typing: (event: { conversationId: ConversationId; userId: UserId; typing: boolean }) => void;
+  user_online: (event: { userId: UserId }) => void;
+  user_offline: (event: { userId: UserId; lastSeenAt: string }) => void;
+  scheduled_message_created: (scheduled: ScheduledMessage) => void;
+  scheduled_message_updated: (scheduled: ScheduledMessage) => void;
+  scheduled_message_cancelled: (scheduled: ScheduledMessage) => void;
+  scheduled_message_sent: (event: ScheduledSentEvent) => void;
+  scheduled_message_failed: (event: ScheduledFailedEvent) => void;
+  scheduled_message_retrying: (event: ScheduledRetryingEvent) => void;
+}
+
+export type ServerEventName = keyof ServerToClientEvents;
+export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
+
+export interface MessageStatusEvent {
+  conversationId: ConversationId;
+  /** Whose device acknowledged or who read. */
+  userId: UserId;
+  status: 'delivered' | 'read';
+  at: string;
+  messageIds: MessageId[];
+}
+
+// ---- client -> server commands, validated at runtime with these schemas ----------------------
+
+export const SendMessageCommand = SendMessageBody.extend({ conversationId: ConversationId });
+export const MarkReadCommand = z.object({ conversationId: ConversationId });
+export const MarkDeliveredCommand = z.object({
+  conversationId: ConversationId,
+  messageIds: z.array(MessageId).min(1).max(500),
+});
+export const TypingCommand = z.object({ conversationId: ConversationId, typing: z.boolean() });
+
+export interface ClientToServerEvents {
+  send_message: (command: z.input<typeof SendMessageCommand>, ack: (result: Ack<Message>) => void) => void;
+  mark_read: (command: z.input<typeof MarkReadCommand>, ack: (result: Ack<{ unreadCount: number }>) => void) => void;
+  mark_delivered: (command: z.input<typeof MarkDeliveredCommand>, ack: (result: Ack<null>) => void) => void;
+  typing: (command: z.input<typeof TypingCommand>, ack?: (result: Ack<null>) => void) => void;
+}

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { ClientId, MAX_CONTENT_LENGTH, OneTimeMediaFields, type Message, type MessageContentType } from './chat.js';
+import { ConversationId, MediaId, UserId, type ScheduledMessageId } from './ids.js';
+
+export type ScheduledStatus = 'pending' | 'sent' | 'failed' | 'cancelled';
+export const SCHEDULED_STATUSES = ['pending', 'sent', 'failed', 'cancelled'] as const;
+
+/** Why a scheduled message was not delivered; each has a sentence in FAILURE_TEXT. */
+export const FAILURE_CODES = [
+  'conversation_deleted',
+  'sender_not_member',
+  'recipient_unavailable',
+  'sender_deleted',
+  'receiver_deleted',
+  'media_missing',
+  'late_cutoff',
+  'delivery_error',
+] as const;
+export type FailureCode = (typeof FAILURE_CODES)[number];
+
+/**
+ * The readable reason shown to the sender. `recipient_unavailable` covers blocks on purpose and
+ * says no more than sending a live message would (see docs/security.md).
+ */
+export const FAILURE_TEXT: Record<FailureCode, string> = {
+  conversation_deleted: 'You deleted this chat before the message was due.',
+  sender_not_member: 'You are no longer a member of this group.',
+  recipient_unavailable: 'This person cannot receive your messages.',
+  sender_deleted: 'Your account was deleted.',
+  receiver_deleted: "The recipient's account was deleted.",
+  media_missing: 'The attached media is no longer available.',
+  late_cutoff: 'The server could not send it in time; it was too late to send.',
+  delivery_error: 'Delivery kept failing after several attempts.',
+};
+
+export interface ScheduledMessage {
+  id: ScheduledMessageId;
+  conversationId: ConversationId;
+  senderId: UserId;
+  /** Direct chats: the other member. Null for groups. */
+  receiverId: UserId | null;
+  content: string;
+  contentType: MessageContentType;
+  mediaId: string | null;
+  isOneTimeMedia: boolean;
+  viewLimit: number | null;
+  mediaExpiryDuration: number | null;
+  /** What the sender chose, UTC (RFC 3339). */
+  scheduledTime: string;
+  status: ScheduledStatus;
+  /** Delivery attempts that failed transiently (at most maxRetries). */
+  retryCount: number;
+  maxRetries: number;
+  /** When the next attempt is due (pending only; moves on retry). */
+  nextAttemptAt: string | null;
+  lastError: string | null;
+  failureCode: FailureCode | null;
+  failureReason: string | null;
+  sentAt: string | null;
+  messageId: string | null;
+  cancelledAt: string | null;
+  /** Failed: when the sender saw or dismissed the failure. */
+  failureSeenAt: string | null;
+  version: number;
+  clientId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Accepts RFC 3339 strings or epoch-ms numbers (or digit strings, from multipart forms). */
+export const ScheduledTimeInput = z.union([z.string().max(64), z.number()]);
+
+export const CreateScheduledBody = z
+  .object({
+    senderId: UserId.optional(),
+    receiverId: UserId.optional(),
+    conversationId: ConversationId.optional(),
+    content: z.string().max(MAX_CONTENT_LENGTH * 4),
+    contentType: z.enum(['text', 'image', 'video']).optional(),
+    mediaId: MediaId.optional(),
+    scheduledTime: ScheduledTimeInput,
+    clientId: ClientId.optional(),
+    ...OneTimeMediaFields,
+  })
+  .refine((b) => b.receiverId !== undefined || b.conversationId !== undefined, {
+    message: 'give receiverId (direct chat) or conversationId',
+    path: ['conversationId'],
+  });
+export type CreateScheduledBody = z.input<typeof CreateScheduledBody>;
+
+export const UpdateScheduledBody = z
+  .object({
+    content: z.string().max(MAX_CONTENT_LENGTH * 4),
+    scheduledTime: ScheduledTimeInput,
+    version: z.int().min(1),
+  })
+  .partial()
+  .refine((b) => b.content !== undefined || b.scheduledTime !== undefined, 'give content and/or scheduledTime');
+export type UpdateScheduledBody = z.input<typeof UpdateScheduledBody>;
+
+export const ScheduledListQuery = z.object({
+  conversationId: ConversationId.optional(),
+  status: z.enum(SCHEDULED_STATUSES).optional(),
+  /** Include failed messages the sender dismissed (default: hide them). */
+  includeDismissed: z.enum(['true', 'false']).optional(),
+});
+
+export interface ScheduledSentEvent {
+  scheduledMessageId: ScheduledMessageId;
+  message: Message;
+  scheduledMessage: ScheduledMessage;
+}
+
+export interface ScheduledFailedEvent {
+  scheduledMessageId: ScheduledMessageId;
+  code: FailureCode;
+  reason: string;
+  scheduledMessage: ScheduledMessage;
+}
+
+export interface ScheduledRetryingEvent {
+  scheduledMessageId: ScheduledMessageId;
+  attempt: number;
+  maxRetries: number;
+  nextAttemptAt: string;
+  error: string;
+  scheduledMessage: ScheduledMessage;
+}
