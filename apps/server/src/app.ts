@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { Config } from './config.js';
+import { publicConfig, type Config } from './config.js';
 import type { Db } from './db/db.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
 import { registerJsonParser } from './http/json-parser.js';
 import { registerOriginCheck } from './http/origin-check.js';
+import { ok } from './http/envelope.js';
+import { registerWebApp } from './http/web-app.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { nobodyOnline, type PresenceReader } from './lib/presence.js';
 import { memoryRateLimitStore, RateLimiter, type RateLimitStore } from './lib/rate-limiter.js';
@@ -56,7 +58,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
   });
 
-  registerErrorHandler(app);
+  let servingWeb = false;
+  registerErrorHandler(app, { spaIndex: () => servingWeb });
   registerJsonParser(app);
   registerOriginCheck(app, config.allowedOrigins);
   await app.register(cookie);
@@ -87,7 +90,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const rateLimiter = new RateLimiter(deps.rateLimitStore ?? memoryRateLimitStore(), clock);
 
+  servingWeb = await registerWebApp(app, config.webDistDir);
   healthRoutes(app, db);
+  app.get('/api/config', async () => ok(publicConfig(config)));
   authRoutes(app, {
     db,
     auth,

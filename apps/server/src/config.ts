@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { MAX_CONTENT_LENGTH, TEMPORARY_TTLS, type PublicConfig } from '@herald/shared';
 
 /**
  * Configuration, from the environment, parsed once at boot. A bad value fails the boot with a
@@ -52,6 +53,26 @@ const EnvSchema = z.object({
   AUTH_HASH_ITERATIONS: int(1, 20).default(2),
   RATE_LIMIT_LOGIN_PER_MINUTE: int(1, 100_000).default(10),
   RATE_LIMIT_REGISTER_PER_HOUR: int(1, 100_000).default(20),
+  WEB_DIST_DIR: z.string().min(1).optional(),
+  MEDIA_MAX_IMAGE_MB: int(1, 1024).default(16),
+  MEDIA_MAX_VIDEO_MB: int(1, 4096).default(100),
+  MEDIA_QUOTA_MB: int(1, 1_048_576).default(2048),
+  SCHEDULE_MIN_LEAD_SECONDS: int(0, 86_400).default(10),
+  SCHEDULE_PICKER_MIN_LEAD_SECONDS: int(0, 86_400).default(60),
+  SCHEDULE_MAX_HORIZON_DAYS: int(1, 3650).default(367),
+  SCHEDULE_MAX_PENDING_PER_CONVERSATION: int(1, 1_000_000).default(100),
+  SCHEDULE_MAX_PENDING_PER_USER: int(1, 10_000_000).default(500),
+  SCHEDULE_RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(120),
+  DELIVERY_MAX_RETRIES: int(0, 100).default(3),
+  DELIVERY_RETRY_DELAY_SECONDS: int(1, 86_400).default(60),
+  DELIVERY_LATE_CUTOFF_HOURS: z.coerce
+    .number({ message: 'must be a number' })
+    .positive()
+    .max(24 * 365)
+    .default(24),
+  DISPATCHER_ENABLED: bool.default(true),
+  DISPATCHER_BATCH_SIZE: int(1, 10_000).default(500),
+  DISPATCHER_POLL_SECONDS: int(1, 3600).default(30),
 });
 
 export interface Config {
@@ -70,7 +91,25 @@ export interface Config {
   allowedOrigins: string[];
   kdf: { memoryKiB: number; iterations: number; parallelism: number };
   authHash: { memoryKiB: number; iterations: number };
-  rateLimits: { loginPerMinute: number; registerPerHour: number };
+  rateLimits: { loginPerMinute: number; registerPerHour: number; schedulePerMinute: number };
+  /** The built web app to serve; default apps/web/dist when it exists. */
+  webDistDir: string | undefined;
+  media: { maxImageBytes: number; maxVideoBytes: number; quotaBytes: number };
+  scheduling: {
+    minLeadSeconds: number;
+    pickerMinLeadSeconds: number;
+    maxHorizonDays: number;
+    maxPendingPerConversation: number;
+    maxPendingPerUser: number;
+  };
+  delivery: {
+    maxRetries: number;
+    retryDelayMs: number;
+    lateCutoffMs: number;
+    dispatcherEnabled: boolean;
+    batchSize: number;
+    pollIntervalMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -104,6 +143,41 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedOrigins: e.ALLOWED_ORIGINS,
     kdf: { memoryKiB: e.KDF_MEMORY_KIB, iterations: e.KDF_ITERATIONS, parallelism: 1 },
     authHash: { memoryKiB: e.AUTH_HASH_MEMORY_KIB, iterations: e.AUTH_HASH_ITERATIONS },
-    rateLimits: { loginPerMinute: e.RATE_LIMIT_LOGIN_PER_MINUTE, registerPerHour: e.RATE_LIMIT_REGISTER_PER_HOUR },
+    rateLimits: {
+      loginPerMinute: e.RATE_LIMIT_LOGIN_PER_MINUTE,
+      registerPerHour: e.RATE_LIMIT_REGISTER_PER_HOUR,
+      schedulePerMinute: e.SCHEDULE_RATE_LIMIT_PER_MINUTE,
+    },
+    webDistDir: e.WEB_DIST_DIR ? resolve(e.WEB_DIST_DIR) : undefined,
+    media: {
+      maxImageBytes: e.MEDIA_MAX_IMAGE_MB * 1024 * 1024,
+      maxVideoBytes: e.MEDIA_MAX_VIDEO_MB * 1024 * 1024,
+      quotaBytes: e.MEDIA_QUOTA_MB * 1024 * 1024,
+    },
+    scheduling: {
+      minLeadSeconds: e.SCHEDULE_MIN_LEAD_SECONDS,
+      pickerMinLeadSeconds: e.SCHEDULE_PICKER_MIN_LEAD_SECONDS,
+      maxHorizonDays: e.SCHEDULE_MAX_HORIZON_DAYS,
+      maxPendingPerConversation: e.SCHEDULE_MAX_PENDING_PER_CONVERSATION,
+      maxPendingPerUser: e.SCHEDULE_MAX_PENDING_PER_USER,
+    },
+    delivery: {
+      maxRetries: e.DELIVERY_MAX_RETRIES,
+      retryDelayMs: e.DELIVERY_RETRY_DELAY_SECONDS * 1000,
+      lateCutoffMs: Math.round(e.DELIVERY_LATE_CUTOFF_HOURS * 3_600_000),
+      dispatcherEnabled: e.DISPATCHER_ENABLED,
+      batchSize: e.DISPATCHER_BATCH_SIZE,
+      pollIntervalMs: e.DISPATCHER_POLL_SECONDS * 1000,
+    },
+  };
+}
+
+/** The limits clients may know (GET /api/config). */
+export function publicConfig(config: Config): PublicConfig {
+  return {
+    scheduling: { ...config.scheduling, maxRetries: config.delivery.maxRetries },
+    media: { maxImageBytes: config.media.maxImageBytes, maxVideoBytes: config.media.maxVideoBytes },
+    temporaryTtls: TEMPORARY_TTLS,
+    maxContentLength: MAX_CONTENT_LENGTH,
   };
 }

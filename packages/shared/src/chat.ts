@@ -106,12 +106,17 @@ export const ClientId = z.string().trim().min(1).max(64);
 export const CreateDirectBody = z.object({ userId: UserId });
 export const CreateGroupBody = z.object({
   title: z.string().trim().min(1).max(100),
-  memberIds: z.array(UserId).max(MAX_GROUP_MEMBERS - 1).default([]),
+  memberIds: z
+    .array(UserId)
+    .max(MAX_GROUP_MEMBERS - 1)
+    .default([]),
 });
 export const UpdateConversationBody = z
   .object({
     title: z.string().trim().min(1).max(100),
-    temporaryTtlSeconds: z.literal([3_600, 86_400, 604_800, 7_776_000], { message: 'must be one of 3600, 86400, 604800, 7776000 or null' }).nullable(),
+    temporaryTtlSeconds: z
+      .literal([3_600, 86_400, 604_800, 7_776_000], { message: 'must be one of 3600, 86400, 604800, 7776000 or null' })
+      .nullable(),
   })
   .partial()
   .refine((b) => Object.keys(b).length > 0, 'nothing to update');
@@ -149,3 +154,20 @@ export const MarkDeliveredBody = z.object({ messageIds: z.array(MessageId).min(1
 export const ReactionBody = z.object({ emoji: z.string().min(1).max(16) });
 
 export const ConversationIdParam = ConversationId;
+
+/** `GET /api/config`: the limits a client needs to show before the server refuses. */
+export interface PublicConfig {
+  scheduling: {
+    /** The server refuses times sooner than this. */
+    minLeadSeconds: number;
+    /** The web picker offers nothing sooner than this (60 s by default). */
+    pickerMinLeadSeconds: number;
+    maxHorizonDays: number;
+    maxPendingPerConversation: number;
+    maxPendingPerUser: number;
+    maxRetries: number;
+  };
+  media: { maxImageBytes: number; maxVideoBytes: number };
+  temporaryTtls: readonly (number | null)[];
+  maxContentLength: number;
+}

@@ -3,12 +3,9 @@
  * milliseconds. `Date.parse` is not a validator: it turns 30 February into 2 March and reads
  * offset-less times in the server's own zone.
  */
-export type TimeParse =
-  | { ok: true; date: Date }
-  | { ok: false; reason: string };
+export type TimeParse = { ok: true; date: Date } | { ok: false; reason: string };
 
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 
 /** Epoch-ms values below this (1973-03-03) are almost surely seconds sent by mistake. */
 const SMALLEST_PLAUSIBLE_MS = 100_000_000_000;

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ERROR_CATALOGUE, type ApiErrorBody, type ErrorCode } from '@herald/shared';
 import { AppError } from '../lib/app-error.js';
+import { isSpaRoute } from './web-app.js';
 
 const BY_STATUS: Record<number, ErrorCode> = {
   400: 'validation_failed',
@@ -42,7 +43,7 @@ function fromFastifyError(error: FastifyError): AppError | undefined {
 }
 
 /** The one error handler: every error leaves as the spec's error envelope with the right status. */
-export function registerErrorHandler(app: FastifyInstance): void {
+export function registerErrorHandler(app: FastifyInstance, options: { spaIndex?: () => boolean } = {}): void {
   app.setErrorHandler((rawError: FastifyError, request, reply) => {
     const error = rawError instanceof AppError ? rawError : fromFastifyError(rawError);
     if (!error) {
@@ -64,6 +65,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
+    if (options.spaIndex?.() && isSpaRoute(request.method, request.url)) {
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    }
     const body: ApiErrorBody = {
       success: false,
       message: `No route for ${request.method} ${request.url.split('?')[0]}.`,
