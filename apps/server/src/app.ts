@@ -1,27 +1,33 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { Redis } from 'ioredis';
 import { publicConfig, type Config } from './config.js';
 import type { Db } from './db/db.js';
+import { Housekeeping } from './housekeeping/housekeeping.js';
+import { ok } from './http/envelope.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
 import { registerJsonParser } from './http/json-parser.js';
 import { registerOriginCheck } from './http/origin-check.js';
-import { ok } from './http/envelope.js';
 import { registerWebApp } from './http/web-app.js';
+import { DiskBlobStorage, type BlobStorage } from './lib/blob-storage.js';
+import type { Broadcaster } from './lib/broadcaster.js';
 import { systemClock, type Clock } from './lib/clock.js';
-import { nobodyOnline, type PresenceReader } from './lib/presence.js';
-import { memoryRateLimitStore, RateLimiter, type RateLimitStore } from './lib/rate-limiter.js';
-import { ignoreSessionEvents, type AccountDeletionStep, type SessionEvents } from './lib/session-events.js';
-import {
-  AuthKeyHasher,
-  SESSION_COOKIE,
-  SessionTokens,
-  authRoutes,
-  createAuth,
-  type Auth,
-} from './modules/auth/index.js';
+import type { MembershipEndedStep } from './lib/membership-events.js';
+import { memoryRateLimitStore, RateLimiter, redisRateLimitStore, type RateLimitStore } from './lib/rate-limiter.js';
+import type { AccountDeletionStep } from './lib/session-events.js';
+import { AuthKeyHasher, SESSION_COOKIE, SessionTokens, authRoutes, createAuth, type Auth } from './modules/auth/index.js';
+import { blocksRoutes } from './modules/blocks/index.js';
+import { conversationsRoutes, createConversationsService, type ConversationsService } from './modules/conversations/index.js';
+import { createMediaService, mediaRoutes, type MediaService } from './modules/media/index.js';
+import { createMessagesService, messagesRoutes, type MessagesService } from './modules/messages/index.js';
 import { usersRoutes } from './modules/users/index.js';
+import { localPresence, redisPresence, type PresenceTracker } from './realtime/presence.js';
+import { registerSocketHandlers } from './realtime/socket-handlers.js';
+import { createSocketServer, socketBroadcaster, type HeraldIo } from './realtime/socket-server.js';
 
 export interface AppDeps {
   config: Config;
@@ -31,12 +37,20 @@ export interface AppDeps {
   clock?: Clock;
   logger?: FastifyServerOptions['logger'];
   rateLimitStore?: RateLimitStore;
+  storage?: BlobStorage;
 }
 
 export interface HeraldServices {
   auth: Auth;
   clock: Clock;
   db: Db;
+  io: HeraldIo;
+  broadcaster: Broadcaster;
+  presence: PresenceTracker;
+  media: MediaService;
+  messages: MessagesService;
+  conversations: ConversationsService;
+  housekeeping: Housekeeping;
 }
 
 declare module 'fastify' {
@@ -45,7 +59,14 @@ declare module 'fastify' {
   }
 }
 
-/** Builds the whole HTTP application. Never listens: main.ts (or a test) decides that. */
+function redisClient(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
+}
+
+/**
+ * Builds the whole application: HTTP routes, Socket.IO on the same server, and the services
+ * behind both. Never listens and starts no background work: main.ts (or a test) decides that.
+ */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, db } = deps;
   const clock = deps.clock ?? systemClock;
@@ -63,10 +84,30 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerJsonParser(app);
   registerOriginCheck(app, config.allowedOrigins);
   await app.register(cookie);
+  await app.register(multipart, {
+    limits: { fileSize: Math.max(config.media.maxImageBytes, config.media.maxVideoBytes) + 1, files: 1, fields: 20 },
+  });
 
-  const presence: PresenceReader = nobodyOnline;
-  const sessionEvents: SessionEvents = ignoreSessionEvents;
+  // Shared infrastructure: Redis (optional), Socket.IO, presence.
+  const redis = config.redisUrl
+    ? { main: redisClient(config.redisUrl), pub: redisClient(config.redisUrl), sub: redisClient(config.redisUrl) }
+    : undefined;
+  const io = createSocketServer(app.server, {
+    allowedOrigins: config.allowedOrigins,
+    ...(redis ? { redis: { pub: redis.pub, sub: redis.sub } } : {}),
+  });
+  const broadcaster = socketBroadcaster(io);
+  const presence = redis ? redisPresence(redis.main) : localPresence();
+  const rateLimiter = new RateLimiter(
+    deps.rateLimitStore ?? (redis ? redisRateLimitStore(redis.main) : memoryRateLimitStore()),
+    clock,
+  );
+
+  // Steps other modules contribute to account deletion and to the end of a membership.
   const accountDeletionSteps: AccountDeletionStep[] = [];
+  const membershipEndedSteps: MembershipEndedStep[] = [];
+  const countPendingScheduled = async () => new Map<string, number>();
+  const countUnseenFailedScheduled = async () => 0;
 
   const auth = createAuth({
     db,
@@ -75,9 +116,30 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     hasher: new AuthKeyHasher(config.authHash),
     kdfDefaults: { algorithm: 'argon2id', ...config.kdf },
     secret: deps.secret,
-    sessionEvents,
+    sessionEvents: {
+      userSessionsEnded: (userId, except) => broadcaster.disconnectUser(userId, except),
+      sessionEnded: (_userId, sessionId) => broadcaster.disconnectSession(sessionId),
+    },
     accountDeletionSteps,
   });
+  const media = createMediaService({
+    db,
+    clock,
+    storage: deps.storage ?? new DiskBlobStorage(join(config.dataDir, 'media')),
+    limits: config.media,
+  });
+  const messages = createMessagesService({ db, clock, broadcaster, media });
+  const conversations = createConversationsService({
+    db,
+    clock,
+    broadcaster,
+    presence,
+    messages,
+    membershipEndedSteps,
+    countPendingScheduled,
+  });
+  accountDeletionSteps.push(conversations.accountDeletionStep);
+  const housekeeping = new Housekeeping({ messages, media, clock, log: app.log });
 
   // Who is calling: read the session cookie once per API request. Routes that need a user call
   // requireUser(); the actor always comes from here, never from the body.
@@ -87,8 +149,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const token = request.cookies[SESSION_COOKIE];
     if (token) request.auth = await auth.authenticate(token);
   });
-
-  const rateLimiter = new RateLimiter(deps.rateLimitStore ?? memoryRateLimitStore(), clock);
 
   servingWeb = await registerWebApp(app, config.webDistDir);
   healthRoutes(app, db);
@@ -102,10 +162,44 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       register: { max: config.rateLimits.registerPerHour, windowMs: 3_600_000 },
     },
     cookieSecure: config.cookieSecure,
-    countUnseenFailedScheduled: async () => 0,
+    countUnseenFailedScheduled,
   });
   usersRoutes(app, { db, presence });
+  blocksRoutes(app, {
+    db,
+    presence,
+    onBlockChanged: async (blockerId, otherId) => {
+      const { rows } = await db.query<{ id: string }>(
+        `SELECT id FROM conversations WHERE direct_key = $1`,
+        [blockerId < otherId ? `${blockerId}:${otherId}` : `${otherId}:${blockerId}`],
+      );
+      if (rows[0]) await conversations.announceUpdated(rows[0].id, []);
+    },
+  });
+  conversationsRoutes(app, conversations);
+  messagesRoutes(app, messages);
+  mediaRoutes(app, media);
 
-  app.decorate('herald', { auth, clock, db });
+  registerSocketHandlers(io, { db, clock, auth, messages, broadcaster, presence, log: app.log });
+
+  app.addHook('onClose', async () => {
+    await housekeeping.stop();
+    await new Promise<void>((resolve) => void io.close(() => resolve()));
+    await presence.close();
+    if (redis) for (const client of Object.values(redis)) client.disconnect();
+  });
+
+  app.decorate('herald', {
+    auth,
+    clock,
+    db,
+    io,
+    broadcaster,
+    presence,
+    media,
+    messages,
+    conversations,
+    housekeeping,
+  });
   return app;
 }

@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify';
+import { UserId } from '@herald/shared';
+import type { Db } from '../../db/db.js';
+import { AppError, notFound } from '../../lib/app-error.js';
+import type { PresenceReader } from '../../lib/presence.js';
+import { parseId } from '../../lib/validate.js';
+import { requireUser } from '../../http/auth-guard.js';
+import { ok } from '../../http/envelope.js';
+import { selectUserById, selectUsersByIds, toPublicUsers } from '../users/index.js';
+import { deleteBlock, insertBlock, selectBlockedIds } from './blocks.sql.js';
+
+export interface BlocksRoutesDeps {
+  db: Db;
+  presence: PresenceReader;
+  /** Tell the blocker's devices that their direct chat with that user changed. */
+  onBlockChanged: (blockerId: string, otherId: string) => Promise<void>;
+}
+
+export function blocksRoutes(app: FastifyInstance, deps: BlocksRoutesDeps): void {
+  const { db } = deps;
+
+  app.get('/api/blocks', async (request) => {
+    const me = requireUser(request);
+    const ids = await selectBlockedIds(db, me.id);
+    return ok(await toPublicUsers(await selectUsersByIds(db, ids), deps.presence));
+  });
+
+  app.put('/api/users/:id/block', async (request) => {
+    const me = requireUser(request);
+    const id = parseId(UserId, request.params, 'user');
+    if (id === me.id) throw new AppError('validation_failed', 'You cannot block yourself.');
+    const target = await selectUserById(db, id);
+    if (!target || target.deletedAt) throw notFound('No such user.');
+    await insertBlock(db, me.id, id);
+    await deps.onBlockChanged(me.id, id);
+    return ok(null, 'Blocked');
+  });
+
+  app.delete('/api/users/:id/block', async (request) => {
+    const me = requireUser(request);
+    const id = parseId(UserId, request.params, 'user');
+    await deleteBlock(db, me.id, id);
+    await deps.onBlockChanged(me.id, id);
+    return ok(null, 'Unblocked');
+  });
+}

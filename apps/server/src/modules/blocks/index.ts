@@ -1,0 +1,2 @@
+export * from './blocks.sql.js';
+export { blocksRoutes, type BlocksRoutesDeps } from './blocks.routes.js';

@@ -1,0 +1,363 @@
+import type {
+  Conversation,
+  ConversationId,
+  ConversationMember,
+  MemberRole,
+  TemporaryTtl,
+  UserId,
+} from '@herald/shared';
+import { MAX_GROUP_MEMBERS } from '@herald/shared';
+import type { Db, Queryable, Tx } from '../../db/db.js';
+import type { AccountDeletionStep } from '../../lib/session-events.js';
+import { AppError, notFound } from '../../lib/app-error.js';
+import type { Broadcaster } from '../../lib/broadcaster.js';
+import type { Clock } from '../../lib/clock.js';
+import type { MembershipEndedStep, MembershipEndReason } from '../../lib/membership-events.js';
+import type { PresenceReader } from '../../lib/presence.js';
+import { isBlockedEitherWay, selectBlockedIds } from '../blocks/index.js';
+import {
+  directKey,
+  isAdmin,
+  requireAdmin,
+  requireMembership,
+  selectCurrentMembers,
+  type ConversationRow,
+  type MemberRow,
+} from '../membership/index.js';
+import { selectMessagesByIds, type MessagesService } from '../messages/index.js';
+import { selectUsersByIds, toPublicUsers } from '../users/index.js';
+import {
+  hideConversation,
+  insertConversation,
+  markMemberLeft,
+  selectDirectByKey,
+  selectGroupIdsOf,
+  selectMyConversations,
+  unhideConversation,
+  updateConversation,
+  updateRole,
+  upsertMembers,
+} from './conversations.sql.js';
+
+export interface ConversationsDeps {
+  db: Db;
+  clock: Clock;
+  broadcaster: Broadcaster;
+  presence: PresenceReader;
+  messages: MessagesService;
+  membershipEndedSteps: MembershipEndedStep[];
+  /** My pending scheduled messages per conversation (the scheduling module answers). */
+  countPendingScheduled: (userId: string, conversationIds: readonly string[]) => Promise<Map<string, number>>;
+}
+
+export type ConversationsService = ReturnType<typeof createConversationsService>;
+
+export function createConversationsService(deps: ConversationsDeps) {
+  const { db, clock, broadcaster } = deps;
+
+  /** Conversations as one user sees them: their unread count, role, visible last message. */
+  async function views(
+    q: Queryable,
+    viewerId: string,
+    items: readonly { conversation: ConversationRow; member: MemberRow }[],
+  ): Promise<Conversation[]> {
+    if (items.length === 0) return [];
+    const ids = items.map((i) => i.conversation.id);
+    const members = await selectCurrentMembers(q, ids);
+    const users = new Map(
+      (await toPublicUsers(await selectUsersByIds(q, [...new Set(members.map((m) => m.userId))]), deps.presence)).map(
+        (u) => [u.id as string, u],
+      ),
+    );
+    const lastIds = items.flatMap((i) => (i.conversation.lastMessageId ? [i.conversation.lastMessageId] : []));
+    const lastRows = await selectMessagesByIds(q, lastIds);
+    const now = clock.now();
+    const lastMessages = new Map(
+      (await deps.messages.present(q, lastRows, viewerId)).map((m) => [m.conversationId as string, m]),
+    );
+    const blocked = new Set(await selectBlockedIds(q, viewerId));
+    const pending = await deps.countPendingScheduled(viewerId, ids);
+
+    return items.map(({ conversation: c, member: me }) => {
+      const convMembers = members.filter((m) => m.conversationId === c.id);
+      const last = lastMessages.get(c.id);
+      const lastVisible =
+        last &&
+        new Date(last.createdAt) >= me.joinedAt &&
+        (!me.historyFrom || new Date(last.createdAt) > me.historyFrom) &&
+        (!last.expiresAt || new Date(last.expiresAt) > now);
+      const other = c.kind === 'direct' ? convMembers.find((m) => m.userId !== viewerId) : undefined;
+      return {
+        id: c.id as ConversationId,
+        kind: c.kind,
+        title: c.title,
+        createdBy: c.createdBy as UserId | null,
+        createdAt: c.createdAt.toISOString(),
+        temporaryTtlSeconds: c.temporaryTtlSeconds as TemporaryTtl,
+        members: convMembers.flatMap((m): ConversationMember[] => {
+          const user = users.get(m.userId);
+          return user ? [{ user, role: m.role, joinedAt: m.joinedAt.toISOString() }] : [];
+        }),
+        myRole: me.role,
+        lastMessage: lastVisible ? last : null,
+        lastActivityAt: c.lastActivityAt.toISOString(),
+        unreadCount: me.unreadCount,
+        blockedByMe: other ? blocked.has(other.userId) : false,
+        scheduledPendingCount: pending.get(c.id) ?? 0,
+      };
+    });
+  }
+
+  async function viewOne(q: Queryable, viewerId: string, conversationId: string): Promise<Conversation> {
+    const { conversation, member } = await requireMembership(q, conversationId, viewerId);
+    return (await views(q, viewerId, [{ conversation, member }]))[0]!;
+  }
+
+  /** Sends each current member their own view of the conversation. */
+  async function announceUpdated(conversationId: string, extraUserIds: readonly string[] = []): Promise<void> {
+    const members = await selectCurrentMembers(db, [conversationId]);
+    for (const userId of new Set([...members.map((m) => m.userId), ...extraUserIds])) {
+      const view = await viewOne(db, userId, conversationId).catch(() => undefined);
+      if (view) broadcaster.toUsers([userId], 'conversation_updated', view);
+    }
+  }
+
+  async function runMembershipEnded(
+    tx: Tx,
+    conversationId: string,
+    userId: string,
+    reason: MembershipEndReason,
+    now: Date,
+  ): Promise<(() => void)[]> {
+    const later: (() => void)[] = [];
+    for (const step of deps.membershipEndedSteps) {
+      const after = await step(tx, { conversationId, userId, reason, now });
+      if (after) later.push(after);
+    }
+    return later;
+  }
+
+  /** Removes someone from a group (they left, were removed, or deleted their account). */
+  async function endGroupMembership(
+    tx: Tx,
+    conversationId: string,
+    userId: string,
+    reason: 'left' | 'removed' | 'account_deleted',
+    now: Date,
+  ): Promise<(() => void)[]> {
+    if (!(await markMemberLeft(tx, conversationId, userId, reason, now))) return [];
+    // A group keeps an owner: the oldest admin, else the oldest member, inherits it.
+    const remaining = await selectCurrentMembers(tx, [conversationId]);
+    if (remaining.length > 0 && !remaining.some((m) => m.role === 'owner')) {
+      const heir = remaining.find((m) => m.role === 'admin') ?? remaining[0]!;
+      await updateRole(tx, conversationId, heir.userId, 'owner');
+    }
+    const later =
+      reason === 'account_deleted' ? [] : await runMembershipEnded(tx, conversationId, userId, reason, now);
+    later.push(() => {
+      broadcaster.toUsers(
+        remaining.map((m) => m.userId),
+        'member_left',
+        { conversationId: conversationId as ConversationId, userId: userId as UserId, reason },
+      );
+      if (reason !== 'account_deleted') {
+        broadcaster.toUsers([userId], 'conversation_removed', {
+          conversationId: conversationId as ConversationId,
+          reason: reason === 'left' ? 'left' : 'removed',
+        });
+      }
+    });
+    return later;
+  }
+
+  async function assertLiveUsers(q: Queryable, ids: readonly string[]): Promise<void> {
+    const rows = await selectUsersByIds(q, ids);
+    const live = new Set(rows.filter((r) => !r.deletedAt).map((r) => r.id));
+    const missing = ids.filter((id) => !live.has(id));
+    if (missing.length) throw new AppError('not_found', 'Some of these users do not exist.', { userIds: missing });
+  }
+
+  return {
+    views,
+    viewOne,
+    announceUpdated,
+
+    async list(userId: string): Promise<Conversation[]> {
+      const rows = await selectMyConversations(db, userId);
+      return views(
+        db,
+        userId,
+        rows.map((r) => ({ conversation: r, member: r.member })),
+      );
+    },
+
+    /** The direct chat with someone: created if needed (201), else the existing one, unhidden. */
+    async openDirect(userId: string, otherId: string): Promise<{ conversation: Conversation; created: boolean }> {
+      if (otherId === userId) throw new AppError('validation_failed', 'A direct chat needs another person.');
+      const [other] = await selectUsersByIds(db, [otherId]);
+      if (!other || other.deletedAt) throw notFound('No such user.');
+      if (await isBlockedEitherWay(db, userId, otherId)) throw new AppError('recipient_unavailable');
+      const key = directKey(userId, otherId);
+      const now = clock.now();
+      const created = await db.transaction(async (tx) => {
+        const id = await insertConversation(tx, { kind: 'direct', title: null, createdBy: userId, directKey: key, now });
+        if (!id) return undefined;
+        await upsertMembers(
+          tx,
+          id,
+          [
+            { userId, role: 'member' },
+            { userId: otherId, role: 'member' },
+          ],
+          now,
+        );
+        return id;
+      });
+      const id = created ?? (await selectDirectByKey(db, key));
+      if (!id) throw new Error('direct conversation vanished');
+      if (!created) await unhideConversation(db, id, userId);
+      const conversation = await viewOne(db, userId, id);
+      if (created) {
+        const otherView = await viewOne(db, otherId, id);
+        broadcaster.toUsers([otherId], 'conversation_updated', otherView);
+      }
+      broadcaster.toUsers([userId], 'conversation_updated', conversation);
+      return { conversation, created: Boolean(created) };
+    },
+
+    async createGroup(userId: string, title: string, memberIds: readonly string[]): Promise<Conversation> {
+      const others = [...new Set(memberIds)].filter((id) => id !== userId);
+      if (others.length + 1 > MAX_GROUP_MEMBERS) {
+        throw new AppError('validation_failed', `A group has at most ${MAX_GROUP_MEMBERS} members.`);
+      }
+      await assertLiveUsers(db, others);
+      const now = clock.now();
+      const id = await db.transaction(async (tx) => {
+        const conversationId = await insertConversation(tx, { kind: 'group', title, createdBy: userId, directKey: null, now });
+        await upsertMembers(
+          tx,
+          conversationId!,
+          [{ userId, role: 'owner' as MemberRole }, ...others.map((o) => ({ userId: o, role: 'member' as MemberRole }))],
+          now,
+        );
+        return conversationId!;
+      });
+      await announceUpdated(id);
+      return viewOne(db, userId, id);
+    },
+
+    get: (userId: string, conversationId: string) => viewOne(db, userId, conversationId),
+
+    async update(
+      userId: string,
+      conversationId: string,
+      patch: { title?: string | undefined; temporaryTtlSeconds?: number | null | undefined },
+    ): Promise<Conversation> {
+      const membership = await requireMembership(db, conversationId, userId);
+      const group = membership.conversation.kind === 'group';
+      if (patch.title !== undefined && !group) throw new AppError('validation_failed', 'Direct chats have no title.');
+      if (group && !isAdmin(membership.member)) throw new AppError('not_admin');
+      await updateConversation(db, conversationId, patch);
+      await announceUpdated(conversationId);
+      return viewOne(db, userId, conversationId);
+    },
+
+    async addMembers(userId: string, conversationId: string, userIds: readonly string[]): Promise<Conversation> {
+      const membership = await requireMembership(db, conversationId, userId);
+      requireAdmin(membership);
+      const wanted = [...new Set(userIds)].filter((id) => id !== userId);
+      await assertLiveUsers(db, wanted);
+      const current = await selectCurrentMembers(db, [conversationId]);
+      if (current.length + wanted.length > MAX_GROUP_MEMBERS) {
+        throw new AppError('validation_failed', `A group has at most ${MAX_GROUP_MEMBERS} members.`);
+      }
+      const now = clock.now();
+      const added = await db.transaction((tx) =>
+        upsertMembers(
+          tx,
+          conversationId,
+          wanted.map((id) => ({ userId: id, role: 'member' as MemberRole })),
+          now,
+        ),
+      );
+      if (added.length) {
+        const view = await viewOne(db, userId, conversationId);
+        for (const member of view.members.filter((m) => added.includes(m.user.id))) {
+          broadcaster.toUsers(
+            current.map((m) => m.userId),
+            'member_joined',
+            { conversationId: conversationId as ConversationId, member },
+          );
+        }
+        for (const id of added) broadcaster.toUsers([id], 'conversation_updated', await viewOne(db, id, conversationId));
+      }
+      return viewOne(db, userId, conversationId);
+    },
+
+    async removeMember(userId: string, conversationId: string, targetId: string): Promise<void> {
+      if (targetId === userId) {
+        await this.leave(userId, conversationId);
+        return;
+      }
+      const membership = await requireMembership(db, conversationId, userId);
+      requireAdmin(membership);
+      const target = (await selectCurrentMembers(db, [conversationId])).find((m) => m.userId === targetId);
+      if (!target) throw notFound('That person is not a member.');
+      if (target.role === 'owner') throw new AppError('forbidden', 'The owner cannot be removed.');
+      if (target.role === 'admin' && membership.member.role !== 'owner') {
+        throw new AppError('forbidden', 'Only the owner can remove an admin.');
+      }
+      const now = clock.now();
+      const later = await db.transaction((tx) => endGroupMembership(tx, conversationId, targetId, 'removed', now));
+      for (const run of later) run();
+    },
+
+    async setRole(userId: string, conversationId: string, targetId: string, role: 'admin' | 'member'): Promise<Conversation> {
+      const membership = await requireMembership(db, conversationId, userId);
+      requireAdmin(membership);
+      const target = (await selectCurrentMembers(db, [conversationId])).find((m) => m.userId === targetId);
+      if (!target) throw notFound('That person is not a member.');
+      if (target.role === 'owner') throw new AppError('forbidden', "The owner's role cannot be changed.");
+      if (role === 'member' && target.role === 'admin' && membership.member.role !== 'owner') {
+        throw new AppError('forbidden', 'Only the owner can demote an admin.');
+      }
+      await updateRole(db, conversationId, targetId, role);
+      await announceUpdated(conversationId);
+      return viewOne(db, userId, conversationId);
+    },
+
+    async leave(userId: string, conversationId: string): Promise<void> {
+      const membership = await requireMembership(db, conversationId, userId);
+      if (membership.conversation.kind !== 'group') {
+        throw new AppError('invalid_state', 'You cannot leave a direct chat; delete it instead.');
+      }
+      const now = clock.now();
+      const later = await db.transaction((tx) => endGroupMembership(tx, conversationId, userId, 'left', now));
+      for (const run of later) run();
+    },
+
+    /** "Delete chat": hidden with its history, for me only; my pending scheduled messages there fail. */
+    async deleteForMe(userId: string, conversationId: string): Promise<void> {
+      await requireMembership(db, conversationId, userId);
+      const now = clock.now();
+      const later = await db.transaction(async (tx) => {
+        await hideConversation(tx, conversationId, userId, now);
+        return runMembershipEnded(tx, conversationId, userId, 'deleted_chat', now);
+      });
+      broadcaster.toUsers([userId], 'conversation_removed', {
+        conversationId: conversationId as ConversationId,
+        reason: 'deleted',
+      });
+      for (const run of later) run();
+    },
+
+    /** Account deletion: leave every group; direct chats keep the history, shown as a deleted account. */
+    accountDeletionStep: (async (tx, userId, now) => {
+      const later: (() => void)[] = [];
+      for (const id of await selectGroupIdsOf(tx, userId)) {
+        later.push(...(await endGroupMembership(tx, id, userId, 'account_deleted', now)));
+      }
+      return () => later.forEach((run) => run());
+    }) satisfies AccountDeletionStep,
+  };
+}

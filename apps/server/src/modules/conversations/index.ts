@@ -1,0 +1,2 @@
+export * from './conversations.js';
+export { conversationsRoutes } from './conversations.routes.js';

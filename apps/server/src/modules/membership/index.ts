@@ -1,0 +1,2 @@
+export * from './membership.sql.js';
+export * from './membership.js';

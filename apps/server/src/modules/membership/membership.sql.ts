@@ -1,0 +1,94 @@
+import type { MemberRole } from '@herald/shared';
+import type { Queryable } from '../../db/db.js';
+
+export interface ConversationRow {
+  id: string;
+  kind: 'direct' | 'group';
+  title: string | null;
+  createdBy: string | null;
+  temporaryTtlSeconds: number | null;
+  lastMessageId: string | null;
+  lastActivityAt: Date;
+  createdAt: Date;
+}
+
+export interface MemberRow {
+  conversationId: string;
+  userId: string;
+  role: MemberRole;
+  joinedAt: Date;
+  leftAt: Date | null;
+  leftReason: 'left' | 'removed' | 'account_deleted' | null;
+  unreadCount: number;
+  deliveredSeq: number;
+  deliveredAt: Date | null;
+  readSeq: number;
+  readAt: Date | null;
+  hiddenAt: Date | null;
+  historyFrom: Date | null;
+}
+
+export const CONVERSATION_COLUMNS = `
+  c.id, c.kind, c.title, c.created_by AS "createdBy", c.temporary_ttl_seconds AS "temporaryTtlSeconds",
+  c.last_message_id AS "lastMessageId", c.last_activity_at AS "lastActivityAt", c.created_at AS "createdAt"`;
+
+export const MEMBER_COLUMNS = `
+  cm.conversation_id AS "conversationId", cm.user_id AS "userId", cm.role, cm.joined_at AS "joinedAt",
+  cm.left_at AS "leftAt", cm.left_reason AS "leftReason", cm.unread_count AS "unreadCount",
+  cm.delivered_seq AS "deliveredSeq", cm.delivered_at AS "deliveredAt", cm.read_seq AS "readSeq",
+  cm.read_at AS "readAt", cm.hidden_at AS "hiddenAt", cm.history_from AS "historyFrom"`;
+
+export async function selectConversation(q: Queryable, id: string): Promise<ConversationRow | undefined> {
+  const { rows } = await q.query<ConversationRow>(`SELECT ${CONVERSATION_COLUMNS} FROM conversations c WHERE c.id = $1`, [
+    id,
+  ]);
+  return rows[0];
+}
+
+/** The user's membership row, current or past. */
+export async function selectMember(q: Queryable, conversationId: string, userId: string): Promise<MemberRow | undefined> {
+  const { rows } = await q.query<MemberRow>(
+    `SELECT ${MEMBER_COLUMNS} FROM conversation_members cm WHERE cm.conversation_id = $1 AND cm.user_id = $2`,
+    [conversationId, userId],
+  );
+  return rows[0];
+}
+
+/** Current members (not left, not removed), oldest first. */
+export async function selectCurrentMembers(q: Queryable, conversationIds: readonly string[]): Promise<MemberRow[]> {
+  if (conversationIds.length === 0) return [];
+  const { rows } = await q.query<MemberRow>(
+    `SELECT ${MEMBER_COLUMNS} FROM conversation_members cm
+     WHERE cm.conversation_id = ANY($1::uuid[]) AND cm.left_at IS NULL
+     ORDER BY cm.joined_at, cm.user_id`,
+    [conversationIds],
+  );
+  return rows;
+}
+
+export async function selectCurrentMemberIds(q: Queryable, conversationId: string): Promise<string[]> {
+  const { rows } = await q.query<{ userId: string }>(
+    'SELECT user_id AS "userId" FROM conversation_members WHERE conversation_id = $1 AND left_at IS NULL',
+    [conversationId],
+  );
+  return rows.map((r) => r.userId);
+}
+
+/** Everyone who currently shares at least one conversation with the user (presence audience). */
+export async function selectContactIds(q: Queryable, userId: string): Promise<string[]> {
+  const { rows } = await q.query<{ userId: string }>(
+    `SELECT DISTINCT other.user_id AS "userId"
+     FROM conversation_members me
+     JOIN conversation_members other
+       ON other.conversation_id = me.conversation_id AND other.left_at IS NULL AND other.user_id <> me.user_id
+     WHERE me.user_id = $1 AND me.left_at IS NULL`,
+    [userId],
+  );
+  return rows.map((r) => r.userId);
+}
+
+/** Locks conversations in id order, so that concurrent writers touching several cannot deadlock. */
+export async function lockConversations(q: Queryable, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await q.query('SELECT 1 FROM conversations WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE', [ids]);
+}

@@ -1,0 +1,68 @@
+import type {
+  ConversationId,
+  MediaId,
+  Message,
+  MessageId,
+  MessageStatus,
+  Reaction,
+  Receipt,
+  ScheduledMessageId,
+  UserId,
+} from '@herald/shared';
+import type { MemberRow } from '../membership/index.js';
+import type { MessageRow, ReactionRow } from './messages.sql.js';
+
+/** Receipts from the per-member watermarks: everyone who was a member when the message was sent. */
+export function receiptsFor(row: Pick<MessageRow, 'seq' | 'senderId' | 'createdAt'>, members: readonly MemberRow[]) {
+  const receipts: Receipt[] = [];
+  for (const member of members) {
+    if (member.userId === row.senderId || member.joinedAt > row.createdAt) continue;
+    receipts.push({
+      userId: member.userId as UserId,
+      deliveredAt: Number(member.deliveredSeq) >= Number(row.seq) ? (member.deliveredAt?.toISOString() ?? null) : null,
+      readAt: Number(member.readSeq) >= Number(row.seq) ? (member.readAt?.toISOString() ?? null) : null,
+    });
+  }
+  return receipts;
+}
+
+/** Direct chats: the recipient's status; groups: the least advanced over all recipients. */
+export function aggregateStatus(receipts: readonly Receipt[]): MessageStatus {
+  if (receipts.length === 0) return 'sent';
+  if (receipts.every((r) => r.readAt)) return 'read';
+  if (receipts.every((r) => r.deliveredAt || r.readAt)) return 'delivered';
+  return 'sent';
+}
+
+export function toMessage(
+  row: MessageRow,
+  receipts: Receipt[],
+  reactions: readonly ReactionRow[] = [],
+  myViews = 0,
+): Message {
+  return {
+    id: row.id as MessageId,
+    conversationId: row.conversationId as ConversationId,
+    senderId: row.senderId as UserId,
+    content: row.content,
+    contentType: row.contentType,
+    media:
+      row.mediaId && row.mediaKind
+        ? { id: row.mediaId as MediaId, kind: row.mediaKind, mimeType: row.mediaMimeType ?? '', size: Number(row.mediaSize) }
+        : null,
+    isOneTimeMedia: row.isOneTimeMedia,
+    viewLimit: row.isOneTimeMedia ? (row.viewLimit ?? 1) : row.viewLimit,
+    mediaExpiryDuration: row.mediaExpirySeconds,
+    mediaExpiresAt: row.mediaExpiresAt?.toISOString() ?? null,
+    myViews,
+    replyToId: row.replyToId as MessageId | null,
+    clientId: row.clientId,
+    createdAt: row.createdAt.toISOString(),
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    scheduledMessageId: row.scheduledMessageId as ScheduledMessageId | null,
+    scheduledTime: row.scheduledTime?.toISOString() ?? null,
+    messageStatus: aggregateStatus(receipts),
+    receipts,
+    reactions: reactions.map((r): Reaction => ({ userId: r.userId as UserId, emoji: r.emoji })),
+  };
+}

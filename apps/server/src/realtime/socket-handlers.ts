@@ -1,0 +1,149 @@
+import type { FastifyBaseLogger } from 'fastify';
+import {
+  ERROR_CATALOGUE,
+  MarkDeliveredCommand,
+  MarkReadCommand,
+  SendMessageCommand,
+  TypingCommand,
+  type Ack,
+  type ConversationId,
+  type UserId,
+} from '@herald/shared';
+import type { z } from 'zod';
+import type { Db } from '../db/db.js';
+import { AppError } from '../lib/app-error.js';
+import { readCookie } from '../lib/cookies.js';
+import type { Broadcaster } from '../lib/broadcaster.js';
+import type { Clock } from '../lib/clock.js';
+import { parseInput } from '../lib/validate.js';
+import { SESSION_COOKIE, type Auth } from '../modules/auth/index.js';
+import { requireMembership, selectContactIds, selectCurrentMemberIds } from '../modules/membership/index.js';
+import type { MessagesService } from '../modules/messages/index.js';
+import { updateLastSeen } from '../modules/users/index.js';
+import type { PresenceTracker } from './presence.js';
+import { sessionRoom, userRoom, type HeraldIo, type HeraldSocket } from './socket-server.js';
+
+export interface SocketHandlersDeps {
+  db: Db;
+  clock: Clock;
+  auth: Auth;
+  messages: MessagesService;
+  broadcaster: Broadcaster;
+  presence: PresenceTracker;
+  log: FastifyBaseLogger;
+}
+
+/** Turns any thrown error into the one ack shape; unexpected ones are logged, not leaked. */
+function failure(error: unknown, log: FastifyBaseLogger): Ack<never> {
+  if (error instanceof AppError) {
+    return {
+      ok: false,
+      error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) },
+    };
+  }
+  log.error({ err: error }, 'socket command failed');
+  return { ok: false, error: { code: 'internal_error', message: ERROR_CATALOGUE.internal_error.message } };
+}
+
+/**
+ * Authenticates every socket by its session cookie, joins it to its user's and session's rooms,
+ * tracks presence, and serves the client commands. Identity always comes from the socket's
+ * session, never from a payload.
+ */
+export function registerSocketHandlers(io: HeraldIo, deps: SocketHandlersDeps): void {
+  const { db, clock, messages, broadcaster, presence, log } = deps;
+
+  io.use((socket, next) => {
+    const token = readCookie(socket.request.headers.cookie, SESSION_COOKIE);
+    if (!token) return next(new Error('unauthenticated'));
+    deps.auth
+      .authenticate(token)
+      .then((auth) => {
+        if (!auth) return next(new Error('unauthenticated'));
+        socket.data.userId = auth.user.id;
+        socket.data.sessionId = auth.sessionId;
+        next();
+      })
+      .catch((error: unknown) => {
+        log.error({ err: error }, 'socket authentication failed');
+        next(new Error('unauthenticated'));
+      });
+  });
+
+  /** Wraps a command: validate the payload, run it as the socket's user, answer through the ack. */
+  function command<S extends z.ZodType, R>(
+    socket: HeraldSocket,
+    schema: S,
+    run: (userId: string, input: z.output<S>) => Promise<R>,
+  ) {
+    return (payload: unknown, ack?: (result: Ack<R>) => void) => {
+      const reply = typeof ack === 'function' ? ack : () => {};
+      Promise.resolve()
+        .then(() => run(socket.data.userId, parseInput(schema, payload, 'payload')))
+        .then((data) => reply({ ok: true, data }))
+        .catch((error: unknown) => reply(failure(error, log)));
+    };
+  }
+
+  io.on('connection', (socket: HeraldSocket) => {
+    const { userId, sessionId } = socket.data;
+    void socket.join([userRoom(userId), sessionRoom(sessionId)]);
+
+    presence
+      .connected(userId, socket.id)
+      .then(async (cameOnline) => {
+        if (!cameOnline) return;
+        broadcaster.toUsers(await selectContactIds(db, userId), 'user_online', { userId: userId as UserId });
+      })
+      .catch((error: unknown) => log.error({ err: error }, 'presence update failed'));
+
+    socket.on('disconnect', () => {
+      presence
+        .disconnected(userId, socket.id)
+        .then(async (wentOffline) => {
+          if (!wentOffline) return;
+          const at = clock.now();
+          await updateLastSeen(db, userId, at);
+          broadcaster.toUsers(await selectContactIds(db, userId), 'user_offline', {
+            userId: userId as UserId,
+            lastSeenAt: at.toISOString(),
+          });
+        })
+        .catch((error: unknown) => log.error({ err: error }, 'presence update failed'));
+    });
+
+    socket.on(
+      'send_message',
+      command(socket, SendMessageCommand, async (me, { conversationId, ...body }) => {
+        return (await messages.send(me, conversationId, body)).message;
+      }),
+    );
+
+    socket.on(
+      'mark_read',
+      command(socket, MarkReadCommand, (me, { conversationId }) => messages.markRead(me, conversationId)),
+    );
+
+    socket.on(
+      'mark_delivered',
+      command(socket, MarkDeliveredCommand, async (me, { conversationId, messageIds }) => {
+        await messages.markDelivered(me, conversationId, messageIds);
+        return null;
+      }),
+    );
+
+    socket.on(
+      'typing',
+      command(socket, TypingCommand, async (me, { conversationId, typing }) => {
+        await requireMembership(db, conversationId, me);
+        const others = (await selectCurrentMemberIds(db, conversationId)).filter((id) => id !== me);
+        broadcaster.toUsers(others, 'typing', {
+          conversationId: conversationId as ConversationId,
+          userId: me as UserId,
+          typing,
+        });
+        return null;
+      }),
+    );
+  });
+}

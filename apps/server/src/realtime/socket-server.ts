@@ -1,0 +1,61 @@
+import type { Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
+import { Server, type Socket } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents } from '@herald/shared';
+import type { Broadcaster } from '../lib/broadcaster.js';
+
+export interface SocketData {
+  userId: string;
+  sessionId: string;
+}
+
+export type HeraldIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type HeraldSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export const userRoom = (userId: string) => `user:${userId}`;
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+
+/**
+ * The Socket.IO server on the app's HTTP server. The `Origin` of the handshake must be ours (or a
+ * configured one): a page on another site cannot open a socket with the user's cookie. With
+ * Redis, the adapter fans events out to sockets held by every server process.
+ */
+export function createSocketServer(
+  httpServer: HttpServer,
+  options: { allowedOrigins: readonly string[]; redis?: { pub: Redis; sub: Redis } },
+): HeraldIo {
+  const allowed = new Set(options.allowedOrigins.map((o) => new URL(o).origin));
+  const io: HeraldIo = new Server(httpServer, {
+    serveClient: false,
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      if (origin === undefined) return callback(null, true);
+      const host = req.headers.host;
+      const ok = allowed.has(origin) || origin === `http://${host}` || origin === `https://${host}`;
+      callback(ok ? null : 'origin not allowed', ok);
+    },
+  });
+  if (options.redis) io.adapter(createAdapter(options.redis.pub, options.redis.sub, { key: 'herald' }));
+  return io;
+}
+
+export function socketBroadcaster(io: HeraldIo): Broadcaster {
+  return {
+    toUsers(userIds, event, payload) {
+      const rooms = [...new Set(userIds)].map(userRoom);
+      if (rooms.length === 0) return;
+      // Typed per event at the interface; Socket.IO's emit overloads cannot follow a generic here.
+      (io.to(rooms).emit as (e: string, p: unknown) => boolean)(event, payload);
+    },
+    disconnectUser(userId, exceptSessionId) {
+      const target = exceptSessionId
+        ? io.in(userRoom(userId)).except(sessionRoom(exceptSessionId))
+        : io.in(userRoom(userId));
+      target.disconnectSockets(true);
+    },
+    disconnectSession(sessionId) {
+      io.in(sessionRoom(sessionId)).disconnectSockets(true);
+    },
+  };
+}
