@@ -19,9 +19,21 @@ import { systemClock, type Clock } from './lib/clock.js';
 import type { MembershipEndedStep } from './lib/membership-events.js';
 import { memoryRateLimitStore, RateLimiter, redisRateLimitStore, type RateLimitStore } from './lib/rate-limiter.js';
 import type { AccountDeletionStep } from './lib/session-events.js';
-import { AuthKeyHasher, SESSION_COOKIE, SessionTokens, authRoutes, createAuth, type Auth } from './modules/auth/index.js';
+import {
+  AuthKeyHasher,
+  SESSION_COOKIE,
+  SessionTokens,
+  authRoutes,
+  createAuth,
+  type Auth,
+} from './modules/auth/index.js';
 import { blocksRoutes } from './modules/blocks/index.js';
-import { conversationsRoutes, createConversationsService, type ConversationsService } from './modules/conversations/index.js';
+import {
+  conversationsRoutes,
+  createConversationsService,
+  type ConversationsService,
+} from './modules/conversations/index.js';
+import { directKey } from './modules/membership/index.js';
 import { createMediaService, mediaRoutes, type MediaService } from './modules/media/index.js';
 import { createMessagesService, messagesRoutes, type MessagesService } from './modules/messages/index.js';
 import { usersRoutes } from './modules/users/index.js';
@@ -169,10 +181,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     db,
     presence,
     onBlockChanged: async (blockerId, otherId) => {
-      const { rows } = await db.query<{ id: string }>(
-        `SELECT id FROM conversations WHERE direct_key = $1`,
-        [blockerId < otherId ? `${blockerId}:${otherId}` : `${otherId}:${blockerId}`],
-      );
+      const { rows } = await db.query<{ id: string }>(`SELECT id FROM conversations WHERE direct_key = $1`, [
+        blockerId < otherId ? `${blockerId}:${otherId}` : `${otherId}:${blockerId}`,
+      ]);
       if (rows[0]) await conversations.announceUpdated(rows[0].id, []);
     },
   });

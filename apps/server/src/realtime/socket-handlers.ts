@@ -138,7 +138,7 @@ export function registerSocketHandlers(io: HeraldIo, deps: SocketHandlersDeps): 
         await requireMembership(db, conversationId, me);
         const others = (await selectCurrentMemberIds(db, conversationId)).filter((id) => id !== me);
         broadcaster.toUsers(others, 'typing', {
-          conversationId: conversationId as ConversationId,
+          conversationId: conversationId,
           userId: me as UserId,
           typing,
         });

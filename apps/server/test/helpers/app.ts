@@ -31,6 +31,8 @@ export interface TestApp {
   db: Db;
   clock: FakeClock;
   testDb: TestDb;
+  /** This app's HERALD_DATA_DIR (media blobs live in its media/ folder). */
+  dataDir: string;
   close(): Promise<void>;
 }
 
@@ -55,6 +57,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     db: testDb.db,
     clock,
     testDb,
+    dataDir,
     async close() {
       await app.close();
       if (!options.testDb) await testDb.drop();

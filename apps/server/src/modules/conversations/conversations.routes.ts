@@ -37,7 +37,9 @@ export function conversationsRoutes(app: FastifyInstance, conversations: Convers
   app.post('/api/conversations/group', async (request, reply) => {
     const me = requireUser(request);
     const body = parseInput(CreateGroupBody, request.body);
-    return reply.status(201).send(ok(await conversations.createGroup(me.id, body.title, body.memberIds), 'Group created'));
+    return reply
+      .status(201)
+      .send(ok(await conversations.createGroup(me.id, body.title, body.memberIds), 'Group created'));
   });
 
   app.get('/api/conversations/:id', async (request) => {

@@ -152,8 +152,7 @@ export function createConversationsService(deps: ConversationsDeps) {
       const heir = remaining.find((m) => m.role === 'admin') ?? remaining[0]!;
       await updateRole(tx, conversationId, heir.userId, 'owner');
     }
-    const later =
-      reason === 'account_deleted' ? [] : await runMembershipEnded(tx, conversationId, userId, reason, now);
+    const later = reason === 'account_deleted' ? [] : await runMembershipEnded(tx, conversationId, userId, reason, now);
     later.push(() => {
       broadcaster.toUsers(
         remaining.map((m) => m.userId),
@@ -200,7 +199,13 @@ export function createConversationsService(deps: ConversationsDeps) {
       const key = directKey(userId, otherId);
       const now = clock.now();
       const created = await db.transaction(async (tx) => {
-        const id = await insertConversation(tx, { kind: 'direct', title: null, createdBy: userId, directKey: key, now });
+        const id = await insertConversation(tx, {
+          kind: 'direct',
+          title: null,
+          createdBy: userId,
+          directKey: key,
+          now,
+        });
         if (!id) return undefined;
         await upsertMembers(
           tx,
@@ -233,11 +238,17 @@ export function createConversationsService(deps: ConversationsDeps) {
       await assertLiveUsers(db, others);
       const now = clock.now();
       const id = await db.transaction(async (tx) => {
-        const conversationId = await insertConversation(tx, { kind: 'group', title, createdBy: userId, directKey: null, now });
+        const conversationId = await insertConversation(tx, {
+          kind: 'group',
+          title,
+          createdBy: userId,
+          directKey: null,
+          now,
+        });
         await upsertMembers(
           tx,
           conversationId!,
-          [{ userId, role: 'owner' as MemberRole }, ...others.map((o) => ({ userId: o, role: 'member' as MemberRole }))],
+          [{ userId, role: 'owner' }, ...others.map((o) => ({ userId: o, role: 'member' }))],
           now,
         );
         return conversationId!;
@@ -276,7 +287,7 @@ export function createConversationsService(deps: ConversationsDeps) {
         upsertMembers(
           tx,
           conversationId,
-          wanted.map((id) => ({ userId: id, role: 'member' as MemberRole })),
+          wanted.map((id) => ({ userId: id, role: 'member' })),
           now,
         ),
       );
@@ -289,7 +300,8 @@ export function createConversationsService(deps: ConversationsDeps) {
             { conversationId: conversationId as ConversationId, member },
           );
         }
-        for (const id of added) broadcaster.toUsers([id], 'conversation_updated', await viewOne(db, id, conversationId));
+        for (const id of added)
+          broadcaster.toUsers([id], 'conversation_updated', await viewOne(db, id, conversationId));
       }
       return viewOne(db, userId, conversationId);
     },
@@ -312,7 +324,12 @@ export function createConversationsService(deps: ConversationsDeps) {
       for (const run of later) run();
     },
 
-    async setRole(userId: string, conversationId: string, targetId: string, role: 'admin' | 'member'): Promise<Conversation> {
+    async setRole(
+      userId: string,
+      conversationId: string,
+      targetId: string,
+      role: 'admin' | 'member',
+    ): Promise<Conversation> {
       const membership = await requireMembership(db, conversationId, userId);
       requireAdmin(membership);
       const target = (await selectCurrentMembers(db, [conversationId])).find((m) => m.userId === targetId);

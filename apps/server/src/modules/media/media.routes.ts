@@ -11,7 +11,9 @@ import type { MediaService } from './media.js';
 export function mediaKindOf(declared: string | undefined, mimeType: string): 'image' | 'video' {
   if (declared === 'image' || declared === 'video') return declared;
   if (declared !== undefined && declared !== '') {
-    throw new AppError('validation_failed', 'kind must be image or video.', [{ path: 'kind', message: 'image or video' }]);
+    throw new AppError('validation_failed', 'kind must be image or video.', [
+      { path: 'kind', message: 'image or video' },
+    ]);
   }
   if (mimeType.startsWith('image/')) return 'image';
   if (mimeType.startsWith('video/')) return 'video';

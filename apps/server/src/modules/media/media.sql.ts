@@ -124,7 +124,11 @@ export async function markMediaDeleted(q: Queryable, ids: readonly string[], now
   return rows;
 }
 
-/** Media nobody can fetch any more: unattached for over a day, or one-time media past its expiry. */
+/**
+ * Media nobody can fetch any more: unattached for over a day, one-time media past its expiry, or
+ * one-time media every current recipient has used up (normally deleted right after the last view;
+ * this is the backstop).
+ */
 export async function selectPurgeableMedia(q: Queryable, now: Date, unattachedBefore: Date): Promise<string[]> {
   const { rows } = await q.query<{ id: string }>(
     `SELECT md.id FROM media md
@@ -132,6 +136,13 @@ export async function selectPurgeableMedia(q: Queryable, now: Date, unattachedBe
      UNION
      SELECT m.media_id FROM messages m JOIN media md ON md.id = m.media_id
      WHERE md.deleted_at IS NULL AND m.media_expires_at IS NOT NULL AND m.media_expires_at <= $1
+     UNION
+     SELECT m.media_id FROM messages m JOIN media md ON md.id = m.media_id
+     WHERE md.deleted_at IS NULL AND m.is_one_time_media AND NOT EXISTS (
+       SELECT 1 FROM conversation_members cm
+       LEFT JOIN media_views v ON v.message_id = m.id AND v.user_id = cm.user_id
+       WHERE cm.conversation_id = m.conversation_id AND cm.left_at IS NULL AND cm.user_id <> m.sender_id
+         AND COALESCE(v.views, 0) < COALESCE(m.view_limit, 1))
      LIMIT 1000`,
     [now, unattachedBefore],
   );

@@ -59,7 +59,10 @@ export function createMediaService(deps: MediaDeps) {
       const remaining = limits.quotaBytes - (await selectUsedBytes(db, uploaderId));
       if (remaining <= 0) {
         stream.resume();
-        throw new AppError('quota_exceeded', 'Your media storage is full; delete some chats or wait for old media to expire.');
+        throw new AppError(
+          'quota_exceeded',
+          'Your media storage is full; delete some chats or wait for old media to expire.',
+        );
       }
       const max = Math.min(kindMax, remaining);
       let stored: { key: string; size: number };
@@ -80,7 +83,14 @@ export function createMediaService(deps: MediaDeps) {
         await storage.delete(stored.key);
         throw new AppError('validation_failed', 'The file is empty.');
       }
-      const row = await insertMedia(db, { uploaderId, kind, mimeType, size: stored.size, storageKey: stored.key, now: clock.now() });
+      const row = await insertMedia(db, {
+        uploaderId,
+        kind,
+        mimeType,
+        size: stored.size,
+        storageKey: stored.key,
+        now: clock.now(),
+      });
       return toMediaInfo(row);
     },
 

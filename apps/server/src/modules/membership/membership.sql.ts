@@ -39,14 +39,19 @@ export const MEMBER_COLUMNS = `
   cm.read_at AS "readAt", cm.hidden_at AS "hiddenAt", cm.history_from AS "historyFrom"`;
 
 export async function selectConversation(q: Queryable, id: string): Promise<ConversationRow | undefined> {
-  const { rows } = await q.query<ConversationRow>(`SELECT ${CONVERSATION_COLUMNS} FROM conversations c WHERE c.id = $1`, [
-    id,
-  ]);
+  const { rows } = await q.query<ConversationRow>(
+    `SELECT ${CONVERSATION_COLUMNS} FROM conversations c WHERE c.id = $1`,
+    [id],
+  );
   return rows[0];
 }
 
 /** The user's membership row, current or past. */
-export async function selectMember(q: Queryable, conversationId: string, userId: string): Promise<MemberRow | undefined> {
+export async function selectMember(
+  q: Queryable,
+  conversationId: string,
+  userId: string,
+): Promise<MemberRow | undefined> {
   const { rows } = await q.query<MemberRow>(
     `SELECT ${MEMBER_COLUMNS} FROM conversation_members cm WHERE cm.conversation_id = $1 AND cm.user_id = $2`,
     [conversationId, userId],

@@ -48,7 +48,12 @@ export function toMessage(
     contentType: row.contentType,
     media:
       row.mediaId && row.mediaKind
-        ? { id: row.mediaId as MediaId, kind: row.mediaKind, mimeType: row.mediaMimeType ?? '', size: Number(row.mediaSize) }
+        ? {
+            id: row.mediaId as MediaId,
+            kind: row.mediaKind,
+            mimeType: row.mediaMimeType ?? '',
+            size: Number(row.mediaSize),
+          }
         : null,
     isOneTimeMedia: row.isOneTimeMedia,
     viewLimit: row.isOneTimeMedia ? (row.viewLimit ?? 1) : row.viewLimit,

@@ -3,16 +3,12 @@ import { MessagePageQuery, SendMessageBody as SendMessageSchema } from '@herald/
 import type { z } from 'zod';
 import type { Db, Queryable, Tx } from '../../db/db.js';
 import { AppError, notFound } from '../../lib/app-error.js';
+import { parseInput } from '../../lib/validate.js';
 import type { Broadcaster } from '../../lib/broadcaster.js';
 import type { Clock } from '../../lib/clock.js';
 import { isBlockedEitherWay } from '../blocks/index.js';
 import { selectMedia, type MediaService } from '../media/index.js';
-import {
-  lockConversations,
-  requireMembership,
-  selectCurrentMembers,
-  type Membership,
-} from '../membership/index.js';
+import { lockConversations, requireMembership, selectCurrentMembers, type Membership } from '../membership/index.js';
 import { selectUsersByIds } from '../users/index.js';
 import { receiptsFor, toMessage } from './message-view.js';
 import {
@@ -200,8 +196,12 @@ export function createMessagesService(deps: MessagesDeps) {
     present,
 
     /** A live send. A repeated clientId returns the first message instead of sending twice. */
-    async send(senderId: string, conversationId: string, input: SendMessageBody): Promise<{ message: Message; created: boolean }> {
-      const body: ParsedSend = SendMessageSchema.parse(input);
+    async send(
+      senderId: string,
+      conversationId: string,
+      input: SendMessageBody,
+    ): Promise<{ message: Message; created: boolean }> {
+      const body: ParsedSend = parseInput(SendMessageSchema, input);
       if (body.clientId) {
         const existing = await selectMessageByClientId(db, senderId, body.clientId);
         if (existing) {
@@ -216,7 +216,8 @@ export function createMessagesService(deps: MessagesDeps) {
       const contentType = await validateContent(db, senderId, body);
       if (body.replyToId) {
         const [reply] = await selectMessagesByIds(db, [body.replyToId]);
-        if (!reply || reply.conversationId !== conversationId) throw notFound('The message you reply to is not in this conversation.');
+        if (!reply || reply.conversationId !== conversationId)
+          throw notFound('The message you reply to is not in this conversation.');
       }
       const now = clock.now();
       const written = await db.transaction(async (tx) => {
@@ -260,7 +261,7 @@ export function createMessagesService(deps: MessagesDeps) {
     },
 
     async list(userId: string, conversationId: string, query: unknown): Promise<MessagePage> {
-      const { before, limit } = MessagePageQuery.parse(query ?? {});
+      const { before, limit } = parseInput(MessagePageQuery, query, 'query');
       if (before !== undefined && !/^\d{1,18}$/.test(before)) {
         throw new AppError('validation_failed', 'before must be a cursor returned as nextCursor.');
       }
@@ -351,9 +352,13 @@ export function createMessagesService(deps: MessagesDeps) {
         });
         if (deleted.length === 0) break;
         total += deleted.length;
-        await deps.media.deleteBlobs(db, deleted.flatMap((r) => (r.mediaId ? [r.mediaId] : [])));
+        await deps.media.deleteBlobs(
+          db,
+          deleted.flatMap((r) => (r.mediaId ? [r.mediaId] : [])),
+        );
         const byConversation = new Map<string, string[]>();
-        for (const r of deleted) byConversation.set(r.conversationId, [...(byConversation.get(r.conversationId) ?? []), r.id]);
+        for (const r of deleted)
+          byConversation.set(r.conversationId, [...(byConversation.get(r.conversationId) ?? []), r.id]);
         const members = await selectCurrentMembers(db, [...byConversation.keys()]);
         for (const [conversationId, ids] of byConversation) {
           broadcaster.toUsers(
