@@ -181,8 +181,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     db,
     presence,
     onBlockChanged: async (blockerId, otherId) => {
-      const { rows } = await db.query<{ id: string }>(`SELECT id FROM conversations WHERE direct_key = $1`, [
-        blockerId < otherId ? `${blockerId}:${otherId}` : `${otherId}:${blockerId}`,
+      const { rows } = await db.query<{ id: string }>('SELECT id FROM conversations WHERE direct_key = $1', [
+        directKey(blockerId, otherId),
       ]);
       if (rows[0]) await conversations.announceUpdated(rows[0].id, []);
     },

@@ -6,7 +6,6 @@ import {
   SendMessageCommand,
   TypingCommand,
   type Ack,
-  type ConversationId,
   type UserId,
 } from '@herald/shared';
 import type { z } from 'zod';

@@ -248,7 +248,10 @@ export function createConversationsService(deps: ConversationsDeps) {
         await upsertMembers(
           tx,
           conversationId!,
-          [{ userId, role: 'owner' }, ...others.map((o) => ({ userId: o, role: 'member' }))],
+          [
+            { userId, role: 'owner' },
+            ...others.map((o): { userId: string; role: MemberRole } => ({ userId: o, role: 'member' })),
+          ],
           now,
         );
         return conversationId!;
