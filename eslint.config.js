@@ -2,8 +2,11 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const server = 'apps/server/src';
+const web = 'apps/web/src';
+const webFeatures = ['auth', 'conversations', 'messages', 'scheduling', 'media'];
 
 /** Forbids importing a path pattern from a set of files, with the reason in the message. */
 const forbid = (files, patterns) => ({
@@ -12,7 +15,16 @@ const forbid = (files, patterns) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'coverage/**', 'bench/results/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'data/**',
+      'coverage/**',
+      'bench/results/**',
+      'apps/web/e2e/screenshots/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -32,6 +44,7 @@ export default tseslint.config(
     },
   },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['scripts/**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   {
     files: ['**/test/**/*.ts', 'bench/**/*.ts', 'vitest.config.ts'],
     languageOptions: {
@@ -131,6 +144,63 @@ export default tseslint.config(
         message: 'the dispatcher delivers through modules and the Broadcaster.',
       },
       { regex: 'modules/[^/]+/(?!index\\.js$)[^/]+$', message: 'use the module index.' },
+    ],
+  ),
+
+  // ---- web app (apps/web) ----------------------------------------------------------------------
+  {
+    files: ['apps/web/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+    },
+  },
+  {
+    files: [`${web}/**/*.test.{ts,tsx}`, `${web}/test-support/**`, 'apps/web/e2e/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+      'no-console': 'off',
+    },
+  },
+  // Only the HTTP wrapper and the feature api modules talk to the network; components never do.
+  {
+    files: [`${web}/**/*.{ts,tsx}`],
+    ignores: [`${web}/lib/http.ts`, `${web}/features/*/api.ts`, `${web}/**/*.test.{ts,tsx}`, `${web}/test-support/**`],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        { name: 'fetch', message: "Call the feature's api.ts (which uses lib/http), never fetch directly." },
+        { name: 'XMLHttpRequest', message: "Uploads go through the media feature's api.ts." },
+      ],
+    },
+  },
+  // Web dependency direction (DESIGN section 3): no feature imports another; features never import
+  // app/ (cross-feature flows are composed there); ui primitives and lib know no feature.
+  ...webFeatures.map((feature) =>
+    forbid(
+      [`${web}/features/${feature}/**`],
+      [
+        {
+          regex: `^(?:\\.\\./)+(?:features/)?(?:${webFeatures.filter((f) => f !== feature).join('|')})(?:/|$)`,
+          message: 'features do not import each other: compose cross-feature flows in src/app/.',
+        },
+        { regex: '^(?:\\.\\./)+app(?:/|$)', message: 'features do not import app/; app/ imports features.' },
+      ],
+    ),
+  ),
+  forbid(
+    [`${web}/components/**`, `${web}/lib/**`],
+    [
+      {
+        regex: '^(?:\\.\\./)+(?:features|app)(?:/|$)',
+        message: 'ui primitives and lib know nothing of features or app.',
+      },
     ],
   ),
 );

@@ -1,0 +1,171 @@
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, Message, ServerToClientEvents } from '@herald/shared';
+import { toast, useToasts } from '../components/ui/toast-store';
+import { useAuth } from '../features/auth/store';
+import { useConversations } from '../features/conversations/store';
+import { useMessages } from '../features/messages/store';
+import { messagesApi } from '../features/messages/api';
+import { useScheduling } from '../features/scheduling/store';
+import { useConnection } from './connection';
+import { navigate, parseRoute, paths } from './router';
+
+export type HeraldSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+let socket: HeraldSocket | null = null;
+
+/** The conversation on screen (and the tab visible), if any. */
+export function activeConversationId(): string | null {
+  const route = parseRoute(location.pathname, location.search);
+  return route.name === 'chat' ? route.id : null;
+}
+
+function visibleConversation(id: string): boolean {
+  return activeConversationId() === id && document.visibilityState === 'visible';
+}
+
+// Receipts for messages that reached this device, batched per conversation.
+const deliveredQueue = new Map<string, Set<string>>();
+let deliveredTimer: ReturnType<typeof setTimeout> | null = null;
+function queueDelivered(message: Message) {
+  const set = deliveredQueue.get(message.conversationId) ?? new Set<string>();
+  set.add(message.id);
+  deliveredQueue.set(message.conversationId, set);
+  deliveredTimer ??= setTimeout(() => {
+    deliveredTimer = null;
+    for (const [conversationId, ids] of deliveredQueue) {
+      useConversations
+        .getState()
+        .markDelivered(conversationId, [...ids])
+        .catch(() => {});
+    }
+    deliveredQueue.clear();
+  }, 300);
+}
+
+/** A message reached us (live, or as the result of a scheduled delivery): every store hears of it. */
+export function applyIncomingMessage(message: Message, myId: string): void {
+  useMessages.getState().receive(message);
+  const conversations = useConversations.getState();
+  const mine = message.senderId === myId;
+  const visible = visibleConversation(message.conversationId);
+  if (!conversations.byId[message.conversationId]) {
+    // A chat we did not know (someone started it, or it was hidden and came back).
+    conversations.refresh(message.conversationId).catch(() => {});
+  } else {
+    conversations.applyMessage(message, { mine, visible });
+  }
+  if (!mine) {
+    queueDelivered(message);
+    if (visible) conversations.markRead(message.conversationId).catch(() => {});
+  }
+}
+
+/** After a reconnect: whatever happened while we were away, fetched once, merged by id. */
+export async function catchUp(): Promise<void> {
+  const tasks: Promise<unknown>[] = [useConversations.getState().load(), useAuth.getState().refreshMe()];
+  const active = activeConversationId();
+  if (active) {
+    tasks.push(messagesApi.page(active).then((page) => useMessages.getState().mergeLatestPage(active, page)));
+  }
+  const scheduling = useScheduling.getState();
+  for (const key of Object.keys(scheduling.loaded)) tasks.push(scheduling.load(key === 'all' ? undefined : key));
+  await Promise.allSettled(tasks);
+}
+
+/**
+ * The realtime bridge: one Socket.IO connection (the session cookie authenticates it), whose
+ * events are dispatched into the feature stores. Returns a function that disconnects.
+ */
+export function connectRealtime(myId: string): () => void {
+  const s: HeraldSocket = io({ path: '/socket.io', withCredentials: true, reconnectionDelayMax: 5000 });
+  socket = s;
+  const connection = useConnection.getState();
+  connection.set('connecting');
+  let connectedOnce = false;
+
+  s.on('connect', () => {
+    useConnection.getState().set('online');
+    if (connectedOnce) void catchUp();
+    connectedOnce = true;
+  });
+  s.on('disconnect', (reason) => {
+    useConnection.getState().set('offline');
+    // The server ended the session (signed out everywhere, password changed, account deleted).
+    if (reason === 'io server disconnect') {
+      void useAuth
+        .getState()
+        .refreshMe()
+        .then(() => {
+          if (useAuth.getState().status === 'signed-in') s.connect();
+        });
+    }
+  });
+  s.on('connect_error', () => {
+    useConnection.getState().set('offline');
+    if (!s.active) void useAuth.getState().refreshMe();
+  });
+
+  s.on('receive_message', (message) => applyIncomingMessage(message, myId));
+  s.on('message_status', (event) => useMessages.getState().applyStatus(event));
+  s.on('message_deleted', (event) => useMessages.getState().remove(event.conversationId, event.messageIds));
+  s.on('reaction_updated', (event) =>
+    useMessages.getState().setReactions(event.conversationId, event.messageId, event.reactions),
+  );
+  s.on('conversation_updated', (conversation) => useConversations.getState().upsert(conversation));
+  s.on('conversation_removed', ({ conversationId, reason }) => {
+    useConversations.getState().remove(conversationId);
+    if (activeConversationId() === conversationId) {
+      navigate(paths.home, { replace: true });
+      if (reason === 'removed') toast.info('You were removed from that group');
+    }
+  });
+  s.on('member_joined', ({ conversationId, member }) =>
+    useConversations.getState().memberJoined(conversationId, member),
+  );
+  s.on('member_left', ({ conversationId, userId }) => useConversations.getState().memberLeft(conversationId, userId));
+  s.on('typing', ({ conversationId, userId, typing }) => {
+    if (userId !== myId) useConversations.getState().setTyping(conversationId, userId, typing);
+  });
+  s.on('user_online', ({ userId }) =>
+    useConversations.getState().setPresence(userId, {
+      online: true,
+      lastSeenAt: useConversations.getState().presence[userId]?.lastSeenAt ?? null,
+    }),
+  );
+  s.on('user_offline', ({ userId, lastSeenAt }) =>
+    useConversations.getState().setPresence(userId, { online: false, lastSeenAt }),
+  );
+
+  const scheduling = () => useScheduling.getState();
+  s.on('scheduled_message_created', (item) => scheduling().upsert(item));
+  s.on('scheduled_message_updated', (item) => scheduling().upsert(item));
+  s.on('scheduled_message_cancelled', (item) => scheduling().upsert(item));
+  s.on('scheduled_message_retrying', (event) => scheduling().upsert(event.scheduledMessage));
+  s.on('scheduled_message_sent', (event) => {
+    scheduling().upsert(event.scheduledMessage);
+    applyIncomingMessage(event.message, myId);
+  });
+  s.on('scheduled_message_failed', (event) => {
+    scheduling().upsert(event.scheduledMessage);
+    useToasts.getState().show({
+      text: `A scheduled message was not sent: ${event.reason}`,
+      tone: 'error',
+      durationMs: 10_000,
+      action: { label: 'Review', onAction: () => navigate(paths.scheduled) },
+    });
+  });
+
+  return () => {
+    s.removeAllListeners();
+    s.disconnect();
+    if (socket === s) socket = null;
+    if (deliveredTimer) clearTimeout(deliveredTimer);
+    deliveredTimer = null;
+    deliveredQueue.clear();
+  };
+}
+
+/** "I am typing" to the others in the conversation (fire and forget). */
+export function emitTyping(conversationId: string, typing: boolean): void {
+  if (socket?.connected) socket.emit('typing', { conversationId, typing });
+}

@@ -1,0 +1,91 @@
+import { useState, type ReactNode } from 'react';
+import { IconButton } from '../components/ui/button';
+import { ClockIcon, PlusIcon, SettingsIcon } from '../components/ui/icons';
+import { useAuth, useMyTimeZone } from '../features/auth/store';
+import { ConversationList } from '../features/conversations/components/conversation-list';
+import { NewChatDialog } from '../features/conversations/components/new-chat-dialog';
+import { useConnection } from './connection';
+import { navigate, paths, type Route } from './router';
+
+/** Sidebar (chats) + main pane; on a phone one of the two at a time. */
+export function Shell({ route, children }: { route: Route; children: ReactNode }) {
+  const me = useAuth((s) => s.me);
+  const timeZone = useMyTimeZone();
+  const connection = useConnection((s) => s.status);
+  const [newChat, setNewChat] = useState(false);
+  if (!me) return null;
+  const failures = me.unseenFailedScheduled;
+  const inPane = route.name !== 'home';
+
+  return (
+    <div className={`shell ${inPane ? 'shell-pane-open' : ''}`}>
+      <aside className="sidebar" aria-label="Chats and navigation">
+        <header className="sidebar-header">
+          <a
+            href={paths.home}
+            className="brand"
+            onClick={(e) => {
+              e.preventDefault();
+              navigate(paths.home);
+            }}
+          >
+            <span className="brand-mark" aria-hidden="true">
+              H
+            </span>
+            <span className="brand-name">Herald</span>
+          </a>
+          <div className="sidebar-actions">
+            <IconButton
+              label={failures ? `Scheduled messages, ${failures} failed` : 'Scheduled messages'}
+              badge={failures}
+              className={route.name === 'scheduled' ? 'active' : ''}
+              onClick={() => navigate(paths.scheduled)}
+            >
+              <ClockIcon />
+            </IconButton>
+            <IconButton label="New chat" onClick={() => setNewChat(true)}>
+              <PlusIcon />
+            </IconButton>
+            <IconButton
+              label="Settings"
+              className={route.name === 'settings' ? 'active' : ''}
+              onClick={() => navigate(paths.settings)}
+            >
+              <SettingsIcon />
+            </IconButton>
+          </div>
+        </header>
+        {failures > 0 ? (
+          <button type="button" className="failure-banner" onClick={() => navigate(paths.scheduled)}>
+            {failures === 1 ? 'A scheduled message failed' : `${failures} scheduled messages failed`} · Review
+          </button>
+        ) : null}
+        {connection === 'offline' ? (
+          <div className="offline-banner" role="status">
+            Reconnecting…
+          </div>
+        ) : null}
+        <ConversationList
+          myId={me.id}
+          timeZone={timeZone}
+          activeId={route.name === 'chat' ? route.id : null}
+          hrefFor={(id) => paths.chat(id)}
+          onOpen={(id) => navigate(paths.chat(id))}
+        />
+        <footer className="sidebar-footer muted">
+          Signed in as <strong>{me.displayName}</strong> · {timeZone.replace(/_/g, ' ')}
+        </footer>
+      </aside>
+      <main className="main-pane">{children}</main>
+      {newChat ? (
+        <NewChatDialog
+          onClose={() => setNewChat(false)}
+          onCreated={(conversation) => {
+            setNewChat(false);
+            navigate(paths.chat(conversation.id));
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,221 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import { Button } from '../../../components/ui/button';
+import { Dialog } from '../../../components/ui/dialog';
+import { ProgressBar } from '../../../components/ui/progress-bar';
+import { toast } from '../../../components/ui/toast-store';
+import { errorMessage } from '../../../lib/http';
+import { allTimeZones, browserTimeZone, formatClock } from '../../../lib/time';
+import { useAuth } from '../store';
+
+/** Profile, time zone, password, sessions and account deletion. */
+export function AccountSettings() {
+  const me = useAuth((s) => s.me);
+  const updateProfile = useAuth((s) => s.updateProfile);
+  const logout = useAuth((s) => s.logout);
+  const logoutEverywhere = useAuth((s) => s.logoutEverywhere);
+  const progress = useAuth((s) => s.kdfProgress);
+  const zones = useMemo(allTimeZones, []);
+  const [displayName, setDisplayName] = useState(me?.displayName ?? '');
+  const [timeZone, setTimeZone] = useState(me?.timeZone ?? browserTimeZone());
+  const [profileError, setProfileError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [passwordOpen, setPasswordOpen] = useState(false);
+  const [deleteOpen, setDeleteOpen] = useState(false);
+  if (!me) return null;
+  const browserZone = browserTimeZone();
+
+  async function saveProfile(event: FormEvent) {
+    event.preventDefault();
+    setProfileError(null);
+    setSaving(true);
+    try {
+      await updateProfile({ displayName: displayName.trim(), timeZone });
+      toast.success('Profile saved');
+    } catch (err) {
+      setProfileError(errorMessage(err));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return (
+    <div className="settings">
+      <section className="settings-section" aria-labelledby="profile-heading">
+        <h2 id="profile-heading">Profile</h2>
+        <form className="form" onSubmit={(e) => void saveProfile(e)}>
+          <label className="field">
+            <span>Display name</span>
+            <input value={displayName} maxLength={64} onChange={(e) => setDisplayName(e.target.value)} />
+          </label>
+          <label className="field">
+            <span>Time zone</span>
+            <select value={timeZone} onChange={(e) => setTimeZone(e.target.value)} name="timeZone">
+              {(zones.includes(timeZone) ? zones : [timeZone, ...zones]).map((zone) => (
+                <option key={zone} value={zone}>
+                  {zone.replace(/_/g, ' ')}
+                </option>
+              ))}
+            </select>
+            <small className="muted">
+              Scheduled times are picked and shown in this zone. It is {formatClock(Date.now(), timeZone)} there now.
+              {timeZone !== browserZone ? (
+                <>
+                  {' '}
+                  This device is in {browserZone.replace(/_/g, ' ')}.{' '}
+                  <button type="button" className="link" onClick={() => setTimeZone(browserZone)}>
+                    Use it
+                  </button>
+                </>
+              ) : null}
+            </small>
+          </label>
+          {profileError ? (
+            <p className="form-error" role="alert">
+              {profileError}
+            </p>
+          ) : null}
+          <div>
+            <Button type="submit" variant="primary" busy={saving}>
+              Save profile
+            </Button>
+          </div>
+        </form>
+      </section>
+
+      <section className="settings-section" aria-labelledby="security-heading">
+        <h2 id="security-heading">Security</h2>
+        <div className="settings-actions">
+          <Button onClick={() => setPasswordOpen(true)}>Change password</Button>
+          <Button onClick={() => void logout()}>Sign out</Button>
+          <Button
+            onClick={() => {
+              logoutEverywhere().catch((err: unknown) => toast.error(errorMessage(err)));
+            }}
+          >
+            Sign out everywhere
+          </Button>
+        </div>
+      </section>
+
+      <section className="settings-section settings-danger" aria-labelledby="danger-heading">
+        <h2 id="danger-heading">Delete account</h2>
+        <p className="muted">
+          Your account, your pending scheduled messages and your place in every chat go away. This cannot be undone.
+        </p>
+        <Button variant="danger" onClick={() => setDeleteOpen(true)}>
+          Delete my account…
+        </Button>
+      </section>
+
+      {passwordOpen ? <ChangePasswordDialog onClose={() => setPasswordOpen(false)} progress={progress} /> : null}
+      {deleteOpen ? <DeleteAccountDialog onClose={() => setDeleteOpen(false)} progress={progress} /> : null}
+    </div>
+  );
+}
+
+function ChangePasswordDialog({ onClose, progress }: { onClose: () => void; progress: number | null }) {
+  const changePassword = useAuth((s) => s.changePassword);
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (next.length < 8) {
+      setError('Use at least 8 characters for the new password.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await changePassword(current, next);
+      toast.success('Password changed; your other devices were signed out');
+      onClose();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog title="Change password" onClose={onClose} size="sm">
+      <form className="form" onSubmit={(e) => void submit(e)}>
+        <label className="field">
+          <span>Current password</span>
+          <input
+            type="password"
+            autoComplete="current-password"
+            value={current}
+            onChange={(e) => setCurrent(e.target.value)}
+          />
+        </label>
+        <label className="field">
+          <span>New password</span>
+          <input type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} />
+        </label>
+        {progress !== null ? <ProgressBar value={progress} label="Securing your password" /> : null}
+        {error ? (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <div className="dialog-actions">
+          <Button onClick={onClose}>Cancel</Button>
+          <Button type="submit" variant="primary" busy={busy}>
+            Change password
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function DeleteAccountDialog({ onClose, progress }: { onClose: () => void; progress: number | null }) {
+  const deleteAccount = useAuth((s) => s.deleteAccount);
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await deleteAccount(password);
+    } catch (err) {
+      setError(errorMessage(err));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog title="Delete your account?" onClose={onClose} size="sm">
+      <form className="form" onSubmit={(e) => void submit(e)}>
+        <p>Enter your password to confirm. Your pending scheduled messages will not be sent.</p>
+        <label className="field">
+          <span>Password</span>
+          <input
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </label>
+        {progress !== null ? <ProgressBar value={progress} label="Checking your password" /> : null}
+        {error ? (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <div className="dialog-actions">
+          <Button onClick={onClose}>Keep my account</Button>
+          <Button type="submit" variant="danger" busy={busy} disabled={!password}>
+            Delete account
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,20 @@
+/// <reference lib="webworker" />
+import { deriveKeys } from '@herald/crypto';
+import type { KdfParams } from '@herald/shared';
+
+/**
+ * Argon2id in pure JS takes seconds at the default cost: running it here keeps the page
+ * responsive. Posts `{ progress }` while it runs, then `{ authKey }` or `{ error }`.
+ */
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+scope.onmessage = (event: MessageEvent<{ password: string; kdf: KdfParams }>) => {
+  const { password, kdf } = event.data;
+  deriveKeys(password, kdf, (progress) => scope.postMessage({ progress })).then(
+    (keys) => {
+      keys.encryptionKey.fill(0);
+      scope.postMessage({ authKey: keys.authKey });
+    },
+    (error: unknown) => scope.postMessage({ error: error instanceof Error ? error.message : String(error) }),
+  );
+};

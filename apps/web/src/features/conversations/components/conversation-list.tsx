@@ -1,0 +1,113 @@
+import { useMemo } from 'react';
+import type { Conversation } from '@herald/shared';
+import { Avatar } from '../../../components/ui/avatar';
+import { ClockIcon, TimerIcon } from '../../../components/ui/icons';
+import { decodeText } from '../../../lib/message-codec';
+import { formatClock, formatInZone, sameDay } from '../../../lib/time';
+import { useNow } from '../../../lib/use-now';
+import { conversationTitle, otherMember } from '../model';
+import { sortConversations, typingUserIds, useConversations } from '../store';
+
+export interface ConversationListProps {
+  myId: string;
+  timeZone: string;
+  activeId: string | null;
+  hrefFor: (id: string) => string;
+  onOpen: (id: string) => void;
+}
+
+function preview(conversation: Conversation, myId: string): string {
+  const last = conversation.lastMessage;
+  if (!last) return conversation.kind === 'group' ? 'Group created' : 'Say hello';
+  const prefix = last.senderId === myId ? 'You: ' : '';
+  if (last.contentType === 'image') return `${prefix}📷 ${decodeText(last.content) || 'Photo'}`;
+  if (last.contentType === 'video') return `${prefix}🎬 ${decodeText(last.content) || 'Video'}`;
+  return prefix + decodeText(last.content);
+}
+
+function activityLabel(iso: string, timeZone: string, now: number): string {
+  if (sameDay(Date.parse(iso), now, timeZone)) return formatClock(iso, timeZone);
+  if (now - Date.parse(iso) < 6 * 86_400_000) return formatInZone(iso, timeZone, { weekday: 'short' });
+  return formatInZone(iso, timeZone, { day: 'numeric', month: 'short' });
+}
+
+/** Chats, newest activity first, with unread counts, presence, typing and scheduled markers. */
+export function ConversationList({ myId, timeZone, activeId, hrefFor, onOpen }: ConversationListProps) {
+  const byId = useConversations((s) => s.byId);
+  const loaded = useConversations((s) => s.loaded);
+  const typing = useConversations((s) => s.typing);
+  const presence = useConversations((s) => s.presence);
+  const now = useNow(5000);
+  const conversations = useMemo(() => sortConversations(byId), [byId]);
+
+  if (!loaded) return <p className="list-empty muted">Loading chats…</p>;
+  if (conversations.length === 0) {
+    return <p className="list-empty muted">No chats yet. Start one with the + button.</p>;
+  }
+  return (
+    <nav aria-label="Chats" className="conversation-list">
+      <ul>
+        {conversations.map((conversation) => {
+          const title = conversationTitle(conversation, myId);
+          const other = otherMember(conversation, myId);
+          const online = other ? (presence[other.id]?.online ?? other.online) : false;
+          const typers = typingUserIds(typing[conversation.id], now).filter((id) => id !== myId);
+          const active = conversation.id === activeId;
+          return (
+            <li key={conversation.id}>
+              <a
+                href={hrefFor(conversation.id)}
+                className={`conversation-row ${active ? 'active' : ''}`}
+                aria-current={active ? 'page' : undefined}
+                onClick={(event) => {
+                  if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+                  event.preventDefault();
+                  onOpen(conversation.id);
+                }}
+              >
+                <Avatar
+                  name={title}
+                  seed={other?.id ?? conversation.id}
+                  online={online}
+                  group={conversation.kind === 'group'}
+                />
+                <span className="conversation-row-main">
+                  <span className="conversation-row-top">
+                    <span className="conversation-row-title">{title}</span>
+                    <span className="conversation-row-time muted">
+                      {activityLabel(conversation.lastActivityAt, timeZone, now)}
+                    </span>
+                  </span>
+                  <span className="conversation-row-bottom">
+                    <span className={`conversation-row-preview ${typers.length ? 'typing-text' : ''}`}>
+                      {typers.length
+                        ? conversation.kind === 'group'
+                          ? `${conversation.members.find((m) => m.user.id === typers[0])?.user.displayName ?? 'Someone'} is typing…`
+                          : 'typing…'
+                        : preview(conversation, myId)}
+                    </span>
+                    {conversation.temporaryTtlSeconds ? (
+                      <TimerIcon size={14} className="muted" aria-label="Disappearing messages on" />
+                    ) : null}
+                    {conversation.scheduledPendingCount > 0 ? (
+                      <span className="scheduled-chip" title={`${conversation.scheduledPendingCount} scheduled`}>
+                        <ClockIcon size={13} />
+                        {conversation.scheduledPendingCount}
+                        <span className="sr-only"> scheduled</span>
+                      </span>
+                    ) : null}
+                    {conversation.unreadCount > 0 ? (
+                      <span className="unread-badge" aria-label={`${conversation.unreadCount} unread`}>
+                        {conversation.unreadCount > 99 ? '99+' : conversation.unreadCount}
+                      </span>
+                    ) : null}
+                  </span>
+                </span>
+              </a>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}

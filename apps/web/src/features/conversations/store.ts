@@ -1,0 +1,251 @@
+import { create } from 'zustand';
+import type { Conversation, ConversationMember, Message, MemberRole, PublicUser } from '@herald/shared';
+import { conversationsApi } from './api';
+
+export interface Presence {
+  online: boolean;
+  lastSeenAt: string | null;
+}
+
+interface ConversationsState {
+  byId: Record<string, Conversation>;
+  loaded: boolean;
+  /** conversationId -> userId -> when the "typing" state lapses (ms epoch). */
+  typing: Record<string, Record<string, number>>;
+  /** Live presence, seeded from the users in conversations and updated by events. */
+  presence: Record<string, Presence>;
+  blocked: PublicUser[];
+
+  load: () => Promise<void>;
+  upsert: (conversation: Conversation) => void;
+  remove: (id: string) => void;
+  /** A message arrived (live or sent by me): last message, activity, unread count. */
+  applyMessage: (message: Message, options: { mine: boolean; visible: boolean }) => void;
+  memberJoined: (conversationId: string, member: ConversationMember) => void;
+  memberLeft: (conversationId: string, userId: string) => void;
+  setTyping: (conversationId: string, userId: string, typing: boolean, now?: number) => void;
+  setPresence: (userId: string, presence: Presence) => void;
+  adjustScheduledCount: (conversationId: string, delta: number) => void;
+
+  markRead: (id: string) => Promise<void>;
+  /** This device has these messages (the sender sees "delivered"). */
+  markDelivered: (id: string, messageIds: string[]) => Promise<void>;
+  createDirect: (userId: string) => Promise<Conversation>;
+  createGroup: (title: string, memberIds: string[]) => Promise<Conversation>;
+  update: (id: string, patch: { title?: string; temporaryTtlSeconds?: number | null }) => Promise<void>;
+  deleteChat: (id: string) => Promise<void>;
+  leave: (id: string) => Promise<void>;
+  addMembers: (id: string, userIds: string[]) => Promise<void>;
+  removeMember: (id: string, userId: string) => Promise<void>;
+  setRole: (id: string, userId: string, role: Exclude<MemberRole, 'owner'>) => Promise<void>;
+  loadBlocks: () => Promise<void>;
+  block: (user: PublicUser) => Promise<void>;
+  unblock: (userId: string) => Promise<void>;
+  refresh: (id: string) => Promise<void>;
+}
+
+/** How long a "typing" signal lasts without a refresh. */
+export const TYPING_TTL_MS = 6000;
+
+function seedPresence(current: Record<string, Presence>, conversations: Conversation[]): Record<string, Presence> {
+  const next = { ...current };
+  for (const conversation of conversations) {
+    for (const { user } of conversation.members) {
+      next[user.id] = { online: user.online, lastSeenAt: user.lastSeenAt };
+    }
+  }
+  return next;
+}
+
+export const useConversations = create<ConversationsState>()((set, get) => ({
+  byId: {},
+  loaded: false,
+  typing: {},
+  presence: {},
+  blocked: [],
+
+  load: async () => {
+    const list = await conversationsApi.list();
+    set((s) => ({
+      byId: Object.fromEntries(list.map((c) => [c.id, c])),
+      loaded: true,
+      presence: seedPresence(s.presence, list),
+    }));
+  },
+
+  upsert: (conversation) =>
+    set((s) => ({
+      byId: { ...s.byId, [conversation.id]: conversation },
+      presence: seedPresence(s.presence, [conversation]),
+    })),
+
+  remove: (id) =>
+    set((s) => {
+      if (!s.byId[id]) return s;
+      const byId = { ...s.byId };
+      delete byId[id];
+      return { byId };
+    }),
+
+  applyMessage: (message, { mine, visible }) =>
+    set((s) => {
+      const conversation = s.byId[message.conversationId];
+      if (!conversation) return s;
+      const newer = !conversation.lastMessage || conversation.lastMessage.createdAt <= message.createdAt;
+      const alreadyCounted = conversation.lastMessage?.id === message.id;
+      const typing = { ...s.typing };
+      if (typing[message.conversationId]?.[message.senderId]) {
+        typing[message.conversationId] = { ...typing[message.conversationId] };
+        delete typing[message.conversationId]![message.senderId];
+      }
+      return {
+        typing,
+        byId: {
+          ...s.byId,
+          [conversation.id]: {
+            ...conversation,
+            lastMessage: newer ? message : conversation.lastMessage,
+            lastActivityAt:
+              newer && message.createdAt > conversation.lastActivityAt
+                ? message.createdAt
+                : conversation.lastActivityAt,
+            unreadCount: visible ? 0 : mine || alreadyCounted ? conversation.unreadCount : conversation.unreadCount + 1,
+          },
+        },
+      };
+    }),
+
+  memberJoined: (conversationId, member) =>
+    set((s) => {
+      const conversation = s.byId[conversationId];
+      if (!conversation) return s;
+      const members = [...conversation.members.filter((m) => m.user.id !== member.user.id), member];
+      return { byId: { ...s.byId, [conversationId]: { ...conversation, members } } };
+    }),
+
+  memberLeft: (conversationId, userId) =>
+    set((s) => {
+      const conversation = s.byId[conversationId];
+      if (!conversation) return s;
+      const members = conversation.members.filter((m) => m.user.id !== userId);
+      return { byId: { ...s.byId, [conversationId]: { ...conversation, members } } };
+    }),
+
+  setTyping: (conversationId, userId, typing, now = Date.now()) =>
+    set((s) => {
+      const current = { ...(s.typing[conversationId] ?? {}) };
+      if (typing) current[userId] = now + TYPING_TTL_MS;
+      else delete current[userId];
+      return { typing: { ...s.typing, [conversationId]: current } };
+    }),
+
+  setPresence: (userId, presence) => set((s) => ({ presence: { ...s.presence, [userId]: presence } })),
+
+  adjustScheduledCount: (conversationId, delta) =>
+    set((s) => {
+      const conversation = s.byId[conversationId];
+      if (!conversation || delta === 0) return s;
+      const scheduledPendingCount = Math.max(0, conversation.scheduledPendingCount + delta);
+      return { byId: { ...s.byId, [conversationId]: { ...conversation, scheduledPendingCount } } };
+    }),
+
+  markRead: async (id) => {
+    const conversation = get().byId[id];
+    if (conversation && conversation.unreadCount > 0) {
+      set((s) => ({ byId: { ...s.byId, [id]: { ...conversation, unreadCount: 0 } } }));
+    }
+    await conversationsApi.markRead(id);
+  },
+
+  markDelivered: async (id, messageIds) => {
+    if (messageIds.length) await conversationsApi.markDelivered(id, messageIds);
+  },
+
+  createDirect: async (userId) => {
+    const conversation = await conversationsApi.createDirect(userId);
+    get().upsert(conversation);
+    return conversation;
+  },
+
+  createGroup: async (title, memberIds) => {
+    const conversation = await conversationsApi.createGroup(title, memberIds);
+    get().upsert(conversation);
+    return conversation;
+  },
+
+  update: async (id, patch) => {
+    get().upsert(await conversationsApi.update(id, patch));
+  },
+
+  deleteChat: async (id) => {
+    await conversationsApi.deleteChat(id);
+    get().remove(id);
+  },
+
+  leave: async (id) => {
+    await conversationsApi.leave(id);
+    get().remove(id);
+  },
+
+  addMembers: async (id, userIds) => {
+    await conversationsApi.addMembers(id, userIds);
+    await get().refresh(id);
+  },
+
+  removeMember: async (id, userId) => {
+    await conversationsApi.removeMember(id, userId);
+    get().memberLeft(id, userId);
+  },
+
+  setRole: async (id, userId, role) => {
+    await conversationsApi.setRole(id, userId, role);
+    await get().refresh(id);
+  },
+
+  loadBlocks: async () => set({ blocked: await conversationsApi.blocks() }),
+
+  block: async (user) => {
+    await conversationsApi.block(user.id);
+    set((s) => ({
+      blocked: [...s.blocked.filter((b) => b.id !== user.id), user],
+      byId: Object.fromEntries(
+        Object.entries(s.byId).map(([id, c]) => [
+          id,
+          c.kind === 'direct' && c.members.some((m) => m.user.id === user.id) ? { ...c, blockedByMe: true } : c,
+        ]),
+      ),
+    }));
+  },
+
+  unblock: async (userId) => {
+    await conversationsApi.unblock(userId);
+    set((s) => ({
+      blocked: s.blocked.filter((b) => b.id !== userId),
+      byId: Object.fromEntries(
+        Object.entries(s.byId).map(([id, c]) => [
+          id,
+          c.kind === 'direct' && c.members.some((m) => m.user.id === userId) ? { ...c, blockedByMe: false } : c,
+        ]),
+      ),
+    }));
+  },
+
+  refresh: async (id) => {
+    get().upsert(await conversationsApi.get(id));
+  },
+}));
+
+/** Newest activity first. */
+export function sortConversations(byId: Record<string, Conversation>): Conversation[] {
+  return Object.values(byId).sort((a, b) =>
+    a.lastActivityAt === b.lastActivityAt ? a.id.localeCompare(b.id) : a.lastActivityAt < b.lastActivityAt ? 1 : -1,
+  );
+}
+
+/** Who is typing in a conversation right now (excluding lapsed signals). */
+export function typingUserIds(typing: Record<string, number> | undefined, now: number): string[] {
+  if (!typing) return [];
+  return Object.entries(typing)
+    .filter(([, until]) => until > now)
+    .map(([userId]) => userId);
+}

@@ -1,0 +1,137 @@
+import { useEffect, useState } from 'react';
+import type { MediaInfo } from '@herald/shared';
+import { Dialog } from '../../../components/ui/dialog';
+import { EyeIcon, ImageIcon } from '../../../components/ui/icons';
+import { errorMessage, isApiError } from '../../../lib/http';
+import { useMedia } from '../store';
+
+export interface MessageMediaProps {
+  media: MediaInfo;
+  isOneTime: boolean;
+  viewLimit: number | null;
+  myViews: number;
+  mediaExpiresAt: string | null;
+  mine: boolean;
+  /** One-time media was opened (count the view locally). */
+  onViewed: () => void;
+}
+
+/** Inline image or video inside a message; one-time media opens once in a viewer. */
+export function MessageMedia(props: MessageMediaProps) {
+  if (props.isOneTime) return <OneTimeMedia {...props} />;
+  return <InlineMedia media={props.media} />;
+}
+
+function InlineMedia({ media }: { media: MediaInfo }) {
+  const entry = useMedia((s) => s.loaded[media.id]);
+  const load = useMedia((s) => s.load);
+  const [zoomed, setZoomed] = useState(false);
+
+  useEffect(() => {
+    void load(media.id, media.mimeType);
+  }, [load, media.id, media.mimeType]);
+
+  // A fixed box whatever the state, so that nothing moves when the bytes arrive.
+  if (!entry || entry.status === 'loading') {
+    return (
+      <div className="media-box media-loading" aria-label={`Loading ${media.kind}`} role="img">
+        <ImageIcon size={28} />
+      </div>
+    );
+  }
+  if (entry.status === 'error') {
+    return (
+      <div className="media-box media-error" role="img" aria-label={entry.error}>
+        {entry.gone ? 'No longer available' : 'Could not load'}
+      </div>
+    );
+  }
+  if (media.kind === 'video') {
+    return <video className="media-box" src={entry.url} controls preload="metadata" aria-label="Video" />;
+  }
+  return (
+    <>
+      <button type="button" className="media-box media-button" onClick={() => setZoomed(true)} aria-label="Open image">
+        <img src={entry.url} alt="" />
+      </button>
+      {zoomed ? (
+        <Dialog title="Image" onClose={() => setZoomed(false)} size="lg">
+          <img className="media-full" src={entry.url} alt="" />
+        </Dialog>
+      ) : null}
+    </>
+  );
+}
+
+function OneTimeMedia({ media, viewLimit, myViews, mediaExpiresAt, mine, onViewed }: MessageMediaProps) {
+  const openOnce = useMedia((s) => s.openOnce);
+  const [url, setUrl] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [gone, setGone] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const limit = viewLimit ?? 1;
+  const expired = mediaExpiresAt !== null && Date.parse(mediaExpiresAt) <= Date.now();
+  const used = gone || (!mine && myViews >= limit) || expired;
+  const label = media.kind === 'video' ? 'video' : 'photo';
+
+  useEffect(() => () => void (url && URL.revokeObjectURL(url)), [url]);
+
+  async function open() {
+    setBusy(true);
+    setError(null);
+    try {
+      setUrl(await openOnce(media.id, media.mimeType));
+      if (!mine) onViewed();
+    } catch (err) {
+      if (isApiError(err, 'gone')) {
+        setGone(true);
+        if (!mine) onViewed();
+      } else setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function close() {
+    if (url) URL.revokeObjectURL(url);
+    setUrl(null);
+  }
+
+  if (used && !url) {
+    return (
+      <div className="one-time one-time-used" role="note">
+        <EyeIcon size={18} /> {expired && !gone ? `One-time ${label} expired` : 'Opened'}
+      </div>
+    );
+  }
+  return (
+    <>
+      <button type="button" className="one-time" onClick={() => void open()} disabled={busy}>
+        <EyeIcon size={18} />
+        <span>
+          {mine ? `One-time ${label} (you sent it)` : `View one-time ${label}`}
+          <small>{mine ? 'They can open it once' : limit > 1 ? `${limit - myViews} views left` : 'Opens once'}</small>
+        </span>
+      </button>
+      {error ? (
+        <small className="form-error" role="alert">
+          {error}
+        </small>
+      ) : null}
+      {url ? (
+        <Dialog
+          title={`One-time ${label}`}
+          onClose={close}
+          size="lg"
+          description="This closes for good when you leave it."
+        >
+          {media.kind === 'video' ? (
+            <video className="media-full" src={url} controls autoPlay />
+          ) : (
+            <img className="media-full" src={url} alt="One-time media" />
+          )}
+        </Dialog>
+      ) : null}
+    </>
+  );
+}

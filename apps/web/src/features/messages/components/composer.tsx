@@ -1,0 +1,189 @@
+import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
+import { CloseIcon, SendIcon, SmileIcon } from '../../../components/ui/icons';
+import { useMessages } from '../store';
+
+const EmojiPanel = lazy(() => import('./emoji-panel'));
+
+export interface ComposerProps {
+  conversationId: string;
+  /** When set, the composer is read-only and says why. */
+  disabledReason?: string | null;
+  onSend: (text: string) => void;
+  onTyping?: (typing: boolean) => void;
+  replyTo?: { name: string; text: string } | null;
+  onCancelReply?: () => void;
+  /** Rendered left of the text box (attach). */
+  start?: ReactNode;
+  /** Rendered right of the emoji button (the schedule clock). */
+  end?: ReactNode;
+  /** Rendered above the input row (attachment preview, upload progress). */
+  above?: ReactNode;
+  /** Send is allowed with no text (an attachment is ready). */
+  canSendEmpty?: boolean;
+}
+
+const TYPING_REFRESH_MS = 3000;
+const TYPING_IDLE_MS = 4000;
+
+/** The message box: Enter sends, Shift+Enter breaks the line; emoji picker on demand. */
+export function Composer({
+  conversationId,
+  disabledReason,
+  onSend,
+  onTyping,
+  replyTo,
+  onCancelReply,
+  start,
+  end,
+  above,
+  canSendEmpty,
+}: ComposerProps) {
+  const text = useMessages((s) => s.drafts[conversationId] ?? '');
+  const setDraft = useMessages((s) => s.setDraft);
+  const [emojiOpen, setEmojiOpen] = useState(false);
+  const input = useRef<HTMLTextAreaElement>(null);
+  const typing = useRef<{ last: number; idle: ReturnType<typeof setTimeout> | null }>({ last: 0, idle: null });
+
+  useEffect(() => {
+    const el = input.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${Math.min(el.scrollHeight, 160)}px`;
+  }, [text]);
+
+  useEffect(() => {
+    if (replyTo) input.current?.focus();
+  }, [replyTo]);
+
+  useEffect(() => {
+    const state = typing.current;
+    return () => {
+      if (state.idle) clearTimeout(state.idle);
+    };
+  }, [conversationId]);
+
+  function stopTyping() {
+    const state = typing.current;
+    if (state.idle) clearTimeout(state.idle);
+    state.idle = null;
+    if (state.last) onTyping?.(false);
+    state.last = 0;
+  }
+
+  function noteTyping() {
+    if (!onTyping) return;
+    const state = typing.current;
+    const now = Date.now();
+    if (now - state.last > TYPING_REFRESH_MS) {
+      onTyping(true);
+      state.last = now;
+    }
+    if (state.idle) clearTimeout(state.idle);
+    state.idle = setTimeout(stopTyping, TYPING_IDLE_MS);
+  }
+
+  function submit() {
+    const value = text.trim();
+    if (!value && !canSendEmpty) return;
+    onSend(value);
+    setDraft(conversationId, '');
+    stopTyping();
+    setEmojiOpen(false);
+  }
+
+  function insertEmoji(emoji: string) {
+    const el = input.current;
+    const startAt = el?.selectionStart ?? text.length;
+    const endAt = el?.selectionEnd ?? text.length;
+    setDraft(conversationId, text.slice(0, startAt) + emoji + text.slice(endAt));
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(startAt + emoji.length, startAt + emoji.length);
+    });
+  }
+
+  if (disabledReason) {
+    return (
+      <div className="composer composer-disabled" role="note">
+        {disabledReason}
+      </div>
+    );
+  }
+
+  return (
+    <div className="composer">
+      {replyTo ? (
+        <div className="composer-reply">
+          <div className="composer-reply-text">
+            <strong>Replying to {replyTo.name}</strong>
+            <span>{replyTo.text}</span>
+          </div>
+          <button type="button" className="icon-btn icon-btn-sm" aria-label="Cancel reply" onClick={onCancelReply}>
+            <CloseIcon size={16} />
+          </button>
+        </div>
+      ) : null}
+      {above}
+      {emojiOpen ? (
+        <div
+          className="emoji-popover"
+          onKeyDown={(event) => {
+            if (event.key === 'Escape') {
+              setEmojiOpen(false);
+              input.current?.focus();
+            }
+          }}
+        >
+          <Suspense fallback={<div className="emoji-loading muted">Loading emoji…</div>}>
+            <EmojiPanel onPick={insertEmoji} />
+          </Suspense>
+        </div>
+      ) : null}
+      <div className="composer-row">
+        {start}
+        <textarea
+          ref={input}
+          className="composer-input"
+          rows={1}
+          placeholder="Message"
+          aria-label="Message"
+          value={text}
+          onChange={(event) => {
+            setDraft(conversationId, event.target.value);
+            if (event.target.value) noteTyping();
+            else stopTyping();
+          }}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+              event.preventDefault();
+              submit();
+            }
+            if (event.key === 'Escape' && replyTo) onCancelReply?.();
+          }}
+          onBlur={stopTyping}
+        />
+        <button
+          type="button"
+          className="icon-btn"
+          aria-label={emojiOpen ? 'Close emoji picker' : 'Emoji'}
+          title="Emoji"
+          aria-expanded={emojiOpen}
+          onClick={() => setEmojiOpen((open) => !open)}
+        >
+          <SmileIcon />
+        </button>
+        {end}
+        <button
+          type="button"
+          className="icon-btn send-btn"
+          aria-label="Send"
+          title="Send"
+          disabled={!text.trim() && !canSendEmpty}
+          onClick={submit}
+        >
+          <SendIcon />
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,140 @@
+import { memo, type ReactNode } from 'react';
+import { Button } from '../../../components/ui/button';
+import { CheckIcon, ClockIcon, DoubleCheckIcon, ReplyIcon, TimerIcon } from '../../../components/ui/icons';
+import { decodeText } from '../../../lib/message-codec';
+import { formatClock, formatDateTime } from '../../../lib/time';
+import type { TimelineMessage } from '../merge';
+
+export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
+
+export interface MessageBubbleProps {
+  message: TimelineMessage;
+  mine: boolean;
+  senderName: string | null;
+  timeZone: string;
+  myId: string;
+  replyTo: { name: string; text: string } | null;
+  highlighted: boolean;
+  media: ReactNode;
+  onReply: (message: TimelineMessage) => void;
+  onReact: (message: TimelineMessage, emoji: string) => void;
+  onRetry: (message: TimelineMessage) => void;
+}
+
+function StatusMark({ message }: { message: TimelineMessage }) {
+  if (message.localStatus === 'sending') {
+    return <ClockIcon size={14} className="msg-status" aria-label="Sending" role="img" />;
+  }
+  if (message.localStatus === 'failed') return null;
+  if (message.messageStatus === 'read') {
+    return <DoubleCheckIcon size={16} className="msg-status msg-status-read" aria-label="Read" role="img" />;
+  }
+  if (message.messageStatus === 'delivered') {
+    return <DoubleCheckIcon size={16} className="msg-status" aria-label="Delivered" role="img" />;
+  }
+  return <CheckIcon size={14} className="msg-status" aria-label="Sent" role="img" />;
+}
+
+function MessageBubbleView({
+  message,
+  mine,
+  senderName,
+  timeZone,
+  myId,
+  replyTo,
+  highlighted,
+  media,
+  onReply,
+  onReact,
+  onRetry,
+}: MessageBubbleProps) {
+  const text = decodeText(message.content);
+  const counts = new Map<string, { count: number; mine: boolean }>();
+  for (const r of message.reactions) {
+    const entry = counts.get(r.emoji) ?? { count: 0, mine: false };
+    counts.set(r.emoji, { count: entry.count + 1, mine: entry.mine || r.userId === myId });
+  }
+  return (
+    <div
+      className={`msg ${mine ? 'msg-mine' : 'msg-theirs'} ${highlighted ? 'msg-highlight' : ''}`}
+      data-message-id={message.id}
+    >
+      <div className="msg-bubble">
+        {senderName ? <div className="msg-sender">{senderName}</div> : null}
+        {replyTo ? (
+          <div className="msg-reply-quote">
+            <strong>{replyTo.name}</strong>
+            <span>{replyTo.text}</span>
+          </div>
+        ) : null}
+        {media}
+        {text ? <div className="msg-text">{text}</div> : null}
+        <div className="msg-meta">
+          {message.scheduledMessageId ? (
+            <span
+              className="msg-scheduled"
+              title={
+                message.scheduledTime ? `Scheduled for ${formatDateTime(message.scheduledTime, timeZone)}` : 'Scheduled'
+              }
+            >
+              <ClockIcon size={12} /> scheduled
+            </span>
+          ) : null}
+          {message.expiresAt ? <TimerIcon size={12} aria-label="Disappearing message" role="img" /> : null}
+          <time dateTime={message.createdAt}>{formatClock(message.createdAt, timeZone)}</time>
+          {mine ? <StatusMark message={message} /> : null}
+        </div>
+      </div>
+      {message.localStatus === 'failed' ? (
+        <div className="msg-failed" role="alert">
+          Not sent{message.localError ? `: ${message.localError}` : ''}.{' '}
+          <Button size="sm" variant="ghost" onClick={() => onRetry(message)}>
+            Retry
+          </Button>
+        </div>
+      ) : null}
+      {counts.size > 0 ? (
+        <div className="msg-reactions">
+          {[...counts].map(([emoji, { count, mine: reacted }]) => (
+            <button
+              key={emoji}
+              type="button"
+              className={`reaction ${reacted ? 'reaction-mine' : ''}`}
+              aria-pressed={reacted}
+              aria-label={`${emoji} ${count}${reacted ? ', including you' : ''}`}
+              onClick={() => onReact(message, emoji)}
+            >
+              {emoji} {count > 1 ? count : ''}
+            </button>
+          ))}
+        </div>
+      ) : null}
+      {message.localStatus ? null : (
+        <div className="msg-actions">
+          <button
+            type="button"
+            className="icon-btn icon-btn-sm"
+            aria-label="Reply"
+            title="Reply"
+            onClick={() => onReply(message)}
+          >
+            <ReplyIcon size={16} />
+          </button>
+          {QUICK_REACTIONS.map((emoji) => (
+            <button
+              key={emoji}
+              type="button"
+              className="icon-btn icon-btn-sm"
+              aria-label={`React ${emoji}`}
+              onClick={() => onReact(message, emoji)}
+            >
+              {emoji}
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export const MessageBubble = memo(MessageBubbleView);

@@ -1,0 +1,281 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { ScheduledMessage } from '@herald/shared';
+import { Badge } from '../../../components/ui/badge';
+import { Button } from '../../../components/ui/button';
+import { ClockIcon, ImageIcon } from '../../../components/ui/icons';
+import { toast, useToasts } from '../../../components/ui/toast-store';
+import { errorMessage } from '../../../lib/http';
+import { decodeText, encodeText } from '../../../lib/message-codec';
+import { formatDateTime, relativeTime, toRfc3339 } from '../../../lib/time';
+import { useNow } from '../../../lib/use-now';
+import { statusView } from '../status';
+import { sortScheduled, UNDO_MS, useScheduling } from '../store';
+import { ScheduleDialog, type ScheduleRecipient } from './schedule-dialog';
+
+export interface ScheduledListProps {
+  /** One conversation, or every conversation when absent (the global view). */
+  conversationId?: string;
+  timeZone: string;
+  pickerMinLeadSeconds: number;
+  maxHorizonDays: number;
+  /** Global view: which chat each item belongs to. */
+  conversationName?: (conversationId: string) => string;
+  recipientOf?: (conversationId: string) => ScheduleRecipient | null;
+  onOpenMessage: (conversationId: string, messageId: string) => void;
+}
+
+function contentPreview(item: ScheduledMessage): string {
+  const text = decodeText(item.content);
+  if (item.contentType === 'image') return `📷 ${text || 'Photo'}${item.isOneTimeMedia ? ' (one-time)' : ''}`;
+  if (item.contentType === 'video') return `🎬 ${text || 'Video'}${item.isOneTimeMedia ? ' (one-time)' : ''}`;
+  return text;
+}
+
+/** The scheduled messages, live: status badges, reasons, and every action with clear outcomes. */
+export function ScheduledList(props: ScheduledListProps) {
+  const { conversationId } = props;
+  const byId = useScheduling((s) => s.byId);
+  const loaded = useScheduling((s) => s.loaded[conversationId ?? 'all'] ?? false);
+  const load = useScheduling((s) => s.load);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    load(conversationId).catch((err: unknown) => setError(errorMessage(err)));
+  }, [load, conversationId]);
+
+  const items = useMemo(
+    () => sortScheduled(Object.values(byId).filter((i) => !conversationId || i.conversationId === conversationId)),
+    [byId, conversationId],
+  );
+  const upcoming = items.filter((i) => i.status === 'pending');
+  const history = items.filter((i) => i.status !== 'pending');
+
+  if (error) {
+    return (
+      <p className="form-error" role="alert">
+        {error}
+      </p>
+    );
+  }
+  if (!loaded && items.length === 0) return <p className="muted list-empty">Loading scheduled messages…</p>;
+  if (items.length === 0) {
+    return (
+      <div className="scheduled-empty">
+        <ClockIcon size={32} />
+        <p>Nothing scheduled{conversationId ? ' in this chat' : ''}.</p>
+        <p className="muted">Write a message and press the clock next to the emoji button to send it later.</p>
+      </div>
+    );
+  }
+  return (
+    <div className="scheduled-list">
+      {upcoming.length ? (
+        <section aria-label="Upcoming">
+          <h3 className="scheduled-heading">Upcoming · {upcoming.length}</h3>
+          <ul>
+            {upcoming.map((item) => (
+              <ScheduledItem key={item.id} item={item} {...props} />
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {history.length ? (
+        <section aria-label="History">
+          <h3 className="scheduled-heading">History</h3>
+          <ul>
+            {history.map((item) => (
+              <ScheduledItem key={item.id} item={item} {...props} />
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
+function ScheduledItem({
+  item,
+  timeZone,
+  pickerMinLeadSeconds,
+  maxHorizonDays,
+  conversationName,
+  recipientOf,
+  onOpenMessage,
+}: ScheduledListProps & { item: ScheduledMessage }) {
+  const now = useNow(15_000);
+  const store = useScheduling();
+  const cancelling = useScheduling((s) => s.cancelling[item.id] !== undefined);
+  const [editing, setEditing] = useState(false);
+  const [draft, setDraft] = useState(decodeText(item.content));
+  const [rescheduling, setRescheduling] = useState(false);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const view = statusView(item);
+  const pending = item.status === 'pending' && !cancelling;
+  const when = item.status === 'sent' && item.sentAt ? item.sentAt : item.scheduledTime;
+
+  async function act(name: string, action: () => Promise<unknown>, done?: string) {
+    setBusy(name);
+    setError(null);
+    try {
+      await action();
+      if (done) toast.success(done);
+      return true;
+    } catch (err) {
+      setError(errorMessage(err));
+      return false;
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  function cancel() {
+    const undo = store.cancelWithUndo(item.id, UNDO_MS);
+    if (!undo) {
+      toast.info('Scheduled message cancelled');
+      return;
+    }
+    useToasts.getState().show({
+      text: 'Scheduled message cancelled',
+      durationMs: UNDO_MS,
+      action: { label: 'Undo', onAction: undo },
+    });
+  }
+
+  return (
+    <li
+      className={`scheduled-item status-${item.status} ${cancelling ? 'is-cancelling' : ''}`}
+      data-scheduled-id={item.id}
+    >
+      <div className="scheduled-item-head">
+        <Badge tone={cancelling ? 'neutral' : view.tone}>{cancelling ? 'Cancelling…' : view.label}</Badge>
+        <span className="scheduled-when">
+          <ClockIcon size={14} />
+          <time dateTime={when}>{formatDateTime(when, timeZone, now)}</time>
+          {item.status === 'pending' ? <span className="muted"> · {relativeTime(item.scheduledTime, now)}</span> : null}
+        </span>
+        {conversationName ? (
+          <span className="scheduled-chat muted">{conversationName(item.conversationId)}</span>
+        ) : null}
+      </div>
+
+      {editing ? (
+        <form
+          className="scheduled-edit"
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (!draft.trim() && item.contentType === 'text') {
+              setError('A text message cannot be empty.');
+              return;
+            }
+            void act(
+              'edit',
+              () => store.update(item.id, { content: encodeText(draft.trim()) }),
+              'Message updated',
+            ).then((ok) => ok && setEditing(false));
+          }}
+        >
+          <textarea
+            aria-label="Message text"
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            rows={3}
+            autoFocus
+          />
+          <div className="scheduled-actions">
+            <Button size="sm" onClick={() => setEditing(false)}>
+              Discard
+            </Button>
+            <Button size="sm" variant="primary" type="submit" busy={busy === 'edit'}>
+              Save
+            </Button>
+          </div>
+        </form>
+      ) : (
+        <p className="scheduled-content">
+          {item.mediaId ? <ImageIcon size={14} aria-hidden="true" /> : null}{' '}
+          {contentPreview(item) || <em>(no text)</em>}
+        </p>
+      )}
+
+      {view.detail && !cancelling ? (
+        <p
+          className={`scheduled-reason ${item.status === 'failed' ? 'is-failed' : ''}`}
+          role={item.status === 'failed' ? 'note' : undefined}
+        >
+          {view.detail}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+
+      {!editing ? (
+        <div className="scheduled-actions">
+          {pending ? (
+            <>
+              <Button
+                size="sm"
+                onClick={() => {
+                  setDraft(decodeText(item.content));
+                  setEditing(true);
+                }}
+              >
+                Edit
+              </Button>
+              <Button size="sm" onClick={() => setRescheduling(true)}>
+                Reschedule
+              </Button>
+              <Button
+                size="sm"
+                busy={busy === 'send'}
+                onClick={() => void act('send', () => store.sendNow(item.id), 'Sent')}
+              >
+                Send now
+              </Button>
+              <Button size="sm" variant="danger" onClick={cancel}>
+                Cancel
+              </Button>
+            </>
+          ) : null}
+          {item.status === 'sent' && item.messageId ? (
+            <Button size="sm" variant="ghost" onClick={() => onOpenMessage(item.conversationId, item.messageId!)}>
+              View message
+            </Button>
+          ) : null}
+          {item.status === 'failed' ? (
+            <Button
+              size="sm"
+              variant="ghost"
+              busy={busy === 'dismiss'}
+              onClick={() => void act('dismiss', () => store.dismiss(item.id))}
+            >
+              Dismiss
+            </Button>
+          ) : null}
+        </div>
+      ) : null}
+
+      {rescheduling ? (
+        <ScheduleDialog
+          title="Reschedule"
+          submitLabel="Reschedule"
+          timeZone={timeZone}
+          recipient={recipientOf?.(item.conversationId) ?? null}
+          pickerMinLeadSeconds={pickerMinLeadSeconds}
+          maxHorizonDays={maxHorizonDays}
+          initial={new Date(item.scheduledTime)}
+          contentPreview={contentPreview(item)}
+          onClose={() => setRescheduling(false)}
+          onSubmit={async (at) => {
+            await store.update(item.id, { scheduledTime: toRfc3339(at) });
+            setRescheduling(false);
+            toast.success(`Rescheduled for ${formatDateTime(at, timeZone)}`);
+          }}
+        />
+      ) : null}
+    </li>
+  );
+}

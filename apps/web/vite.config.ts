@@ -1,0 +1,71 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * The shared contract declares its zod schemas at module level. The web app uses only a few
+ * constants from it (error codes, failure texts), so each top-level initializer that calls
+ * something is wrapped in a pure IIFE here: the bundler then drops the unused schemas, and zod
+ * with them, from the browser bundle. Runs after TypeScript is stripped (no `enforce`).
+ */
+function pureSharedSchemas(): Plugin {
+  const shared = fileURLToPath(new URL('../../packages/shared/src/', import.meta.url));
+  type Node = { type: string; start: number; end: number; [key: string]: unknown };
+  return {
+    name: 'herald:pure-shared-schemas',
+    transform(code, id) {
+      if (!id.startsWith(shared)) return null;
+      const program = this.parse(code) as unknown as { body: Node[] };
+      const edits: { start: number; end: number }[] = [];
+      for (const statement of program.body) {
+        const declaration = (
+          statement.type === 'ExportNamedDeclaration' ? statement.declaration : statement
+        ) as Node | null;
+        if (declaration?.type !== 'VariableDeclaration') continue;
+        for (const declarator of declaration.declarations as { init: Node | null }[]) {
+          const init = declarator.init;
+          if (init && ['CallExpression', 'MemberExpression', 'ObjectExpression', 'NewExpression'].includes(init.type)) {
+            edits.push({ start: init.start, end: init.end });
+          }
+        }
+      }
+      let out = code;
+      for (const { start, end } of edits.reverse()) {
+        out = `${out.slice(0, start)}/* @__PURE__ */ (() => (${out.slice(start, end)}))()${out.slice(end)}`;
+      }
+      return { code: out, map: null };
+    },
+  };
+}
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/** Where `npm run dev` sends API and socket traffic (the server's default port). */
+const SERVER = process.env.HERALD_SERVER_URL ?? 'http://localhost:3000';
+
+export default defineConfig({
+  plugins: [react(), pureSharedSchemas()],
+  resolve: {
+    // The web build uses the workspace packages' sources, not their dist.
+    alias: {
+      '@herald/shared': here('../../packages/shared/src/index.ts'),
+      '@herald/crypto': here('../../packages/crypto/src/index.ts'),
+    },
+  },
+  server: {
+    port: 5173,
+    proxy: {
+      // changeOrigin false keeps the browser's Host header, so the server's same-origin check
+      // (Origin must equal http://<Host>) passes through the proxy.
+      '/api': { target: SERVER, changeOrigin: false },
+      '/socket.io': { target: SERVER, changeOrigin: false, ws: true },
+    },
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+  },
+  worker: { format: 'es' },
+});
