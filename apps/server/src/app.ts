@@ -35,7 +35,22 @@ import {
 } from './modules/conversations/index.js';
 import { directKey } from './modules/membership/index.js';
 import { createMediaService, mediaRoutes, type MediaService } from './modules/media/index.js';
-import { createMessagesService, messagesRoutes, type MessagesService } from './modules/messages/index.js';
+import {
+  createMessagesService,
+  messagesRoutes,
+  writeMessages,
+  type MessagesService,
+} from './modules/messages/index.js';
+import {
+  countDueBacklog,
+  createSchedulingService,
+  schedulingRoutes,
+  type SchedulingService,
+  type WriteMessages,
+} from './modules/scheduling/index.js';
+import { Dispatcher } from './dispatcher/dispatcher.js';
+import { metricsRoutes } from './http/metrics.routes.js';
+import { createMetrics } from './lib/metrics.js';
 import { usersRoutes } from './modules/users/index.js';
 import { localPresence, redisPresence, type PresenceTracker } from './realtime/presence.js';
 import { registerSocketHandlers } from './realtime/socket-handlers.js';
@@ -50,6 +65,11 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'];
   rateLimitStore?: RateLimitStore;
   storage?: BlobStorage;
+  /**
+   * How scheduled deliveries write messages: chat core's writeMessages unless a test wraps it to
+   * inject a transient fault. A dependency, not a flag in production code.
+   */
+  writeScheduled?: WriteMessages;
 }
 
 export interface HeraldServices {
@@ -62,6 +82,8 @@ export interface HeraldServices {
   media: MediaService;
   messages: MessagesService;
   conversations: ConversationsService;
+  scheduling: SchedulingService;
+  dispatcher: Dispatcher;
   housekeeping: Housekeeping;
 }
 
@@ -118,8 +140,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Steps other modules contribute to account deletion and to the end of a membership.
   const accountDeletionSteps: AccountDeletionStep[] = [];
   const membershipEndedSteps: MembershipEndedStep[] = [];
-  const countPendingScheduled = async () => new Map<string, number>();
-  const countUnseenFailedScheduled = async () => 0;
+  // Late-bound: scheduling is built after conversations, which needs these counts.
+  let scheduling: SchedulingService | undefined;
+  const countPendingScheduled = (userId: string, ids: readonly string[]) =>
+    scheduling!.countPendingByConversation(userId, ids);
+  const countUnseenFailedScheduled = (userId: string) => scheduling!.countUnseenFailures(userId);
 
   const auth = createAuth({
     db,
@@ -134,12 +159,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     accountDeletionSteps,
   });
-  const media = createMediaService({
-    db,
-    clock,
-    storage: deps.storage ?? new DiskBlobStorage(join(config.dataDir, 'media')),
-    limits: config.media,
-  });
+  const storage = deps.storage ?? new DiskBlobStorage(join(config.dataDir, 'media'));
+  const media = createMediaService({ db, clock, storage, limits: config.media });
   const messages = createMessagesService({ db, clock, broadcaster, media });
   const conversations = createConversationsService({
     db,
@@ -150,7 +171,35 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     membershipEndedSteps,
     countPendingScheduled,
   });
-  accountDeletionSteps.push(conversations.accountDeletionStep);
+  const metrics = createMetrics(() => countDueBacklog(db, clock.now()));
+  scheduling = createSchedulingService({
+    db,
+    clock,
+    broadcaster,
+    storage,
+    conversations,
+    write: deps.writeScheduled ?? writeMessages,
+    rules: {
+      maxRetries: config.delivery.maxRetries,
+      retryDelayMs: config.delivery.retryDelayMs,
+      lateCutoffMs: config.delivery.lateCutoffMs,
+      maxClaims: 5,
+    },
+    limits: config.scheduling,
+    observer: metrics.observer,
+  });
+  accountDeletionSteps.push(conversations.accountDeletionStep, scheduling.accountDeletionStep);
+  membershipEndedSteps.push(scheduling.membershipEndedStep);
+  const dispatcher = new Dispatcher({
+    db,
+    clock,
+    scheduling,
+    log: app.log,
+    batchSize: config.delivery.batchSize,
+    pollIntervalMs: config.delivery.pollIntervalMs,
+    // PGlite has a single connection: parallel batches would only queue behind each other.
+    concurrency: db.concurrentConnections ? config.delivery.concurrency : 1,
+  });
   const housekeeping = new Housekeeping({ messages, media, clock, log: app.log });
 
   // Who is calling: read the session cookie once per API request. Routes that need a user call
@@ -190,10 +239,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   conversationsRoutes(app, conversations);
   messagesRoutes(app, messages);
   mediaRoutes(app, media);
+  schedulingRoutes(app, {
+    scheduling,
+    media,
+    rateLimiter,
+    createLimit: { max: config.rateLimits.schedulePerMinute, windowMs: 60_000 },
+  });
+  metricsRoutes(app, metrics.registry, config.metricsToken);
 
   registerSocketHandlers(io, { db, clock, auth, messages, broadcaster, presence, log: app.log });
 
   app.addHook('onClose', async () => {
+    // Graceful: the dispatcher stops claiming and finishes the batch in flight first.
+    await dispatcher.stop();
     await housekeeping.stop();
     await new Promise<void>((resolve) => void io.close(() => resolve()));
     await presence.close();
@@ -210,6 +268,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     media,
     messages,
     conversations,
+    scheduling,
+    dispatcher,
     housekeeping,
   });
   return app;

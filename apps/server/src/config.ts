@@ -73,6 +73,8 @@ const EnvSchema = z.object({
   DISPATCHER_ENABLED: bool.default(true),
   DISPATCHER_BATCH_SIZE: int(1, 10_000).default(500),
   DISPATCHER_POLL_SECONDS: int(1, 3600).default(30),
+  DISPATCHER_CONCURRENCY: int(1, 16).default(2),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export interface Config {
@@ -109,7 +111,10 @@ export interface Config {
     dispatcherEnabled: boolean;
     batchSize: number;
     pollIntervalMs: number;
+    concurrency: number;
   };
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -168,7 +173,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dispatcherEnabled: e.DISPATCHER_ENABLED,
       batchSize: e.DISPATCHER_BATCH_SIZE,
       pollIntervalMs: e.DISPATCHER_POLL_SECONDS * 1000,
+      concurrency: e.DISPATCHER_CONCURRENCY,
     },
+    metricsToken: e.METRICS_TOKEN,
   };
 }
 

@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { buildApp } from './app.js';
 import { migrate, openDb } from './db/index.js';
+import { DbClock } from './db/db-clock.js';
 import { loadOrCreateSecret } from './lib/secret.js';
 
 /**
@@ -24,10 +25,14 @@ async function main(): Promise<void> {
   });
   const applied = await migrate(db);
   const secret = await loadOrCreateSecret(config.jwtSecret, config.dataDir);
+  // Every process measures "now" on the database clock, so that they agree on what is due.
+  const clock = new DbClock(db);
+  await clock.start();
   const app = await buildApp({
     config,
     db,
     secret,
+    clock,
     logger: { level: config.logLevel },
   });
   if (applied.length) app.log.info({ applied }, 'migrations applied');
@@ -44,6 +49,7 @@ async function main(): Promise<void> {
     timer.unref();
     try {
       await app.close();
+      clock.stop();
       await db.close();
       process.exit(0);
     } catch (error) {
@@ -56,6 +62,7 @@ async function main(): Promise<void> {
 
   await app.listen({ host: config.host, port: config.port });
   app.herald.housekeeping.start();
+  if (config.delivery.dispatcherEnabled) await app.herald.dispatcher.start();
   app.log.info(
     `Herald on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (database: ${db.kind})`,
   );

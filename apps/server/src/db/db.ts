@@ -23,6 +23,12 @@ export type NotificationHandler = (payload: string) => void;
 
 export interface Db extends Queryable {
   readonly kind: 'pg' | 'pglite';
+  /**
+   * Whether `query` may run while a `transaction` is open in the same process (PostgreSQL: it uses
+   * another pooled connection and commits on its own). PGlite has one connection: a query issued
+   * inside an open transaction would wait for that transaction forever.
+   */
+  readonly concurrentConnections: boolean;
   /** BEGIN ... COMMIT around `fn`; ROLLBACK if it throws. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Subscribes to a NOTIFY channel; resolves once listening. Returns the unsubscribe function. */

@@ -45,6 +45,7 @@ export async function openPgDb(options: PgDbOptions): Promise<Db> {
 
   const db: Db = {
     kind: 'pg',
+    concurrentConnections: true,
     async query(sql, params) {
       const result = await pool.query(sql, params as unknown[] | undefined);
       return { rows: result.rows as never[], rowCount: result.rowCount ?? result.rows.length };

@@ -21,6 +21,7 @@ export async function openPgliteDb(options: PgliteDbOptions = {}): Promise<Db & 
 
   const db: Db & { dump(): Promise<Blob> } = {
     kind: 'pglite',
+    concurrentConnections: false,
     async query(sql, params) {
       const result = await pglite.query(sql, params as unknown[] | undefined);
       return { rows: result.rows as never[], rowCount: Math.max(result.affectedRows ?? 0, result.rows.length) };

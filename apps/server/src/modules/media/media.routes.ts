@@ -5,23 +5,7 @@ import { AppError } from '../../lib/app-error.js';
 import { parseId } from '../../lib/validate.js';
 import { requireUser } from '../../http/auth-guard.js';
 import { ok } from '../../http/envelope.js';
-import type { MediaService } from './media.js';
-
-/** image/* and video/* name their kind; an encrypted blob (octet-stream) must say it in `kind`. */
-export function mediaKindOf(declared: string | undefined, mimeType: string): 'image' | 'video' {
-  if (declared === 'image' || declared === 'video') return declared;
-  if (declared !== undefined && declared !== '') {
-    throw new AppError('validation_failed', 'kind must be image or video.', [
-      { path: 'kind', message: 'image or video' },
-    ]);
-  }
-  if (mimeType.startsWith('image/')) return 'image';
-  if (mimeType.startsWith('video/')) return 'video';
-  throw new AppError(
-    'unsupported_media_type',
-    'Upload an image or a video; for an encrypted blob, send a kind field (image or video) before the file.',
-  );
-}
+import { mediaKindOf, type MediaService } from './media.js';
 
 export function mediaRoutes(app: FastifyInstance, media: MediaService): void {
   app.post('/api/media', async (request, reply) => {

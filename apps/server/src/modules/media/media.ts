@@ -42,6 +42,22 @@ export interface OpenedMedia {
   after: () => Promise<void>;
 }
 
+/** image/* and video/* name their kind; an encrypted blob (octet-stream) must say it in `kind`. */
+export function mediaKindOf(declared: string | undefined, mimeType: string): 'image' | 'video' {
+  if (declared === 'image' || declared === 'video') return declared;
+  if (declared !== undefined && declared !== '') {
+    throw new AppError('validation_failed', 'kind must be image or video.', [
+      { path: 'kind', message: 'image or video' },
+    ]);
+  }
+  if (mimeType.startsWith('image/')) return 'image';
+  if (mimeType.startsWith('video/')) return 'video';
+  throw new AppError(
+    'unsupported_media_type',
+    'Upload an image or a video; for an encrypted blob, send a kind field (image or video) before the file.',
+  );
+}
+
 export type MediaService = ReturnType<typeof createMediaService>;
 
 export function createMediaService(deps: MediaDeps) {

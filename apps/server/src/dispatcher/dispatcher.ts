@@ -1,0 +1,133 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Db } from '../db/db.js';
+import type { Clock } from '../lib/clock.js';
+import { SCHEDULE_CHANNEL, selectNextDue, type SchedulingService } from '../modules/scheduling/index.js';
+
+export interface DispatcherOptions {
+  db: Db;
+  clock: Clock;
+  scheduling: SchedulingService;
+  log: FastifyBaseLogger;
+  batchSize: number;
+  /** The safety-net poll: the longest the dispatcher sleeps without a timer or a notification. */
+  pollIntervalMs: number;
+  /** Batches delivered in parallel by this process (each claims its own rows with SKIP LOCKED). */
+  concurrency: number;
+}
+
+const MAX_BACKOFF_MS = 30_000;
+
+/**
+ * Delivers scheduled messages on time. One timer is armed for the next due row; creating,
+ * editing or sending now NOTIFYs every process, which re-arms earlier if needed. When woken, it
+ * drains everything due in batches, then arms again. A slow poll is only a safety net.
+ */
+export class Dispatcher {
+  private timer: NodeJS.Timeout | undefined;
+  private armedForMs = Number.POSITIVE_INFINITY;
+  private loop: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+  private failures = 0;
+  private unlisten: (() => Promise<void>) | undefined;
+
+  constructor(private readonly options: DispatcherOptions) {}
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.unlisten = await this.options.db.listen(SCHEDULE_CHANNEL, (payload) => {
+      const dueMs = Number(payload);
+      this.wake(Number.isFinite(dueMs) ? dueMs : undefined);
+    });
+    // A restart delivers at once whatever came due while no process was running.
+    this.kick();
+  }
+
+  /** Stops claiming; resolves once the batch in flight has committed (graceful shutdown). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.unlisten?.().catch(() => {});
+    this.unlisten = undefined;
+    await this.loop;
+  }
+
+  /** A row became due at `dueMs` (or now): deliver now, or arm earlier than planned. */
+  wake(dueMs?: number): void {
+    if (this.stopped) return;
+    if (dueMs === undefined || dueMs <= this.options.clock.now().getTime()) this.kick();
+    else if (dueMs < this.armedForMs) this.arm(dueMs);
+  }
+
+  /** Delivers everything due now, without timers (tests and benchmarks drive it directly). */
+  async runOnce(): Promise<number> {
+    return this.drain(false);
+  }
+
+  private kick(): void {
+    if (this.loop) {
+      this.again = true;
+      return;
+    }
+    this.loop = this.run().finally(() => {
+      this.loop = undefined;
+    });
+  }
+
+  private async run(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        await this.drain();
+        this.failures = 0;
+      } catch (error) {
+        // Database unreachable or similar: rows stay pending (their transaction rolled back).
+        this.failures += 1;
+        const backoff = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(this.failures, 6));
+        this.options.log.error({ err: error, retryInMs: backoff }, 'scheduled delivery pass failed');
+        this.arm(this.options.clock.now().getTime() + backoff);
+        return;
+      }
+    } while (this.again && !this.stopped);
+    await this.armNext().catch((error: unknown) => {
+      this.options.log.error({ err: error }, 'could not read the next due time');
+      this.arm(this.options.clock.now().getTime() + 1000);
+    });
+  }
+
+  /** Parallel workers, each taking full batches until one comes back short: nothing due is left. */
+  private async drain(stopWhenStopped = true): Promise<number> {
+    const { scheduling, batchSize, concurrency } = this.options;
+    let total = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        for (;;) {
+          const handled = await scheduling.deliverDueBatch(batchSize);
+          total += handled;
+          if (handled < batchSize || (stopWhenStopped && this.stopped)) break;
+        }
+      }),
+    );
+    return total;
+  }
+
+  private async armNext(): Promise<void> {
+    if (this.stopped) return;
+    const next = await selectNextDue(this.options.db);
+    const poll = this.options.clock.now().getTime() + this.options.pollIntervalMs;
+    this.arm(Math.min(next?.getTime() ?? Number.POSITIVE_INFINITY, poll));
+  }
+
+  private arm(atMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.armedForMs = atMs;
+    const delay = Math.max(0, atMs - this.options.clock.now().getTime());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.armedForMs = Number.POSITIVE_INFINITY;
+      this.kick();
+    }, delay);
+  }
+}

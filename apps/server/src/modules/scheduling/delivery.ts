@@ -1,0 +1,237 @@
+import { FAILURE_TEXT, type FailureCode, type Message, type ScheduledMessageId } from '@herald/shared';
+import type { Tx } from '../../db/db.js';
+import type { BlobStorage } from '../../lib/blob-storage.js';
+import type { Broadcaster } from '../../lib/broadcaster.js';
+import { announceMessages, type NewMessage, type WrittenMessages } from '../messages/index.js';
+import { toScheduled } from './scheduled-view.js';
+import {
+  forgetClaims,
+  markFailed,
+  markSent,
+  recordAttemptFailure,
+  releaseMedia,
+  type ClaimedRow,
+  type ScheduledRow,
+} from './scheduling.sql.js';
+
+/** How a batch is written: chat core's `writeMessages`; tests wrap it to inject transient faults. */
+export type WriteMessages = (tx: Tx, batch: readonly NewMessage[], now: Date) => Promise<WrittenMessages>;
+
+export interface DeliveryRules {
+  maxRetries: number;
+  retryDelayMs: number;
+  lateCutoffMs: number;
+  /** Claims after which a row that never completed is failed (it keeps crashing its dispatcher). */
+  maxClaims: number;
+}
+
+export interface DeliveryObserver {
+  delivered(outcome: 'sent' | 'failed' | 'retried', count: number, latenessMs?: readonly number[]): void;
+}
+
+export interface DeliveryDeps {
+  write: WriteMessages;
+  broadcaster: Broadcaster;
+  storage: BlobStorage;
+  rules: DeliveryRules;
+  observer?: DeliveryObserver;
+}
+
+export interface DeliveryOutcome {
+  sent: { row: ScheduledRow; message: Message }[];
+  failed: ScheduledRow[];
+  retried: ScheduledRow[];
+  /** After commit: receive_message to recipients, scheduled_message_* to senders. */
+  announce(commitTime: Date): void;
+}
+
+/** The permanent reason a claimed row cannot be delivered now, if any. */
+function failureOf(row: ClaimedRow, now: Date, rules: DeliveryRules): { code: FailureCode; detail: string } | null {
+  const fail = (code: FailureCode, detail = FAILURE_TEXT[code]) => ({ code, detail });
+  if (row.senderDeleted) return fail('sender_deleted');
+  if (row.conversationMissing || row.senderHidden) return fail('conversation_deleted');
+  if (row.senderLeft) return fail('sender_not_member');
+  if (row.receiverDeleted) return fail('receiver_deleted');
+  // Worded like a refused live send, so that a block is not revealed (docs/security.md).
+  if (row.blocked) return fail('recipient_unavailable');
+  if (row.mediaMissing) return fail('media_missing');
+  if (now.getTime() - row.scheduledTime.getTime() > rules.lateCutoffMs) {
+    return fail(
+      'late_cutoff',
+      `It was due at ${row.scheduledTime.toISOString()}, more than ${Math.round(rules.lateCutoffMs / 3_600_000)} h before the server could send it.`,
+    );
+  }
+  if (row.claims >= rules.maxClaims) {
+    return fail('delivery_error', 'Delivering this message repeatedly crashed the server; it was not sent.');
+  }
+  return null;
+}
+
+function toNewMessage(row: ScheduledRow): NewMessage {
+  return {
+    conversationId: row.conversationId,
+    senderId: row.senderId,
+    content: row.content,
+    contentType: row.contentType,
+    mediaId: row.mediaId,
+    isOneTimeMedia: row.isOneTimeMedia,
+    viewLimit: row.isOneTimeMedia ? (row.viewLimit ?? 1) : null,
+    mediaExpirySeconds: row.mediaExpirySeconds,
+    replyToId: null,
+    clientId: null,
+    scheduledMessageId: row.id,
+    scheduledTime: row.scheduledTime,
+  };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? `${error.message} (${code})` : error.message;
+  }
+  return String(error);
+}
+
+/**
+ * Delivers claimed rows inside the caller's transaction, which holds their locks: re-checks each
+ * row, writes the deliverable ones through chat core in one set-based batch, and records every
+ * outcome. A batch that throws is retried row by row in savepoints, so that one bad row cannot
+ * hold back the others; a row whose write throws is a transient failure: retried later, at most
+ * `maxRetries` times.
+ */
+export async function deliverClaimed(
+  tx: Tx,
+  rows: readonly ClaimedRow[],
+  now: Date,
+  deps: DeliveryDeps,
+): Promise<DeliveryOutcome> {
+  const { rules } = deps;
+  const permanent: { id: string; code: FailureCode; detail: string }[] = [];
+  const deliverable: ClaimedRow[] = [];
+  for (const row of rows) {
+    const failure = failureOf(row, now, rules);
+    if (failure) permanent.push({ id: row.id, ...failure });
+    else deliverable.push(row);
+  }
+  // The blob must still be on disk, not just in the table.
+  for (const row of deliverable.filter((r) => r.mediaId)) {
+    const { rows: media } = await tx.query<{ key: string }>('SELECT storage_key AS key FROM media WHERE id = $1', [
+      row.mediaId,
+    ]);
+    if (!media[0] || !(await deps.storage.exists(media[0].key))) {
+      permanent.push({ id: row.id, code: 'media_missing', detail: FAILURE_TEXT.media_missing });
+    }
+  }
+  const failedIds = new Set(permanent.map((p) => p.id));
+  const toWrite = deliverable.filter((r) => !failedIds.has(r.id));
+
+  const written: WrittenMessages = { messages: [], audience: new Map() };
+  const transient = new Map<string, string[]>();
+  const addWritten = (w: WrittenMessages) => {
+    written.messages.push(...w.messages);
+    for (const [conversationId, users] of w.audience) written.audience.set(conversationId, users);
+  };
+  if (toWrite.length) {
+    try {
+      addWritten(await tx.savepoint((inner) => deps.write(inner, toWrite.map(toNewMessage), now)));
+    } catch {
+      for (const row of toWrite) {
+        try {
+          addWritten(await tx.savepoint((inner) => deps.write(inner, [toNewMessage(row)], now)));
+        } catch (error) {
+          const reason = describe(error);
+          transient.set(reason, [...(transient.get(reason) ?? []), row.id]);
+        }
+      }
+    }
+  }
+
+  const byScheduled = new Map(written.messages.map((m) => [m.scheduledMessageId as string, m]));
+  // A row whose message already exists (the unique scheduled_message_id refused a second insert)
+  // was delivered before: record that instead of ever writing it twice.
+  const retrying = new Set([...transient.values()].flat());
+  const already = toWrite.filter((r) => !byScheduled.has(r.id) && !retrying.has(r.id)).map((r) => r.id);
+  const { rows: existing } = already.length
+    ? await tx.query<{ id: string; scheduledMessageId: string }>(
+        'SELECT id, scheduled_message_id AS "scheduledMessageId" FROM messages WHERE scheduled_message_id = ANY($1::uuid[])',
+        [already],
+      )
+    : { rows: [] };
+  const sentRows = await markSent(
+    tx,
+    [
+      ...[...byScheduled].map(([id, message]) => ({ id, messageId: message.id })),
+      ...existing.map((e) => ({ id: e.scheduledMessageId, messageId: e.id })),
+    ],
+    now,
+  );
+  const failedRows = await markFailed(tx, permanent, now);
+  await releaseMedia(
+    tx,
+    failedRows.flatMap((r) => (r.mediaId ? [r.mediaId] : [])),
+  );
+  const retriedRows: ScheduledRow[] = [];
+  for (const [reason, ids] of transient) {
+    retriedRows.push(...(await recordAttemptFailure(tx, ids, reason, rules.maxRetries, rules.retryDelayMs, now)));
+  }
+  await forgetClaims(
+    tx,
+    rows.map((r) => r.id),
+  );
+
+  const sent = sentRows.flatMap((row) => {
+    const message = byScheduled.get(row.id);
+    return message ? [{ row, message }] : [];
+  });
+  const exhausted = retriedRows.filter((r) => r.status === 'failed');
+  const stillPending = retriedRows.filter((r) => r.status === 'pending');
+  return {
+    sent,
+    failed: [...failedRows, ...exhausted],
+    retried: stillPending,
+    announce(commitTime) {
+      announceMessages(deps.broadcaster, written);
+      for (const { row, message } of sent) {
+        deps.broadcaster.toUsers([row.senderId], 'scheduled_message_sent', {
+          scheduledMessageId: row.id as ScheduledMessageId,
+          message,
+          scheduledMessage: toScheduled(row, rules.maxRetries),
+        });
+      }
+      announceFailed(deps.broadcaster, [...failedRows, ...exhausted], rules.maxRetries);
+      for (const row of stillPending) {
+        deps.broadcaster.toUsers([row.senderId], 'scheduled_message_retrying', {
+          scheduledMessageId: row.id as ScheduledMessageId,
+          attempt: row.retryCount,
+          maxRetries: rules.maxRetries,
+          nextAttemptAt: row.dueAt.toISOString(),
+          error: row.lastError ?? '',
+          scheduledMessage: toScheduled(row, rules.maxRetries),
+        });
+      }
+      const observer = deps.observer;
+      if (observer) {
+        const dueAt = new Map(rows.map((r) => [r.id, r.dueAt.getTime()]));
+        observer.delivered(
+          'sent',
+          sent.length,
+          sent.map(({ row }) => commitTime.getTime() - (dueAt.get(row.id) ?? commitTime.getTime())),
+        );
+        observer.delivered('failed', failedRows.length + exhausted.length);
+        observer.delivered('retried', stillPending.length);
+      }
+    },
+  };
+}
+
+export function announceFailed(broadcaster: Broadcaster, rows: readonly ScheduledRow[], maxRetries: number): void {
+  for (const row of rows) {
+    const view = toScheduled(row, maxRetries);
+    broadcaster.toUsers([row.senderId], 'scheduled_message_failed', {
+      scheduledMessageId: view.id,
+      code: row.failureCode!,
+      reason: view.failureReason ?? '',
+      scheduledMessage: view,
+    });
+  }
+}

@@ -1,0 +1,367 @@
+import {
+  CreateScheduledBody,
+  FAILURE_TEXT,
+  MAX_CONTENT_LENGTH,
+  ScheduledListQuery,
+  UpdateScheduledBody,
+  type FailureCode,
+  type Message,
+  type ScheduledMessage,
+} from '@herald/shared';
+import type { Db } from '../../db/db.js';
+import { AppError, notFound } from '../../lib/app-error.js';
+import type { BlobStorage } from '../../lib/blob-storage.js';
+import type { Broadcaster } from '../../lib/broadcaster.js';
+import type { Clock } from '../../lib/clock.js';
+import type { MembershipEndedStep } from '../../lib/membership-events.js';
+import type { AccountDeletionStep } from '../../lib/session-events.js';
+import { parseInput } from '../../lib/validate.js';
+import type { ConversationsService } from '../conversations/index.js';
+import { attachMedia } from '../media/index.js';
+import { requireMembership } from '../membership/index.js';
+import { assertCanPost, validateContent } from '../messages/index.js';
+import {
+  announceFailed,
+  deliverClaimed,
+  type DeliveryObserver,
+  type DeliveryRules,
+  type WriteMessages,
+} from './delivery.js';
+import { toScheduled } from './scheduled-view.js';
+import {
+  cancelPending,
+  claimDueBatch,
+  claimOne,
+  countClaims,
+  countPending,
+  countPendingByConversation,
+  countUnseenFailures,
+  dismissFailed,
+  failPendingWhere,
+  insertScheduled,
+  markFailuresSeen,
+  peekDueIds,
+  releaseMedia,
+  selectScheduled,
+  selectScheduledByClientId,
+  selectScheduledList,
+  updatePending,
+  type ScheduledRow,
+} from './scheduling.sql.js';
+import { resolveScheduledTime } from './time-rules.js';
+
+/** The NOTIFY channel every dispatcher listens on; the payload is the new due time in epoch ms. */
+export const SCHEDULE_CHANNEL = 'herald_scheduled';
+
+export interface SchedulingDeps {
+  db: Db;
+  clock: Clock;
+  broadcaster: Broadcaster;
+  storage: BlobStorage;
+  conversations: ConversationsService;
+  write: WriteMessages;
+  rules: DeliveryRules;
+  limits: {
+    minLeadSeconds: number;
+    maxHorizonDays: number;
+    maxPendingPerConversation: number;
+    maxPendingPerUser: number;
+  };
+  observer?: DeliveryObserver;
+}
+
+export type SchedulingService = ReturnType<typeof createSchedulingService>;
+
+const FAILURE_BY_REASON = {
+  deleted_chat: 'conversation_deleted',
+  left: 'sender_not_member',
+  removed: 'sender_not_member',
+} as const satisfies Record<string, FailureCode>;
+
+export function createSchedulingService(deps: SchedulingDeps) {
+  const { db, clock, broadcaster, rules } = deps;
+  const view = (row: ScheduledRow): ScheduledMessage => toScheduled(row, rules.maxRetries);
+  const deliveryDeps = {
+    write: deps.write,
+    broadcaster,
+    storage: deps.storage,
+    rules,
+    ...(deps.observer ? { observer: deps.observer } : {}),
+  };
+
+  /** Wakes every dispatcher (this process's included) for a new or moved due time. */
+  async function signalDue(dueAt: Date): Promise<void> {
+    await db.notify(SCHEDULE_CHANNEL, String(dueAt.getTime()));
+  }
+
+  function assertContentSize(content: string): void {
+    if (content.length > MAX_CONTENT_LENGTH) {
+      throw new AppError(
+        'payload_too_large',
+        `The message is too long: at most ${MAX_CONTENT_LENGTH} characters (it has ${content.length}).`,
+      );
+    }
+  }
+
+  async function requireOwn(userId: string, id: string): Promise<ScheduledRow> {
+    const row = await selectScheduled(db, id, userId);
+    if (!row) throw notFound('No such scheduled message.');
+    return row;
+  }
+
+  function notPending(row: ScheduledRow): AppError {
+    return new AppError('invalid_state', `This scheduled message is already ${row.status}.`, { status: row.status });
+  }
+
+  return {
+    view,
+
+    async create(senderId: string, input: unknown): Promise<{ scheduled: ScheduledMessage; created: boolean }> {
+      const body = parseInput(CreateScheduledBody, input);
+      if (body.senderId !== undefined && body.senderId !== senderId) {
+        throw new AppError('sender_mismatch', 'senderId must be the signed-in user (or be left out).');
+      }
+      if (body.clientId) {
+        const existing = await selectScheduledByClientId(db, senderId, body.clientId);
+        if (existing) return { scheduled: view(existing), created: false };
+      }
+      const now = clock.now();
+      const scheduledTime = resolveScheduledTime(body.scheduledTime, now, deps.limits);
+      assertContentSize(body.content);
+
+      // The conversation: named, or the direct chat with receiverId (opened if new).
+      let conversationId = body.conversationId;
+      if (!conversationId) {
+        if (body.receiverId === senderId)
+          throw new AppError('validation_failed', 'You cannot schedule a message to yourself.');
+        conversationId = (await deps.conversations.openDirect(senderId, body.receiverId!)).conversation.id;
+      }
+      const membership = await requireMembership(db, conversationId, senderId);
+      if (body.receiverId && body.conversationId) {
+        const matches =
+          membership.conversation.kind === 'direct' &&
+          (await assertCanPost(db, membership, senderId)).otherId === body.receiverId;
+        if (!matches)
+          throw new AppError('validation_failed', 'receiverId is not the other member of that conversation.');
+      }
+      const { otherId } = await assertCanPost(db, membership, senderId);
+      const contentType = await validateContent(db, senderId, body);
+
+      const row = await db.transaction(async (tx) => {
+        // One creation at a time per sender, so that the quota cannot be overrun by a burst.
+        await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 42))', [senderId]);
+        const pending = await countPending(tx, senderId, conversationId);
+        if (pending.inConversation >= deps.limits.maxPendingPerConversation) {
+          throw new AppError(
+            'quota_exceeded',
+            `You already have ${pending.inConversation} messages scheduled in this conversation (the limit is ${deps.limits.maxPendingPerConversation}).`,
+            { scope: 'conversation', limit: deps.limits.maxPendingPerConversation },
+          );
+        }
+        if (pending.total >= deps.limits.maxPendingPerUser) {
+          throw new AppError(
+            'quota_exceeded',
+            `You already have ${pending.total} scheduled messages (the limit is ${deps.limits.maxPendingPerUser}).`,
+            { scope: 'user', limit: deps.limits.maxPendingPerUser },
+          );
+        }
+        if (body.mediaId && !(await attachMedia(tx, body.mediaId, senderId, now))) {
+          throw new AppError('conflict', 'This media is already attached to another message.');
+        }
+        return insertScheduled(tx, {
+          conversationId,
+          senderId,
+          receiverId: otherId,
+          content: body.content,
+          contentType,
+          mediaId: body.mediaId ?? null,
+          isOneTimeMedia: body.isOneTimeMedia,
+          viewLimit: body.isOneTimeMedia ? (body.viewLimit ?? 1) : null,
+          mediaExpirySeconds: body.mediaExpiryDuration ?? null,
+          scheduledTime,
+          clientId: body.clientId ?? null,
+          now,
+        });
+      });
+      if (!row) {
+        // The same clientId won a race: answer with that one.
+        const existing = body.clientId ? await selectScheduledByClientId(db, senderId, body.clientId) : undefined;
+        if (!existing) throw new Error('scheduled insert produced nothing');
+        return { scheduled: view(existing), created: false };
+      }
+      await signalDue(row.dueAt);
+      const scheduled = view(row);
+      broadcaster.toUsers([senderId], 'scheduled_message_created', scheduled);
+      return { scheduled, created: true };
+    },
+
+    async list(senderId: string, query: unknown): Promise<ScheduledMessage[]> {
+      // Scoped to the sender: another user's conversation simply yields nothing of theirs, and a
+      // conversation I left still lists my (failed) scheduled messages there.
+      const q = parseInput(ScheduledListQuery, query, 'query');
+      const rows = await selectScheduledList(db, {
+        senderId,
+        conversationId: q.conversationId,
+        status: q.status,
+        includeDismissed: q.includeDismissed === 'true',
+      });
+      return rows.map(view);
+    },
+
+    async get(senderId: string, id: string): Promise<ScheduledMessage> {
+      return view(await requireOwn(senderId, id));
+    },
+
+    async update(senderId: string, id: string, input: unknown): Promise<ScheduledMessage> {
+      const body = parseInput(UpdateScheduledBody, input);
+      const current = await requireOwn(senderId, id);
+      if (current.status !== 'pending') throw notPending(current);
+      if (body.content !== undefined) {
+        assertContentSize(body.content);
+        if (body.content.trim() === '' && !current.mediaId)
+          throw new AppError('validation_failed', 'The message is empty.');
+      }
+      const now = clock.now();
+      const scheduledTime =
+        body.scheduledTime === undefined ? undefined : resolveScheduledTime(body.scheduledTime, now, deps.limits);
+      const row = await updatePending(db, {
+        id,
+        senderId,
+        content: body.content,
+        scheduledTime,
+        version: body.version,
+        now,
+      });
+      if (!row) {
+        const latest = await requireOwn(senderId, id);
+        if (latest.status !== 'pending') throw notPending(latest);
+        throw new AppError(
+          'version_conflict',
+          `It was changed meanwhile (now version ${latest.version}); reload and try again.`,
+          {
+            version: latest.version,
+          },
+        );
+      }
+      if (scheduledTime) await signalDue(row.dueAt);
+      const scheduled = view(row);
+      broadcaster.toUsers([senderId], 'scheduled_message_updated', scheduled);
+      return scheduled;
+    },
+
+    async cancel(senderId: string, id: string): Promise<ScheduledMessage> {
+      const now = clock.now();
+      const row = await db.transaction(async (tx) => {
+        const cancelled = await cancelPending(tx, id, senderId, now);
+        if (cancelled?.mediaId) await releaseMedia(tx, [cancelled.mediaId]);
+        return cancelled;
+      });
+      if (!row) {
+        const current = await requireOwn(senderId, id);
+        throw notPending(current);
+      }
+      const scheduled = view(row);
+      broadcaster.toUsers([senderId], 'scheduled_message_cancelled', scheduled);
+      return scheduled;
+    },
+
+    /** Delivers one now, through the same path as the dispatcher (it waits for a delivery in flight). */
+    async sendNow(
+      senderId: string,
+      id: string,
+    ): Promise<{ scheduledMessage: ScheduledMessage; message: Message | null }> {
+      const now = clock.now();
+      const outcome = await db.transaction(async (tx) => {
+        const row = await claimOne(tx, id, senderId);
+        if (!row) throw notFound('No such scheduled message.');
+        if (row.status !== 'pending') throw notPending(row);
+        return deliverClaimed(tx, [{ ...row, claims: 0 }], now, deliveryDeps);
+      });
+      outcome.announce(clock.now());
+      const sent = outcome.sent[0];
+      if (sent) return { scheduledMessage: view(sent.row), message: sent.message };
+      const row = outcome.failed[0] ?? outcome.retried[0];
+      if (!row) throw new Error('send-now produced no outcome');
+      return { scheduledMessage: view(row), message: null };
+    },
+
+    async dismiss(senderId: string, id: string): Promise<ScheduledMessage> {
+      const row = await dismissFailed(db, id, senderId, clock.now());
+      if (!row) {
+        const current = await requireOwn(senderId, id);
+        throw new AppError('invalid_state', 'Only failed scheduled messages can be dismissed.', {
+          status: current.status,
+        });
+      }
+      const scheduled = view(row);
+      broadcaster.toUsers([senderId], 'scheduled_message_updated', scheduled);
+      return scheduled;
+    },
+
+    async markFailuresSeen(senderId: string): Promise<number> {
+      return markFailuresSeen(db, senderId, clock.now());
+    },
+
+    countUnseenFailures: (senderId: string) => countUnseenFailures(db, senderId),
+    countPendingByConversation: (senderId: string, ids: readonly string[]) =>
+      countPendingByConversation(db, senderId, ids),
+
+    /**
+     * One dispatcher pass over at most `limit` due rows, in one transaction: claim, re-check,
+     * write, mark. Returns how many rows it handled (0 when nothing is due).
+     */
+    async deliverDueBatch(limit: number): Promise<number> {
+      const now = clock.now();
+      if (!db.concurrentConnections) {
+        // PGlite: one connection, one process. Count the claims first, committed, then deliver.
+        const ids = await peekDueIds(db, now, limit);
+        if (ids.length === 0) return 0;
+        await countClaims(db, ids, now);
+      }
+      const outcome = await db.transaction(async (tx) => {
+        const rows = await claimDueBatch(tx, now, limit);
+        if (rows.length === 0) return undefined;
+        // PostgreSQL: count the claims on another connection, committed at once, so that the
+        // count survives if this process dies before the delivery commits.
+        if (db.concurrentConnections)
+          await countClaims(
+            db,
+            rows.map((r) => r.id),
+            now,
+          );
+        return { rows: rows.length, outcome: await deliverClaimed(tx, rows, now, deliveryDeps) };
+      });
+      if (!outcome) return 0;
+      outcome.outcome.announce(clock.now());
+      return outcome.rows;
+    },
+
+    /** Leaving, being removed or deleting the chat fails the person's pending messages there at once. */
+    membershipEndedStep: (async (tx, { conversationId, userId, reason, now }) => {
+      const code = FAILURE_BY_REASON[reason];
+      const failed = await failPendingWhere(tx, { senderId: userId, conversationId }, code, FAILURE_TEXT[code], now);
+      await releaseMedia(
+        tx,
+        failed.flatMap((r) => (r.mediaId ? [r.mediaId] : [])),
+      );
+      if (failed.length) return () => announceFailed(broadcaster, failed, rules.maxRetries);
+    }) satisfies MembershipEndedStep,
+
+    /** A deleted account: its own pending messages fail, and so do direct ones addressed to it. */
+    accountDeletionStep: (async (tx, userId, now) => {
+      const own = await failPendingWhere(tx, { senderId: userId }, 'sender_deleted', FAILURE_TEXT.sender_deleted, now);
+      const toThem = await failPendingWhere(
+        tx,
+        { receiverId: userId },
+        'receiver_deleted',
+        FAILURE_TEXT.receiver_deleted,
+        now,
+      );
+      await releaseMedia(
+        tx,
+        [...own, ...toThem].flatMap((r) => (r.mediaId ? [r.mediaId] : [])),
+      );
+      return () => announceFailed(broadcaster, toThem, rules.maxRetries);
+    }) satisfies AccountDeletionStep,
+  };
+}
