@@ -11,6 +11,7 @@ export interface WallTime {
   day: number;
   hour: number;
   minute: number;
+  second?: number;
 }
 
 export interface ZonedParts extends WallTime {
@@ -67,7 +68,14 @@ export function zoneOffsetMs(instant: number, timeZone: string): number {
 }
 
 function sameWall(a: WallTime, b: WallTime): boolean {
-  return a.year === b.year && a.month === b.month && a.day === b.day && a.hour === b.hour && a.minute === b.minute;
+  return (
+    a.year === b.year &&
+    a.month === b.month &&
+    a.day === b.day &&
+    a.hour === b.hour &&
+    a.minute === b.minute &&
+    (a.second ?? 0) === (b.second ?? 0)
+  );
 }
 
 /**
@@ -77,7 +85,7 @@ function sameWall(a: WallTime, b: WallTime): boolean {
  * back is the earlier of the two.
  */
 export function zonedToUtc(wall: WallTime, timeZone: string): Date {
-  const local = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
+  const local = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second ?? 0);
   const before = zoneOffsetMs(local - DAY, timeZone);
   const after = zoneOffsetMs(local + DAY, timeZone);
   const candidates = [...new Set([before, after])]
@@ -101,20 +109,27 @@ export function toDateInput(wall: Pick<WallTime, 'year' | 'month' | 'day'>): str
   return `${pad(wall.year, 4)}-${pad(wall.month)}-${pad(wall.day)}`;
 }
 
-/** `HH:MM` for <input type="time">. */
-export function toTimeInput(wall: Pick<WallTime, 'hour' | 'minute'>): string {
-  return `${pad(wall.hour)}:${pad(wall.minute)}`;
+/** `HH:MM` (or `HH:MM:SS` with seconds) for <input type="time">. */
+export function toTimeInput(wall: Pick<WallTime, 'hour' | 'minute' | 'second'>, withSeconds = false): string {
+  return `${pad(wall.hour)}:${pad(wall.minute)}${withSeconds ? `:${pad(wall.second ?? 0)}` : ''}`;
 }
 
 /** Reads the values of a date and a time input; null when either is incomplete or impossible. */
 export function fromInputs(date: string, time: string): WallTime | null {
   const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  const t = /^(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?$/.exec(time);
+  const t = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$/.exec(time);
   if (!d || !t) return null;
-  const wall = { year: Number(d[1]), month: Number(d[2]), day: Number(d[3]), hour: Number(t[1]), minute: Number(t[2]) };
+  const wall: WallTime = {
+    year: Number(d[1]),
+    month: Number(d[2]),
+    day: Number(d[3]),
+    hour: Number(t[1]),
+    minute: Number(t[2]),
+    ...(t[3] ? { second: Number(t[3]) } : {}),
+  };
   const check = new Date(Date.UTC(wall.year, wall.month - 1, wall.day));
   if (check.getUTCMonth() + 1 !== wall.month || check.getUTCDate() !== wall.day) return null;
-  if (wall.hour > 23 || wall.minute > 59) return null;
+  if (wall.hour > 23 || wall.minute > 59 || (wall.second ?? 0) > 59) return null;
   return wall;
 }
 

@@ -39,7 +39,23 @@ export const PaperclipIcon = make(
   'PaperclipIcon',
 );
 export const SendIcon = make(['M4 12 20 4l-6 16-3-7-7-1Z', 'M11 13l9-9'], 'SendIcon');
-export const DotsIcon = make(['M12 6h.01', 'M12 12h.01', 'M12 18h.01'], 'DotsIcon');
+export function DotsIcon({ size = 20, ...props }: IconProps) {
+  return (
+    <svg
+      width={size}
+      height={size}
+      viewBox="0 0 24 24"
+      fill="currentColor"
+      aria-hidden="true"
+      focusable="false"
+      {...props}
+    >
+      <circle cx="12" cy="5.5" r="1.9" />
+      <circle cx="12" cy="12" r="1.9" />
+      <circle cx="12" cy="18.5" r="1.9" />
+    </svg>
+  );
+}
 export const BackIcon = make(['M15 18l-6-6 6-6'], 'BackIcon');
 export const CloseIcon = make(['M6 6l12 12', 'M18 6 6 18'], 'CloseIcon');
 export const PlusIcon = make(['M12 5v14', 'M5 12h14'], 'PlusIcon');

@@ -173,7 +173,10 @@ export function Timeline(props: TimelineProps) {
         {timeline.loaded && rows.length === 0 ? (
           <div className="timeline-empty muted">No messages yet. Say hello, or schedule something for later.</div>
         ) : null}
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}>
+        <div
+          className="timeline-rows"
+          style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}
+        >
           {items.map((item) => {
             const row = rows[item.index];
             if (!row) return null;

@@ -66,6 +66,9 @@ export function ScheduleDialog({
 }: ScheduleDialogProps) {
   const now = useNow(10_000);
   const minLeadMs = pickerMinLeadSeconds * 1000;
+  // Minute precision is what people want; a server configured for a lead under a minute (tests,
+  // demos) gets second precision so that "a few seconds from now" can be picked.
+  const precise = pickerMinLeadSeconds < 60;
   const start = useMemo(() => {
     const from = initial && initial.getTime() >= Date.now() + minLeadMs ? initial : defaultPick(new Date(), timeZone);
     return zonedParts(from, timeZone);
@@ -73,7 +76,7 @@ export function ScheduleDialog({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   const [date, setDate] = useState(toDateInput(start));
-  const [time, setTime] = useState(toTimeInput(start));
+  const [time, setTime] = useState(toTimeInput(start, precise));
   const [serverError, setServerError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const previewId = useId();
@@ -94,12 +97,13 @@ export function ScheduleDialog({
 
   const minDate = toDateInput(zonedParts(earliest, timeZone));
   const maxDate = toDateInput(zonedParts(latest, timeZone));
-  const minTime = date === minDate ? toTimeInput(zonedParts(earliest + 59_999, timeZone)) : undefined;
+  const minTime =
+    date === minDate ? toTimeInput(zonedParts(earliest + (precise ? 999 : 59_999), timeZone), precise) : undefined;
 
   function pick(at: Date) {
     const p = zonedParts(at, timeZone);
     setDate(toDateInput(p));
-    setTime(toTimeInput(p));
+    setTime(toTimeInput(p, precise));
     setServerError(null);
   }
 
@@ -163,6 +167,7 @@ export function ScheduleDialog({
               name="time"
               value={time}
               min={minTime}
+              step={precise ? 1 : 60}
               required
               onChange={(e) => {
                 setTime(e.target.value);

@@ -1,0 +1,98 @@
+import { deflateSync } from 'node:zlib';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launch, login, openChat, openDirectChat, person, register, shot, uniqueName } from './harness.js';
+
+/** A small solid-colour PNG, made here so that the test needs no fixture file. */
+function png(width: number, height: number, rgb: [number, number, number]): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf: Buffer) => {
+    let c = 0xffffffff;
+    for (const byte of buf) c = crcTable[(c ^ byte) & 0xff]! ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc(body), body.length + 4);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8;
+  header[9] = 2;
+  const rows = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) rows.set(rgb, y * (width * 3 + 1) + 1 + x * 3);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+describe.sequential('media', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('an image shows inline; one-time media opens once, then shows "Opened"', async () => {
+    const alice = uniqueName('alice');
+    const bob = uniqueName('bob');
+    const b = await person(browser);
+    await register(b.page, bob, 'Bob');
+    const a = await person(browser);
+    await register(a.page, alice, 'Alice');
+    await openDirectChat(a.page, 'Bob', bob);
+
+    const input = a.page.getByTestId('attach-input');
+    await input.setInputFiles({ name: 'sunset.png', mimeType: 'image/png', buffer: png(320, 240, [240, 140, 60]) });
+    await a.page.getByText('sunset.png').waitFor();
+    await a.page.getByRole('textbox', { name: 'Message' }).fill('Look at this sunset');
+    await a.page.getByRole('button', { name: 'Send', exact: true }).click();
+    await a.page.getByRole('log', { name: 'Messages' }).getByRole('button', { name: 'Open image' }).waitFor();
+
+    await input.setInputFiles({ name: 'secret.png', mimeType: 'image/png', buffer: png(200, 200, [40, 90, 200]) });
+    await a.page.getByLabel('One-time view').check();
+    await a.page.getByRole('button', { name: 'Send', exact: true }).click();
+    await a.page.getByText('One-time photo (you sent it)').waitFor();
+    await shot(a.page, 'desktop-chat-media');
+
+    await openChat(b.page, 'Alice');
+    const log = b.page.getByRole('log', { name: 'Messages' });
+    await log.getByRole('button', { name: 'Open image' }).waitFor();
+    await log.getByRole('button', { name: /View one-time photo/ }).click();
+    const viewer = b.page.getByRole('dialog', { name: 'One-time photo' });
+    await viewer.getByRole('img', { name: 'One-time media' }).waitFor();
+    await shot(b.page, 'desktop-one-time-viewer');
+    await viewer.getByRole('button', { name: 'Close' }).click();
+    await log.getByText('Opened').waitFor();
+
+    // Still opened after a reload: the server counted the view.
+    await b.page.reload();
+    await b.page.getByRole('log', { name: 'Messages' }).getByText('Opened').waitFor();
+    await expect.poll(() => b.page.getByRole('button', { name: /View one-time photo/ }).count()).toBe(0);
+
+    await b.context.close();
+    await a.context.close();
+    // And after signing in again elsewhere.
+    const b2 = await person(browser);
+    await login(b2.page, bob);
+    await openChat(b2.page, 'Alice');
+    await b2.page.getByRole('log', { name: 'Messages' }).getByText('Opened').waitFor();
+    await b2.context.close();
+  });
+});

@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string;
+  }
+}
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function waitUntilReady(url: string, child: ChildProcess, log: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`The server exited (${child.exitCode}):\n${log()}`);
+    try {
+      const response = await fetch(`${url}/readyz`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`The server did not become ready in 30 s:\n${log()}`);
+}
+
+/**
+ * Starts the real, built server (`node apps/server/dist/main.js`) on a free port with a throwaway
+ * data directory, test-friendly limits, and the built web app; stops it after the run.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const main = join(root, 'apps/server/dist/main.js');
+  const web = join(root, 'apps/web/dist/index.html');
+  for (const file of [main, web]) {
+    if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` before \`npm run e2e\`.`);
+  }
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'herald-e2e-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+    HERALD_DATA_DIR: dataDir,
+    DATABASE_URL: process.env.E2E_DATABASE_URL ?? '',
+    SCHEDULE_MIN_LEAD_SECONDS: '2',
+    SCHEDULE_PICKER_MIN_LEAD_SECONDS: '2',
+    KDF_MEMORY_KIB: '64',
+    KDF_ITERATIONS: '1',
+    AUTH_HASH_MEMORY_KIB: '64',
+    AUTH_HASH_ITERATIONS: '1',
+    RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
+    RATE_LIMIT_REGISTER_PER_HOUR: '100000',
+    SCHEDULE_RATE_LIMIT_PER_MINUTE: '100000',
+    DELIVERY_RETRY_DELAY_SECONDS: '1',
+    DISPATCHER_POLL_SECONDS: '1',
+  };
+  const child = spawn(process.execPath, [main], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitUntilReady(baseUrl, child, () => output);
+  project.provide('baseUrl', baseUrl);
+
+  return async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          resolve();
+        }, 10_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+    if (process.env.E2E_SHOW_SERVER_LOG) console.log(output);
+  };
+}
