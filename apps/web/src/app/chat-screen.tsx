@@ -226,6 +226,7 @@ export default function ChatScreen({ conversationId, panel, focusMessageId }: Ch
           <IconButton
             label="Scheduled messages"
             badge={conversation.scheduledPendingCount}
+            badgeTone="info"
             onClick={() => navigate(paths.chat(conversationId, showPanel ? null : 'scheduled'))}
             className={showPanel ? 'active' : ''}
           >

@@ -36,14 +36,16 @@ export interface IconButtonProps extends Omit<ButtonHTMLAttributes<HTMLButtonEle
   label: string;
   children: ReactNode;
   badge?: number;
+  /** Red for problems (failures), blue for information (counts). */
+  badgeTone?: 'danger' | 'info';
 }
 
-export function IconButton({ label, children, className, badge, ...rest }: IconButtonProps) {
+export function IconButton({ label, children, className, badge, badgeTone = 'danger', ...rest }: IconButtonProps) {
   return (
     <button type="button" className={`icon-btn ${className ?? ''}`.trim()} aria-label={label} title={label} {...rest}>
       {children}
       {badge ? (
-        <span className="icon-btn-badge" aria-hidden="true">
+        <span className={`icon-btn-badge badge-tone-${badgeTone}`} aria-hidden="true">
           {badge > 99 ? '99+' : badge}
         </span>
       ) : null}

@@ -20,6 +20,7 @@ function preview(conversation: Conversation, myId: string): string {
   const last = conversation.lastMessage;
   if (!last) return conversation.kind === 'group' ? 'Group created' : 'Say hello';
   const prefix = last.senderId === myId ? 'You: ' : '';
+  if (last.isOneTimeMedia) return `${prefix}👁 One-time ${last.contentType === 'video' ? 'video' : 'photo'}`;
   if (last.contentType === 'image') return `${prefix}📷 ${decodeText(last.content) || 'Photo'}`;
   if (last.contentType === 'video') return `${prefix}🎬 ${decodeText(last.content) || 'Video'}`;
   return prefix + decodeText(last.content);
