@@ -49,11 +49,13 @@ ALTER TABLE messages
   ADD CONSTRAINT messages_scheduled_message_fk FOREIGN KEY (scheduled_message_id)
   REFERENCES scheduled_messages (id) ON DELETE SET NULL;
 
--- Claims per scheduled message, written outside the delivery transaction so that they survive a
--- process crash: a row that crashed its dispatcher too many times is failed instead of retried
--- forever. No foreign key on purpose: it would take a lock that conflicts with FOR UPDATE.
-CREATE TABLE scheduled_delivery_claims (
-  scheduled_message_id uuid PRIMARY KEY,
-  claims integer NOT NULL,
-  last_claimed_at timestamptz NOT NULL
+-- Batches in flight, written outside their delivery transaction (committed at once) and deleted
+-- by it: a record that outlives its transaction means the process died mid-delivery. Rows of such
+-- a batch become suspects, delivered one per transaction; one that keeps killing its process is
+-- failed instead of blocking the queue. No foreign key on purpose: it would take locks that
+-- conflict with FOR UPDATE.
+CREATE TABLE scheduled_delivery_batches (
+  id uuid PRIMARY KEY,
+  scheduled_ids uuid[] NOT NULL,
+  claimed_at timestamptz NOT NULL
 );

@@ -140,11 +140,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Steps other modules contribute to account deletion and to the end of a membership.
   const accountDeletionSteps: AccountDeletionStep[] = [];
   const membershipEndedSteps: MembershipEndedStep[] = [];
-  // Late-bound: scheduling is built after conversations, which needs these counts.
-  let scheduling: SchedulingService | undefined;
+  // Called only after `scheduling` (built below, after conversations) exists.
   const countPendingScheduled = (userId: string, ids: readonly string[]) =>
-    scheduling!.countPendingByConversation(userId, ids);
-  const countUnseenFailedScheduled = (userId: string) => scheduling!.countUnseenFailures(userId);
+    scheduling.countPendingByConversation(userId, ids);
+  const countUnseenFailedScheduled = (userId: string) => scheduling.countUnseenFailures(userId);
 
   const auth = createAuth({
     db,
@@ -172,7 +171,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     countPendingScheduled,
   });
   const metrics = createMetrics(() => countDueBacklog(db, clock.now()));
-  scheduling = createSchedulingService({
+  const scheduling = createSchedulingService({
     db,
     clock,
     broadcaster,
@@ -183,7 +182,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       maxRetries: config.delivery.maxRetries,
       retryDelayMs: config.delivery.retryDelayMs,
       lateCutoffMs: config.delivery.lateCutoffMs,
-      maxClaims: 5,
+      maxCrashes: 3,
     },
     limits: config.scheduling,
     observer: metrics.observer,

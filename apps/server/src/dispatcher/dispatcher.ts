@@ -60,6 +60,11 @@ export class Dispatcher {
     else if (dueMs < this.armedForMs) this.arm(dueMs);
   }
 
+  /** When the armed timer will fire (undefined when none is armed). */
+  get nextWakeAt(): Date | undefined {
+    return Number.isFinite(this.armedForMs) ? new Date(this.armedForMs) : undefined;
+  }
+
   /** Delivers everything due now, without timers (tests and benchmarks drive it directly). */
   async runOnce(): Promise<number> {
     return this.drain(false);

@@ -5,7 +5,6 @@ import type { Broadcaster } from '../../lib/broadcaster.js';
 import { announceMessages, type NewMessage, type WrittenMessages } from '../messages/index.js';
 import { toScheduled } from './scheduled-view.js';
 import {
-  forgetClaims,
   markFailed,
   markSent,
   recordAttemptFailure,
@@ -21,8 +20,8 @@ export interface DeliveryRules {
   maxRetries: number;
   retryDelayMs: number;
   lateCutoffMs: number;
-  /** Claims after which a row that never completed is failed (it keeps crashing its dispatcher). */
-  maxClaims: number;
+  /** Dead processes after which a row is failed instead of tried again (it keeps crashing them). */
+  maxCrashes: number;
 }
 
 export interface DeliveryObserver {
@@ -61,7 +60,7 @@ function failureOf(row: ClaimedRow, now: Date, rules: DeliveryRules): { code: Fa
       `It was due at ${row.scheduledTime.toISOString()}, more than ${Math.round(rules.lateCutoffMs / 3_600_000)} h before the server could send it.`,
     );
   }
-  if (row.claims >= rules.maxClaims) {
+  if (row.crashes >= rules.maxCrashes) {
     return fail('delivery_error', 'Delivering this message repeatedly crashed the server; it was not sent.');
   }
   return null;
@@ -134,8 +133,10 @@ export async function deliverClaimed(
   if (toWrite.length) {
     try {
       addWritten(await tx.savepoint((inner) => deps.write(inner, toWrite.map(toNewMessage), now)));
-    } catch {
-      for (const row of toWrite) {
+    } catch (batchError) {
+      // Retry row by row to find the culprit (a batch of one has nothing to separate).
+      if (toWrite.length === 1) transient.set(describe(batchError), [toWrite[0]!.id]);
+      for (const row of toWrite.length === 1 ? [] : toWrite) {
         try {
           addWritten(await tx.savepoint((inner) => deps.write(inner, [toNewMessage(row)], now)));
         } catch (error) {
@@ -174,10 +175,6 @@ export async function deliverClaimed(
   for (const [reason, ids] of transient) {
     retriedRows.push(...(await recordAttemptFailure(tx, ids, reason, rules.maxRetries, rules.retryDelayMs, now)));
   }
-  await forgetClaims(
-    tx,
-    rows.map((r) => r.id),
-  );
 
   const sent = sentRows.flatMap((row) => {
     const message = byScheduled.get(row.id);

@@ -244,7 +244,8 @@ export async function failPendingWhere(
 
 /** A claimed row with what delivery needs to re-check, read in the same statement. */
 export interface ClaimedRow extends ScheduledRow {
-  claims: number;
+  /** In-flight batch records left behind by dead processes that contained this row. */
+  crashes: number;
   senderDeleted: boolean;
   conversationMissing: boolean;
   senderHidden: boolean;
@@ -254,41 +255,80 @@ export interface ClaimedRow extends ScheduledRow {
   mediaMissing: boolean;
 }
 
-const CLAIM_CHECKS = `
-  COALESCE(dc.claims, 0) AS claims,
-  su.deleted_at IS NOT NULL AS "senderDeleted",
-  c.id IS NULL AS "conversationMissing",
-  sm.hidden_at IS NOT NULL AS "senderHidden",
-  (sm.user_id IS NULL OR sm.left_at IS NOT NULL) AS "senderLeft",
-  COALESCE(ru.deleted_at IS NOT NULL, false) AS "receiverDeleted",
-  (s.receiver_id IS NOT NULL AND EXISTS (
-     SELECT 1 FROM blocks b
-     WHERE (b.blocker_id = s.sender_id AND b.blocked_id = s.receiver_id)
-        OR (b.blocker_id = s.receiver_id AND b.blocked_id = s.sender_id))) AS blocked,
-  (s.media_id IS NOT NULL AND (md.id IS NULL OR md.deleted_at IS NOT NULL)) AS "mediaMissing"`;
+const IN_LEFTOVER_BATCH = 'EXISTS (SELECT 1 FROM scheduled_delivery_batches b WHERE s.id = ANY (b.scheduled_ids))';
 
-const CLAIM_JOINS = `
+/**
+ * Reads the claimed rows with everything delivery re-checks. `due` is a CTE of claimed ids; its
+ * locking subquery walks the partial due index in order, so the plan stays O(batch) even before
+ * the table has statistics.
+ */
+const claimSelect = (due: string, batchParam: string) => `
+  WITH due AS (${due})
+  SELECT ${SCHEDULED_COLUMNS},
+    (SELECT count(*)::int FROM scheduled_delivery_batches b
+     WHERE s.id = ANY (b.scheduled_ids) AND b.id <> ${batchParam}::uuid) AS crashes,
+    su.deleted_at IS NOT NULL AS "senderDeleted",
+    c.id IS NULL AS "conversationMissing",
+    sm.hidden_at IS NOT NULL AS "senderHidden",
+    (sm.user_id IS NULL OR sm.left_at IS NOT NULL) AS "senderLeft",
+    COALESCE(ru.deleted_at IS NOT NULL, false) AS "receiverDeleted",
+    (s.receiver_id IS NOT NULL AND EXISTS (
+       SELECT 1 FROM blocks bl
+       WHERE (bl.blocker_id = s.sender_id AND bl.blocked_id = s.receiver_id)
+          OR (bl.blocker_id = s.receiver_id AND bl.blocked_id = s.sender_id))) AS blocked,
+    (s.media_id IS NOT NULL AND (md.id IS NULL OR md.deleted_at IS NOT NULL)) AS "mediaMissing"
+  FROM due
+  JOIN scheduled_messages s ON s.id = due.id
   JOIN users su ON su.id = s.sender_id
   LEFT JOIN conversations c ON c.id = s.conversation_id
   LEFT JOIN conversation_members sm ON sm.conversation_id = s.conversation_id AND sm.user_id = s.sender_id
   LEFT JOIN users ru ON ru.id = s.receiver_id
   LEFT JOIN media md ON md.id = s.media_id
-  LEFT JOIN scheduled_delivery_claims dc ON dc.scheduled_message_id = s.id`;
+  ORDER BY s.due_at`;
 
 /**
  * Claims up to `limit` due rows, oldest due first, skipping rows another dispatcher (or an edit)
- * holds. The locks last until the caller's transaction ends: that transaction delivers them, so
- * a crash rolls back claim and delivery together.
+ * holds, and rows of a batch whose process died (those go one by one, see claimSuspect). The
+ * locks last until the caller's transaction ends: that transaction delivers them, so a crash
+ * rolls back claim and delivery together.
  */
-export async function claimDueBatch(q: Queryable, now: Date, limit: number): Promise<ClaimedRow[]> {
+export async function claimDueBatch(q: Queryable, now: Date, limit: number, batchId: string): Promise<ClaimedRow[]> {
   const { rows } = await q.query<ClaimedRow>(
-    `SELECT ${SCHEDULED_COLUMNS}, ${CLAIM_CHECKS}
-     FROM scheduled_messages s ${CLAIM_JOINS}
-     WHERE s.status = 'pending' AND s.due_at <= $1
-     ORDER BY s.due_at
-     LIMIT $2
-     FOR UPDATE OF s SKIP LOCKED`,
-    [now, limit],
+    claimSelect(
+      `SELECT s.id FROM scheduled_messages s
+       WHERE s.status = 'pending' AND s.due_at <= $1 AND NOT ${IN_LEFTOVER_BATCH}
+       ORDER BY s.due_at LIMIT $2
+       FOR UPDATE SKIP LOCKED`,
+      '$3',
+    ),
+    [now, limit, batchId],
+  );
+  return rows;
+}
+
+/** Claims one due row that was in a batch whose process died: it is delivered on its own. */
+export async function claimSuspect(q: Queryable, now: Date, batchId: string): Promise<ClaimedRow | undefined> {
+  const { rows } = await q.query<ClaimedRow>(
+    claimSelect(
+      `SELECT s.id FROM scheduled_messages s
+       WHERE s.status = 'pending' AND s.due_at <= $1 AND ${IN_LEFTOVER_BATCH}
+       ORDER BY s.due_at LIMIT 1
+       FOR UPDATE SKIP LOCKED`,
+      '$2',
+    ),
+    [now, batchId],
+  );
+  return rows[0];
+}
+
+/** PGlite: claims rows peeked (and recorded) before the transaction. */
+export async function claimByIds(q: Queryable, ids: readonly string[], batchId: string): Promise<ClaimedRow[]> {
+  const { rows } = await q.query<ClaimedRow>(
+    claimSelect(
+      `SELECT s.id FROM scheduled_messages s WHERE s.id = ANY($1::uuid[]) AND s.status = 'pending' FOR UPDATE`,
+      '$2',
+    ),
+    [ids, batchId],
   );
   return rows;
 }
@@ -296,38 +336,46 @@ export async function claimDueBatch(q: Queryable, now: Date, limit: number): Pro
 /** Claims one pending row of the sender for send-now, waiting for a delivery in progress. */
 export async function claimOne(q: Queryable, id: string, senderId: string): Promise<ClaimedRow | undefined> {
   const { rows } = await q.query<ClaimedRow>(
-    `SELECT ${SCHEDULED_COLUMNS}, ${CLAIM_CHECKS}
-     FROM scheduled_messages s ${CLAIM_JOINS}
-     WHERE s.id = $1 AND s.sender_id = $2
-     FOR UPDATE OF s`,
-    [id, senderId],
+    claimSelect(`SELECT s.id FROM scheduled_messages s WHERE s.id = $1 AND s.sender_id = $2 FOR UPDATE`, '$3'),
+    [id, senderId, '00000000-0000-0000-0000-000000000000'],
   );
   return rows[0];
 }
 
-/** Ids of pending rows due now, without locking (PGlite's single connection counts claims first). */
-export async function peekDueIds(q: Queryable, now: Date, limit: number): Promise<string[]> {
+/** Ids of pending rows due now, without locking (PGlite's single connection records batches first). */
+export async function peekDueIds(q: Queryable, now: Date, limit: number, suspects: boolean): Promise<string[]> {
   const { rows } = await q.query<{ id: string }>(
-    `SELECT id FROM scheduled_messages WHERE status = 'pending' AND due_at <= $1 ORDER BY due_at LIMIT $2`,
+    `SELECT s.id FROM scheduled_messages s
+     WHERE s.status = 'pending' AND s.due_at <= $1 AND ${suspects ? '' : 'NOT'} ${IN_LEFTOVER_BATCH}
+     ORDER BY s.due_at LIMIT $2`,
     [now, limit],
   );
   return rows.map((r) => r.id);
 }
 
-/** Counts a claim durably (committed on its own, outside the delivery transaction). */
-export async function countClaims(q: Queryable, ids: readonly string[], now: Date): Promise<void> {
-  if (ids.length === 0) return;
-  await q.query(
-    `INSERT INTO scheduled_delivery_claims AS dc (scheduled_message_id, claims, last_claimed_at)
-     SELECT id, 1, $2 FROM unnest($1::uuid[]) AS id
-     ON CONFLICT (scheduled_message_id) DO UPDATE SET claims = dc.claims + 1, last_claimed_at = $2`,
-    [ids, now],
-  );
+/** Records a batch as in flight (committed on its own, outside the delivery transaction). */
+export async function recordBatch(q: Queryable, batchId: string, ids: readonly string[], now: Date): Promise<void> {
+  await q.query('INSERT INTO scheduled_delivery_batches (id, scheduled_ids, claimed_at) VALUES ($1, $2, $3)', [
+    batchId,
+    ids,
+    now,
+  ]);
 }
 
-export async function forgetClaims(q: Queryable, ids: readonly string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await q.query('DELETE FROM scheduled_delivery_claims WHERE scheduled_message_id = ANY($1::uuid[])', [ids]);
+/**
+ * Inside the delivery transaction: the batch completed, so its record goes; and the rows it
+ * handled are struck from records that dead processes left behind.
+ */
+export async function finishBatch(q: Queryable, batchId: string, handledIds: readonly string[]): Promise<void> {
+  await q.query('DELETE FROM scheduled_delivery_batches WHERE id = $1', [batchId]);
+  if (handledIds.length === 0) return;
+  await q.query(
+    `UPDATE scheduled_delivery_batches
+     SET scheduled_ids = ARRAY(SELECT unnest(scheduled_ids) EXCEPT SELECT unnest($1::uuid[]))
+     WHERE scheduled_ids && $1::uuid[]`,
+    [handledIds],
+  );
+  await q.query('DELETE FROM scheduled_delivery_batches WHERE cardinality(scheduled_ids) = 0');
 }
 
 export async function markSent(

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   CreateScheduledBody,
   FAILURE_TEXT,
@@ -30,22 +31,26 @@ import {
 import { toScheduled } from './scheduled-view.js';
 import {
   cancelPending,
+  claimByIds,
   claimDueBatch,
   claimOne,
-  countClaims,
+  claimSuspect,
   countPending,
   countPendingByConversation,
   countUnseenFailures,
   dismissFailed,
   failPendingWhere,
+  finishBatch,
   insertScheduled,
   markFailuresSeen,
   peekDueIds,
+  recordBatch,
   releaseMedia,
   selectScheduled,
   selectScheduledByClientId,
   selectScheduledList,
   updatePending,
+  type ClaimedRow,
   type ScheduledRow,
 } from './scheduling.sql.js';
 import { resolveScheduledTime } from './time-rules.js';
@@ -111,6 +116,48 @@ export function createSchedulingService(deps: SchedulingDeps) {
 
   function notPending(row: ScheduledRow): AppError {
     return new AppError('invalid_state', `This scheduled message is already ${row.status}.`, { status: row.status });
+  }
+
+  /**
+   * Claims and delivers in one transaction, with the batch recorded as in flight on the side (see
+   * scheduled_delivery_batches): if this process dies mid-delivery, the record outlives the
+   * rolled-back transaction and marks its rows as suspects.
+   */
+  async function deliverClaimedBatch(kind: 'batch' | 'suspect', limit: number): Promise<number> {
+    const now = clock.now();
+    const batchId = randomUUID();
+    let peeked: string[] | undefined;
+    if (!db.concurrentConnections) {
+      // PGlite: one connection, so record the batch first (committed), then claim those rows.
+      peeked = await peekDueIds(db, now, limit, kind === 'suspect');
+      if (peeked.length === 0) return 0;
+      await recordBatch(db, batchId, peeked, now);
+    }
+    const outcome = await db.transaction(async (tx) => {
+      let rows: ClaimedRow[];
+      if (peeked) rows = await claimByIds(tx, peeked, batchId);
+      else if (kind === 'batch') rows = await claimDueBatch(tx, now, limit, batchId);
+      else rows = [await claimSuspect(tx, now, batchId)].filter((r): r is ClaimedRow => r !== undefined);
+      if (rows.length === 0) {
+        if (peeked) await finishBatch(tx, batchId, []);
+        return undefined;
+      }
+      // PostgreSQL: recorded on another pooled connection, committed at once, while this
+      // transaction holds the rows.
+      if (!peeked)
+        await recordBatch(
+          db,
+          batchId,
+          rows.map((r) => r.id),
+          now,
+        );
+      const delivered = await deliverClaimed(tx, rows, now, deliveryDeps);
+      await finishBatch(tx, batchId, kind === 'suspect' ? rows.map((r) => r.id) : []);
+      return { count: rows.length, delivered };
+    });
+    if (!outcome) return 0;
+    outcome.delivered.announce(clock.now());
+    return outcome.count;
   }
 
   return {
@@ -275,7 +322,9 @@ export function createSchedulingService(deps: SchedulingDeps) {
         const row = await claimOne(tx, id, senderId);
         if (!row) throw notFound('No such scheduled message.');
         if (row.status !== 'pending') throw notPending(row);
-        return deliverClaimed(tx, [{ ...row, claims: 0 }], now, deliveryDeps);
+        const delivered = await deliverClaimed(tx, [{ ...row, crashes: 0 }], now, deliveryDeps);
+        await finishBatch(tx, randomUUID(), [row.id]);
+        return delivered;
       });
       outcome.announce(clock.now());
       const sent = outcome.sent[0];
@@ -307,33 +356,16 @@ export function createSchedulingService(deps: SchedulingDeps) {
       countPendingByConversation(db, senderId, ids),
 
     /**
-     * One dispatcher pass over at most `limit` due rows, in one transaction: claim, re-check,
-     * write, mark. Returns how many rows it handled (0 when nothing is due).
+     * One dispatcher pass: up to `limit` due rows in one transaction (claim, re-check, write,
+     * mark), then any suspects (rows of a batch whose process died) one per transaction. Returns
+     * how many rows it handled (0 when nothing is due).
      */
     async deliverDueBatch(limit: number): Promise<number> {
-      const now = clock.now();
-      if (!db.concurrentConnections) {
-        // PGlite: one connection, one process. Count the claims first, committed, then deliver.
-        const ids = await peekDueIds(db, now, limit);
-        if (ids.length === 0) return 0;
-        await countClaims(db, ids, now);
-      }
-      const outcome = await db.transaction(async (tx) => {
-        const rows = await claimDueBatch(tx, now, limit);
-        if (rows.length === 0) return undefined;
-        // PostgreSQL: count the claims on another connection, committed at once, so that the
-        // count survives if this process dies before the delivery commits.
-        if (db.concurrentConnections)
-          await countClaims(
-            db,
-            rows.map((r) => r.id),
-            now,
-          );
-        return { rows: rows.length, outcome: await deliverClaimed(tx, rows, now, deliveryDeps) };
-      });
-      if (!outcome) return 0;
-      outcome.outcome.announce(clock.now());
-      return outcome.rows;
+      const handled = await deliverClaimedBatch('batch', limit);
+      if (handled >= limit) return handled;
+      let suspects = 0;
+      while (suspects < limit && (await deliverClaimedBatch('suspect', 1)) > 0) suspects += 1;
+      return handled + suspects;
     },
 
     /** Leaving, being removed or deleting the chat fails the person's pending messages there at once. */
