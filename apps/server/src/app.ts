@@ -45,6 +45,7 @@ import {
   countDueBacklog,
   createSchedulingService,
   schedulingRoutes,
+  type DeliveryObserver,
   type SchedulingService,
   type WriteMessages,
 } from './modules/scheduling/index.js';
@@ -70,6 +71,8 @@ export interface AppDeps {
    * inject a transient fault. A dependency, not a flag in production code.
    */
   writeScheduled?: WriteMessages;
+  /** Also told of every delivery outcome (benchmarks measure lateness at commit with it). */
+  deliveryObserver?: DeliveryObserver;
 }
 
 export interface HeraldServices {
@@ -185,7 +188,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       maxCrashes: 3,
     },
     limits: config.scheduling,
-    observer: metrics.observer,
+    observer: deps.deliveryObserver
+      ? {
+          delivered(outcome, count, lateness) {
+            metrics.observer.delivered(outcome, count, lateness);
+            deps.deliveryObserver!.delivered(outcome, count, lateness);
+          },
+        }
+      : metrics.observer,
   });
   accountDeletionSteps.push(conversations.accountDeletionStep, scheduling.accountDeletionStep);
   membershipEndedSteps.push(scheduling.membershipEndedStep);
