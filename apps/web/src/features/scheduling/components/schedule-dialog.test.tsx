@@ -145,3 +145,17 @@ describe('ScheduleDialog', () => {
     expect(submitButton()).toBeDisabled();
   });
 });
+
+describe('ScheduleDialog with a short picker lead (tests, demos)', () => {
+  it('takes seconds so that "a few seconds from now" can be picked', async () => {
+    const { onSubmit, user } = setup('2026-03-10T10:00:00.500Z', { timeZone: 'UTC', pickerMinLeadSeconds: 2 });
+    fireEvent.change(dateInput(), { target: { value: '2026-03-10' } });
+    expect(timeInput().step).toBe('1');
+    expect(timeInput().min).toBe('10:00:03');
+    fireEvent.change(timeInput(), { target: { value: '10:00:02' } });
+    expect(screen.getByRole('alert')).toHaveTextContent('at least 2 seconds from now');
+    fireEvent.change(timeInput(), { target: { value: '10:00:05' } });
+    await user.click(submitButton());
+    expect(onSubmit).toHaveBeenCalledWith(new Date('2026-03-10T10:00:05.000Z'));
+  });
+});
