@@ -68,13 +68,13 @@ CREATE INDEX media_by_uploader ON media (uploader_id) WHERE deleted_at IS NULL;
 
 CREATE TABLE messages (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-  -- A total order for pagination cursors and receipt watermarks.
-  seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+  -- A total order for pagination cursors and receipt watermarks (identity: unique by construction).
+  seq bigint GENERATED ALWAYS AS IDENTITY,
   conversation_id uuid NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
   sender_id uuid NOT NULL REFERENCES users (id),
   content text NOT NULL,
   content_type text NOT NULL CHECK (content_type IN ('text', 'image', 'video')),
-  media_id uuid UNIQUE REFERENCES media (id),
+  media_id uuid REFERENCES media (id),
   is_one_time_media boolean NOT NULL DEFAULT false,
   view_limit integer,
   media_expiry_seconds integer,
@@ -85,10 +85,14 @@ CREATE TABLE messages (
   -- Temporary mode: the server deletes the message at this time.
   expires_at timestamptz,
   -- The idempotency key of scheduled delivery: one message per scheduled message, ever.
-  scheduled_message_id uuid UNIQUE,
+  scheduled_message_id uuid,
   scheduled_time timestamptz
 );
 
+-- Unique keys that only some messages have are partial, so that most inserts skip them.
+CREATE UNIQUE INDEX messages_scheduled_message_id ON messages (scheduled_message_id)
+  WHERE scheduled_message_id IS NOT NULL;
+CREATE UNIQUE INDEX messages_media_id ON messages (media_id) WHERE media_id IS NOT NULL;
 CREATE UNIQUE INDEX messages_client_id ON messages (sender_id, client_id) WHERE client_id IS NOT NULL;
 CREATE INDEX messages_page ON messages (conversation_id, seq DESC);
 CREATE INDEX messages_expiring ON messages (expires_at) WHERE expires_at IS NOT NULL;

@@ -91,9 +91,3 @@ export async function selectContactIds(q: Queryable, userId: string): Promise<st
   );
   return rows.map((r) => r.userId);
 }
-
-/** Locks conversations in id order, so that concurrent writers touching several cannot deadlock. */
-export async function lockConversations(q: Queryable, ids: readonly string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await q.query('SELECT 1 FROM conversations WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE', [ids]);
-}

@@ -51,32 +51,105 @@ export interface NewMessage {
   scheduledTime: Date | null;
 }
 
+/** What one write produced: the rows, who was a current member, and attached media. */
+export interface WrittenBatch {
+  rows: MessageRow[];
+  audience: { conversationId: string; userId: string }[];
+}
+
+interface JsonMessage {
+  id: string;
+  seq: number;
+  conversation_id: string;
+  sender_id: string;
+  content: string;
+  content_type: MessageContentType;
+  media_id: string | null;
+  is_one_time_media: boolean;
+  view_limit: number | null;
+  media_expiry_seconds: number | null;
+  media_expires_at: string | null;
+  reply_to_id: string | null;
+  client_id: string | null;
+  created_at: string;
+  expires_at: string | null;
+  scheduled_message_id: string | null;
+  scheduled_time: string | null;
+}
+
+const date = (value: string | null) => (value === null ? null : new Date(value));
+
 /**
- * Inserts a batch in one statement, in input order (so seq follows it). Temporary-mode expiry and
- * one-time-media expiry start now, at delivery. Conflicts (a repeated client id, a scheduled
- * message already delivered) insert nothing for that row; the caller sees it missing.
+ * Writes a batch of messages and every effect of sending them, in one statement (one round trip):
+ *  1. locks the touched conversations in id order, so that concurrent batches cannot deadlock;
+ *  2. inserts the messages in input order (seq follows it); temporary-mode expiry and one-time
+ *     media expiry start now, at delivery. A conflict (repeated client id, scheduled message
+ *     already delivered) inserts nothing for that row, and the caller sees it missing;
+ *  3. points each conversation at its newest message;
+ *  4. adds to every current member's unread count the messages others sent, and brings back a
+ *     chat the member had deleted; the updated members are the audience to notify;
+ *  5. marks media as attached.
+ * Data-modifying CTEs all run to completion whether or not the final SELECT reads them.
  */
-export async function insertMessages(q: Queryable, batch: readonly NewMessage[], now: Date): Promise<{ id: string }[]> {
+export async function writeMessageBatch(q: Queryable, batch: readonly NewMessage[], now: Date): Promise<WrittenBatch> {
   const col = <K extends keyof NewMessage>(key: K) => batch.map((m) => m[key]);
-  const { rows } = await q.query<{ id: string }>(
-    `INSERT INTO messages (conversation_id, sender_id, content, content_type, media_id, is_one_time_media,
-       view_limit, media_expiry_seconds, media_expires_at, reply_to_id, client_id, created_at, expires_at,
-       scheduled_message_id, scheduled_time)
-     SELECT i.conversation_id, i.sender_id, i.content, i.content_type, i.media_id, i.is_one_time_media,
-       i.view_limit, i.media_expiry_seconds,
-       $13::timestamptz + make_interval(secs => i.media_expiry_seconds),
-       i.reply_to_id, i.client_id, $13::timestamptz,
-       $13::timestamptz + make_interval(secs => c.temporary_ttl_seconds),
-       i.scheduled_message_id, i.scheduled_time
-     FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::boolean[], $7::int[], $8::int[],
-                 $9::uuid[], $10::text[], $11::uuid[], $12::timestamptz[])
-       WITH ORDINALITY AS i(conversation_id, sender_id, content, content_type, media_id, is_one_time_media,
-                            view_limit, media_expiry_seconds, reply_to_id, client_id, scheduled_message_id,
-                            scheduled_time, ord)
-     JOIN conversations c ON c.id = i.conversation_id
-     ORDER BY i.ord
-     ON CONFLICT DO NOTHING
-     RETURNING id`,
+  const { rows } = await q.query<{
+    messages: JsonMessage[];
+    audience: [string, string][];
+    media: { id: string; kind: 'image' | 'video'; mime_type: string; size: number }[];
+  }>(
+    `WITH input AS (
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::boolean[], $7::int[],
+                            $8::int[], $9::uuid[], $10::text[], $11::uuid[], $12::timestamptz[])
+         WITH ORDINALITY AS i(conversation_id, sender_id, content, content_type, media_id, is_one_time_media,
+                              view_limit, media_expiry_seconds, reply_to_id, client_id, scheduled_message_id,
+                              scheduled_time, ord)
+     ),
+     locked AS MATERIALIZED (
+       SELECT c.id, c.temporary_ttl_seconds FROM conversations c
+       WHERE c.id IN (SELECT conversation_id FROM input)
+       ORDER BY c.id
+       FOR NO KEY UPDATE
+     ),
+     inserted AS (
+       INSERT INTO messages (conversation_id, sender_id, content, content_type, media_id, is_one_time_media,
+         view_limit, media_expiry_seconds, media_expires_at, reply_to_id, client_id, created_at, expires_at,
+         scheduled_message_id, scheduled_time)
+       SELECT i.conversation_id, i.sender_id, i.content, i.content_type, i.media_id, i.is_one_time_media,
+         i.view_limit, i.media_expiry_seconds, $13::timestamptz + make_interval(secs => i.media_expiry_seconds),
+         i.reply_to_id, i.client_id, $13::timestamptz, $13::timestamptz + make_interval(secs => c.temporary_ttl_seconds),
+         i.scheduled_message_id, i.scheduled_time
+       FROM input i JOIN locked c ON c.id = i.conversation_id
+       ORDER BY i.ord
+       ON CONFLICT DO NOTHING
+       RETURNING id, seq, conversation_id, sender_id, content, content_type, media_id, is_one_time_media, view_limit,
+         media_expiry_seconds, media_expires_at, reply_to_id, client_id, created_at, expires_at, scheduled_message_id,
+         scheduled_time
+     ),
+     last_messages AS (
+       UPDATE conversations c SET last_message_id = x.id, last_activity_at = x.created_at
+       FROM (SELECT DISTINCT ON (conversation_id) conversation_id, id, created_at
+             FROM inserted ORDER BY conversation_id, seq DESC) x
+       WHERE c.id = x.conversation_id
+     ),
+     audience AS (
+       UPDATE conversation_members cm SET unread_count = cm.unread_count + x.n, hidden_at = NULL
+       FROM (SELECT cm2.conversation_id, cm2.user_id, count(*) FILTER (WHERE m.sender_id <> cm2.user_id) AS n
+             FROM inserted m
+             JOIN conversation_members cm2 ON cm2.conversation_id = m.conversation_id AND cm2.left_at IS NULL
+             GROUP BY cm2.conversation_id, cm2.user_id) x
+       WHERE cm.conversation_id = x.conversation_id AND cm.user_id = x.user_id
+       RETURNING cm.conversation_id, cm.user_id
+     ),
+     attached AS (
+       UPDATE media md SET attached_at = COALESCE(md.attached_at, $13::timestamptz)
+       FROM inserted m WHERE md.id = m.media_id
+       RETURNING md.id, md.kind, md.mime_type, md.size
+     )
+     SELECT
+       (SELECT COALESCE(json_agg(inserted ORDER BY seq), '[]'::json) FROM inserted) AS messages,
+       (SELECT COALESCE(json_agg(json_build_array(conversation_id, user_id)), '[]'::json) FROM audience) AS audience,
+       (SELECT COALESCE(json_agg(attached), '[]'::json) FROM attached) AS media`,
     [
       col('conversationId'),
       col('senderId'),
@@ -93,7 +166,36 @@ export async function insertMessages(q: Queryable, batch: readonly NewMessage[],
       now.toISOString(),
     ],
   );
-  return rows;
+  const result = rows[0]!;
+  const media = new Map(result.media.map((m) => [m.id, m]));
+  return {
+    rows: result.messages.map((m): MessageRow => {
+      const info = m.media_id ? media.get(m.media_id) : undefined;
+      return {
+        id: m.id,
+        seq: Number(m.seq),
+        conversationId: m.conversation_id,
+        senderId: m.sender_id,
+        content: m.content,
+        contentType: m.content_type,
+        mediaId: m.media_id,
+        mediaKind: info?.kind ?? null,
+        mediaMimeType: info?.mime_type ?? null,
+        mediaSize: info ? Number(info.size) : null,
+        isOneTimeMedia: m.is_one_time_media,
+        viewLimit: m.view_limit,
+        mediaExpirySeconds: m.media_expiry_seconds,
+        mediaExpiresAt: date(m.media_expires_at),
+        replyToId: m.reply_to_id,
+        clientId: m.client_id,
+        createdAt: new Date(m.created_at),
+        expiresAt: date(m.expires_at),
+        scheduledMessageId: m.scheduled_message_id,
+        scheduledTime: date(m.scheduled_time),
+      };
+    }),
+    audience: result.audience.map(([conversationId, userId]) => ({ conversationId, userId })),
+  };
 }
 
 export async function selectMessagesByIds(q: Queryable, ids: readonly string[]): Promise<MessageRow[]> {
@@ -112,41 +214,6 @@ export async function selectMessageByClientId(
     clientId,
   ]);
   return rows[0];
-}
-
-/** Points each conversation at its newest message of the batch. */
-export async function updateLastMessages(q: Queryable, messageIds: readonly string[]): Promise<void> {
-  await q.query(
-    `UPDATE conversations c SET last_message_id = x.id, last_activity_at = x.created_at
-     FROM (SELECT DISTINCT ON (conversation_id) conversation_id, id, created_at
-           FROM messages WHERE id = ANY($1::uuid[]) ORDER BY conversation_id, seq DESC) x
-     WHERE c.id = x.conversation_id`,
-    [messageIds],
-  );
-}
-
-/**
- * For every current member of the touched conversations: unread += messages from others, and a
- * chat the member had deleted (hidden) reappears. Returns the audience: current members.
- */
-export async function bumpUnreadCounts(
-  q: Queryable,
-  messageIds: readonly string[],
-): Promise<{ conversationId: string; userId: string }[]> {
-  const { rows } = await q.query<{ conversationId: string; userId: string }>(
-    `UPDATE conversation_members cm SET unread_count = cm.unread_count + x.n, hidden_at = NULL
-     FROM (
-       SELECT cm2.conversation_id, cm2.user_id, count(m.id) FILTER (WHERE m.sender_id <> cm2.user_id) AS n
-       FROM messages m
-       JOIN conversation_members cm2 ON cm2.conversation_id = m.conversation_id AND cm2.left_at IS NULL
-       WHERE m.id = ANY($1::uuid[])
-       GROUP BY cm2.conversation_id, cm2.user_id
-     ) x
-     WHERE cm.conversation_id = x.conversation_id AND cm.user_id = x.user_id
-     RETURNING cm.conversation_id AS "conversationId", cm.user_id AS "userId"`,
-    [messageIds],
-  );
-  return rows;
 }
 
 /**

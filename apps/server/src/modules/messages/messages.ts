@@ -8,14 +8,12 @@ import type { Broadcaster } from '../../lib/broadcaster.js';
 import type { Clock } from '../../lib/clock.js';
 import { isBlockedEitherWay } from '../blocks/index.js';
 import { selectMedia, type MediaService } from '../media/index.js';
-import { lockConversations, requireMembership, selectCurrentMembers, type Membership } from '../membership/index.js';
+import { requireMembership, selectCurrentMembers, type Membership } from '../membership/index.js';
 import { selectUsersByIds } from '../users/index.js';
 import { receiptsFor, toMessage } from './message-view.js';
 import {
-  bumpUnreadCounts,
   deleteExpiredMessages,
   deleteReaction,
-  insertMessages,
   refreshConversations,
   selectIdsBetween,
   selectMaxSeq,
@@ -26,9 +24,9 @@ import {
   selectMyViews,
   selectReactions,
   updateDeliveredWatermark,
-  updateLastMessages,
   updateReadWatermark,
   upsertReaction,
+  writeMessageBatch,
   type NewMessage,
 } from './messages.sql.js';
 
@@ -47,32 +45,20 @@ export interface WrittenMessages {
 
 /**
  * THE writer of messages: live sends (HTTP and socket) and scheduled delivery all come here, so
- * that every effect of a send lives in one place. Set-based, for batches: conversations locked in
- * id order (concurrent batches cannot deadlock), one INSERT, one update of last messages, one of
- * unread counts. Runs inside the caller's transaction; call `announce` after it commits.
+ * that every effect of a send lives in one place. Set-based, for batches: one statement writes the
+ * messages, the conversations' last message and the members' unread counts (see
+ * writeMessageBatch). Runs inside the caller's transaction; call `announceMessages` after commit.
  */
 export async function writeMessages(tx: Tx, batch: readonly NewMessage[], now: Date): Promise<WrittenMessages> {
   if (batch.length === 0) return { messages: [], audience: new Map() };
-  await lockConversations(tx, [...new Set(batch.map((m) => m.conversationId))]);
-  const inserted = await insertMessages(tx, batch, now);
-  if (inserted.length === 0) return { messages: [], audience: new Map() };
-  const ids = inserted.map((r) => r.id);
-  await updateLastMessages(tx, ids);
-  const members = await bumpUnreadCounts(tx, ids);
-  const mediaIds = batch.flatMap((m) => (m.mediaId ? [m.mediaId] : []));
-  if (mediaIds.length) {
-    await tx.query('UPDATE media SET attached_at = COALESCE(attached_at, $2) WHERE id = ANY($1::uuid[])', [
-      mediaIds,
-      now,
-    ]);
-  }
+  const { rows, audience: members } = await writeMessageBatch(tx, batch, now);
   const audience = new Map<string, string[]>();
   for (const { conversationId, userId } of members) {
     const list = audience.get(conversationId) ?? [];
     list.push(userId);
     audience.set(conversationId, list);
   }
-  const rows = await selectMessagesByIds(tx, ids);
+  // A new message: every other current member has it neither delivered nor read yet.
   const messages = rows.map((row) =>
     toMessage(
       row,

@@ -142,16 +142,19 @@ export function createSchedulingService(deps: SchedulingDeps) {
         if (peeked) await finishBatch(tx, batchId, []);
         return undefined;
       }
-      // PostgreSQL: recorded on another pooled connection, committed at once, while this
-      // transaction holds the rows.
-      if (!peeked)
-        await recordBatch(
-          db,
-          batchId,
-          rows.map((r) => r.id),
-          now,
-        );
+      // PostgreSQL: recorded on another pooled connection, committed on its own while this
+      // transaction delivers the rows it holds; it must exist before this one commits.
+      const recorded = peeked
+        ? Promise.resolve()
+        : recordBatch(
+            db,
+            batchId,
+            rows.map((r) => r.id),
+            now,
+          );
+      recorded.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
       const delivered = await deliverClaimed(tx, rows, now, deliveryDeps);
+      await recorded;
       await finishBatch(tx, batchId, kind === 'suspect' ? rows.map((r) => r.id) : []);
       return { count: rows.length, delivered };
     });
