@@ -320,8 +320,8 @@ async function endToEnd() {
     );
     const chats = recipients.map((r, i) => ({ conversationId: '', a: senders[i]!.id, b: r.id }));
     const { rows: convs } = await db.query<{ id: string }>(
-      `INSERT INTO conversations (kind, created_by, direct_key, last_activity_at, created_at)
-       SELECT 'direct', a, CASE WHEN a < b THEN a || ':' || b ELSE b || ':' || a END, now(), now()
+      `INSERT INTO conversations (kind, created_by, direct_key, created_at)
+       SELECT 'direct', a, CASE WHEN a < b THEN a || ':' || b ELSE b || ':' || a END, now()
        FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS x(a, b, ord) ORDER BY ord RETURNING id`,
       [chats.map((c) => c.a), chats.map((c) => c.b)],
     );

@@ -8,8 +8,8 @@ CREATE TABLE conversations (
   -- Direct chats: "<smaller uuid>:<larger uuid>", so that a second create finds the first.
   direct_key text UNIQUE,
   temporary_ttl_seconds integer CHECK (temporary_ttl_seconds IN (3600, 86400, 604800, 7776000)),
-  last_message_id uuid,
-  last_activity_at timestamptz NOT NULL,
+  -- No last-message or activity columns: both are read from messages (messages_page index), so
+  -- that a send writes only the message row.
   created_at timestamptz NOT NULL,
   CHECK ((kind = 'direct') = (direct_key IS NOT NULL))
 );
@@ -22,14 +22,15 @@ CREATE TABLE conversation_members (
   -- Null while a member; set when they leave, are removed, or delete their account.
   left_at timestamptz,
   left_reason text CHECK (left_reason IN ('left', 'removed', 'account_deleted')),
-  unread_count integer NOT NULL DEFAULT 0,
   -- Receipts as per-member watermarks over messages.seq: every message at or below
-  -- delivered_seq reached one of the member's devices; at or below read_seq was read.
+  -- delivered_seq reached one of the member's devices; at or below read_seq was read. The unread
+  -- count is the number of others' messages above read_seq (counted on read, not kept up to date
+  -- on every send).
   delivered_seq bigint NOT NULL DEFAULT 0,
   delivered_at timestamptz,
   read_seq bigint NOT NULL DEFAULT 0,
   read_at timestamptz,
-  -- Per-user "delete chat": hidden until a new message arrives; history before
+  -- Per-user "delete chat": hidden until a message newer than hidden_at arrives; history before
   -- history_from stays hidden for this member.
   hidden_at timestamptz,
   history_from timestamptz,
@@ -96,9 +97,6 @@ CREATE UNIQUE INDEX messages_media_id ON messages (media_id) WHERE media_id IS N
 CREATE UNIQUE INDEX messages_client_id ON messages (sender_id, client_id) WHERE client_id IS NOT NULL;
 CREATE INDEX messages_page ON messages (conversation_id, seq DESC);
 CREATE INDEX messages_expiring ON messages (expires_at) WHERE expires_at IS NOT NULL;
-
-ALTER TABLE conversations
-  ADD CONSTRAINT conversations_last_message_fk FOREIGN KEY (last_message_id) REFERENCES messages (id) ON DELETE SET NULL;
 
 CREATE TABLE reactions (
   message_id uuid NOT NULL REFERENCES messages (id) ON DELETE CASCADE,

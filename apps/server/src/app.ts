@@ -133,7 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     allowedOrigins: config.allowedOrigins,
     ...(redis ? { redis: { pub: redis.pub, sub: redis.sub } } : {}),
   });
-  const broadcaster = socketBroadcaster(io);
+  const broadcaster = socketBroadcaster(io, { clustered: redis !== undefined });
   const presence = redis ? redisPresence(redis.main) : localPresence();
   const rateLimiter = new RateLimiter(
     deps.rateLimitStore ?? (redis ? redisRateLimitStore(redis.main) : memoryRateLimitStore()),

@@ -9,8 +9,21 @@ export interface QueryResult<R> {
   rowCount: number;
 }
 
+export interface QueryOptions {
+  /**
+   * Prepares the statement under this name on each connection, so that PostgreSQL plans it once
+   * instead of on every call. For the dispatcher's hot statements, whose planning (several joins)
+   * costs more than running them on a small batch. Same SQL text for a name, always.
+   */
+  name?: string;
+}
+
 export interface Queryable {
-  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  query<R = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<QueryResult<R>>;
 }
 
 /** A transaction handle: queries run inside it; `savepoint` isolates a step that may fail. */
@@ -44,7 +57,7 @@ let savepointCounter = 0;
 /** Shared SAVEPOINT logic for both implementations. */
 export function makeTx(q: Queryable): Tx {
   const tx: Tx = {
-    query: (sql, params) => q.query(sql, params),
+    query: (sql, params, options) => q.query(sql, params, options),
     async savepoint(fn) {
       const name = `sp_${++savepointCounter}`;
       await q.query(`SAVEPOINT ${name}`);

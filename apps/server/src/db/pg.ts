@@ -46,8 +46,8 @@ export async function openPgDb(options: PgDbOptions): Promise<Db> {
   const db: Db = {
     kind: 'pg',
     concurrentConnections: true,
-    async query(sql, params) {
-      const result = await pool.query(sql, params as unknown[] | undefined);
+    async query(sql, params, options) {
+      const result = await pool.query({ text: sql, values: params as unknown[] | undefined, name: options?.name });
       return { rows: result.rows as never[], rowCount: result.rowCount ?? result.rows.length };
     },
     async transaction(fn) {
@@ -55,8 +55,12 @@ export async function openPgDb(options: PgDbOptions): Promise<Db> {
       try {
         await client.query('BEGIN');
         const tx = makeTx({
-          async query(sql, params) {
-            const result = await client.query(sql, params as unknown[] | undefined);
+          async query(sql, params, options) {
+            const result = await client.query({
+              text: sql,
+              values: params as unknown[] | undefined,
+              name: options?.name,
+            });
             return { rows: result.rows as never[], rowCount: result.rowCount ?? result.rows.length };
           },
         });

@@ -40,10 +40,14 @@ export function createSocketServer(
   return io;
 }
 
-export function socketBroadcaster(io: HeraldIo): Broadcaster {
+export function socketBroadcaster(io: HeraldIo, options: { clustered: boolean }): Broadcaster {
+  const localRooms = io.of('/').adapter.rooms;
   return {
     toUsers(userIds, event, payload) {
-      const rooms = [...new Set(userIds)].map(userRoom);
+      // In one process, rooms without a connected socket are skipped before encoding anything
+      // (a burst of deliveries to offline users costs nothing here). Clustered, other processes
+      // may hold those users' sockets, so the adapter must publish regardless.
+      const rooms = [...new Set(userIds)].map(userRoom).filter((room) => options.clustered || localRooms.has(room));
       if (rooms.length === 0) return;
       // Typed per event at the interface; Socket.IO's emit overloads cannot follow a generic here.
       (io.to(rooms).emit as (e: string, p: unknown) => boolean)(event, payload);

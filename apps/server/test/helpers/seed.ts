@@ -20,8 +20,8 @@ export async function seedDirectChats(
        INSERT INTO users (id, username, display_name, auth_hash, kdf)
        SELECT b, 'seed-b-' || b, 'Seed B ' || n, '!', '{}'::jsonb FROM pairs
      ), convs AS (
-       INSERT INTO conversations (id, kind, created_by, direct_key, last_activity_at, created_at)
-       SELECT c, 'direct', a, CASE WHEN a < b THEN a || ':' || b ELSE b || ':' || a END, $2, $2 FROM pairs
+       INSERT INTO conversations (id, kind, created_by, direct_key, created_at)
+       SELECT c, 'direct', a, CASE WHEN a < b THEN a || ':' || b ELSE b || ':' || a END, $2 FROM pairs
      )
      SELECT c AS "conversationId", a, b FROM pairs ORDER BY n`,
     [count, now],

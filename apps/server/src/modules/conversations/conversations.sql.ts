@@ -7,8 +7,8 @@ export async function insertConversation(
   c: { kind: 'direct' | 'group'; title: string | null; createdBy: string; directKey: string | null; now: Date },
 ): Promise<string | undefined> {
   const { rows } = await q.query<{ id: string }>(
-    `INSERT INTO conversations (kind, title, created_by, direct_key, last_activity_at, created_at)
-     VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (direct_key) DO NOTHING RETURNING id`,
+    `INSERT INTO conversations (kind, title, created_by, direct_key, created_at)
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (direct_key) DO NOTHING RETURNING id`,
     [c.kind, c.title, c.createdBy, c.directKey, c.now],
   );
   return rows[0]?.id;
@@ -39,7 +39,7 @@ export async function upsertMembers(
      FROM unnest($2::uuid[], $3::text[]) AS u(user_id, role)
      ON CONFLICT (conversation_id, user_id) DO UPDATE SET
        role = EXCLUDED.role, joined_at = EXCLUDED.joined_at, left_at = NULL, left_reason = NULL,
-       unread_count = 0, delivered_seq = EXCLUDED.delivered_seq, read_seq = EXCLUDED.read_seq,
+       delivered_seq = EXCLUDED.delivered_seq, read_seq = EXCLUDED.read_seq,
        hidden_at = NULL, history_from = NULL
        WHERE cm.left_at IS NOT NULL
      RETURNING user_id AS "userId"`,
@@ -48,19 +48,59 @@ export async function upsertMembers(
   return rows.map((r) => r.userId);
 }
 
-/** My visible conversations with my membership, newest activity first. */
+/** What a member sees of a conversation beyond its rows: derived from messages on each read. */
+export interface MemberState {
+  lastMessageId: string | null;
+  lastActivityAt: Date;
+  unreadCount: number;
+}
+
+export type ConversationWithMember = ConversationRow & { member: MemberRow; state: MemberState };
+
+/** Unread counts stop at this: a badge shows "9999" for anything beyond. */
+export const UNREAD_CAP = 9999;
+
+/**
+ * The user's current conversations with, for each, the newest message they can see, the unread
+ * count (others' messages above their read watermark) and the last activity. A chat they deleted
+ * stays out of the list until a message newer than the deletion arrives. Newest activity first.
+ * With `conversationIds`, just those (hidden ones included).
+ */
 export async function selectMyConversations(
   q: Queryable,
   userId: string,
-): Promise<(ConversationRow & { member: MemberRow })[]> {
-  const { rows } = await q.query<ConversationRow & MemberRow & { memberJson: never }>(
-    `SELECT ${CONVERSATION_COLUMNS}, ${MEMBER_COLUMNS}
-     FROM conversation_members cm JOIN conversations c ON c.id = cm.conversation_id
-     WHERE cm.user_id = $1 AND cm.left_at IS NULL AND cm.hidden_at IS NULL
-     ORDER BY c.last_activity_at DESC, c.id`,
-    [userId],
+  now: Date,
+  conversationIds?: readonly string[],
+): Promise<ConversationWithMember[]> {
+  const visible = `m.conversation_id = c.id AND m.created_at >= cm.joined_at
+      AND (cm.history_from IS NULL OR m.created_at > cm.history_from)
+      AND (m.expires_at IS NULL OR m.expires_at > $2)`;
+  const { rows } = await q.query<ConversationRow & MemberRow & MemberState>(
+    `SELECT ${CONVERSATION_COLUMNS}, ${MEMBER_COLUMNS},
+       last.id AS "lastMessageId", COALESCE(last.created_at, c.created_at) AS "lastActivityAt",
+       unread.n AS "unreadCount"
+     FROM conversation_members cm
+     JOIN conversations c ON c.id = cm.conversation_id
+     LEFT JOIN LATERAL (
+       SELECT m.id, m.created_at FROM messages m WHERE ${visible} ORDER BY m.seq DESC LIMIT 1
+     ) last ON true
+     CROSS JOIN LATERAL (
+       SELECT count(*)::int AS n FROM (
+         SELECT 1 FROM messages m
+         WHERE ${visible} AND m.seq > cm.read_seq AND m.sender_id <> cm.user_id
+         LIMIT ${UNREAD_CAP}) u
+     ) unread
+     WHERE cm.user_id = $1 AND cm.left_at IS NULL
+       AND ($3::uuid[] IS NULL AND (cm.hidden_at IS NULL OR last.created_at > cm.hidden_at)
+            OR cm.conversation_id = ANY($3::uuid[]))
+     ORDER BY COALESCE(last.created_at, c.created_at) DESC, c.id`,
+    [userId, now, conversationIds ?? null],
   );
-  return rows.map((r) => ({ ...r, member: r }));
+  return rows.map((r) => ({
+    ...r,
+    member: r,
+    state: { lastMessageId: r.lastMessageId, lastActivityAt: r.lastActivityAt, unreadCount: r.unreadCount },
+  }));
 }
 
 export async function updateConversation(
@@ -82,7 +122,7 @@ export async function markMemberLeft(
   now: Date,
 ): Promise<boolean> {
   const { rowCount } = await q.query(
-    `UPDATE conversation_members SET left_at = $3, left_reason = $4, unread_count = 0
+    `UPDATE conversation_members SET left_at = $3, left_reason = $4
      WHERE conversation_id = $1 AND user_id = $2 AND left_at IS NULL`,
     [conversationId, userId, now, reason],
   );
@@ -100,7 +140,7 @@ export async function updateRole(q: Queryable, conversationId: string, userId: s
 /** "Delete chat" for one member: hidden, and the history so far hidden for good. */
 export async function hideConversation(q: Queryable, conversationId: string, userId: string, now: Date) {
   await q.query(
-    `UPDATE conversation_members SET hidden_at = $3, history_from = $3, unread_count = 0
+    `UPDATE conversation_members SET hidden_at = $3, history_from = $3
      WHERE conversation_id = $1 AND user_id = $2`,
     [conversationId, userId, now],
   );

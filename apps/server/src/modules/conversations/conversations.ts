@@ -15,15 +15,7 @@ import type { Clock } from '../../lib/clock.js';
 import type { MembershipEndedStep, MembershipEndReason } from '../../lib/membership-events.js';
 import type { PresenceReader } from '../../lib/presence.js';
 import { isBlockedEitherWay, selectBlockedIds } from '../blocks/index.js';
-import {
-  directKey,
-  isAdmin,
-  requireAdmin,
-  requireMembership,
-  selectCurrentMembers,
-  type ConversationRow,
-  type MemberRow,
-} from '../membership/index.js';
+import { directKey, isAdmin, requireAdmin, requireMembership, selectCurrentMembers } from '../membership/index.js';
 import { selectMessagesByIds, type MessagesService } from '../messages/index.js';
 import { selectUsersByIds, toPublicUsers } from '../users/index.js';
 import {
@@ -34,6 +26,7 @@ import {
   selectGroupIdsOf,
   selectMyConversations,
   unhideConversation,
+  type ConversationWithMember,
   updateConversation,
   updateRole,
   upsertMembers,
@@ -59,33 +52,28 @@ export function createConversationsService(deps: ConversationsDeps) {
   async function views(
     q: Queryable,
     viewerId: string,
-    items: readonly { conversation: ConversationRow; member: MemberRow }[],
+    items: readonly ConversationWithMember[],
   ): Promise<Conversation[]> {
     if (items.length === 0) return [];
-    const ids = items.map((i) => i.conversation.id);
+    const ids = items.map((i) => i.id);
     const members = await selectCurrentMembers(q, ids);
     const users = new Map(
       (await toPublicUsers(await selectUsersByIds(q, [...new Set(members.map((m) => m.userId))]), deps.presence)).map(
         (u) => [u.id as string, u],
       ),
     );
-    const lastIds = items.flatMap((i) => (i.conversation.lastMessageId ? [i.conversation.lastMessageId] : []));
-    const lastRows = await selectMessagesByIds(q, lastIds);
-    const now = clock.now();
+    const lastIds = items.flatMap((i) => (i.state.lastMessageId ? [i.state.lastMessageId] : []));
     const lastMessages = new Map(
-      (await deps.messages.present(q, lastRows, viewerId)).map((m) => [m.conversationId as string, m]),
+      (await deps.messages.present(q, await selectMessagesByIds(q, lastIds), viewerId)).map((m) => [
+        m.conversationId as string,
+        m,
+      ]),
     );
     const blocked = new Set(await selectBlockedIds(q, viewerId));
     const pending = await deps.countPendingScheduled(viewerId, ids);
 
-    return items.map(({ conversation: c, member: me }) => {
+    return items.map(({ member: me, state, ...c }) => {
       const convMembers = members.filter((m) => m.conversationId === c.id);
-      const last = lastMessages.get(c.id);
-      const lastVisible =
-        last &&
-        new Date(last.createdAt) >= me.joinedAt &&
-        (!me.historyFrom || new Date(last.createdAt) > me.historyFrom) &&
-        (!last.expiresAt || new Date(last.expiresAt) > now);
       const other = c.kind === 'direct' ? convMembers.find((m) => m.userId !== viewerId) : undefined;
       return {
         id: c.id as ConversationId,
@@ -99,9 +87,9 @@ export function createConversationsService(deps: ConversationsDeps) {
           return user ? [{ user, role: m.role, joinedAt: m.joinedAt.toISOString() }] : [];
         }),
         myRole: me.role,
-        lastMessage: lastVisible ? last : null,
-        lastActivityAt: c.lastActivityAt.toISOString(),
-        unreadCount: me.unreadCount,
+        lastMessage: lastMessages.get(c.id) ?? null,
+        lastActivityAt: state.lastActivityAt.toISOString(),
+        unreadCount: state.unreadCount,
         blockedByMe: other ? blocked.has(other.userId) : false,
         scheduledPendingCount: pending.get(c.id) ?? 0,
       };
@@ -109,8 +97,10 @@ export function createConversationsService(deps: ConversationsDeps) {
   }
 
   async function viewOne(q: Queryable, viewerId: string, conversationId: string): Promise<Conversation> {
-    const { conversation, member } = await requireMembership(q, conversationId, viewerId);
-    return (await views(q, viewerId, [{ conversation, member }]))[0]!;
+    await requireMembership(q, conversationId, viewerId);
+    const [item] = await selectMyConversations(q, viewerId, clock.now(), [conversationId]);
+    if (!item) throw notFound('No such conversation.');
+    return (await views(q, viewerId, [item]))[0]!;
   }
 
   /** Sends each current member their own view of the conversation. */
@@ -182,12 +172,7 @@ export function createConversationsService(deps: ConversationsDeps) {
     announceUpdated,
 
     async list(userId: string): Promise<Conversation[]> {
-      const rows = await selectMyConversations(db, userId);
-      return views(
-        db,
-        userId,
-        rows.map((r) => ({ conversation: r, member: r.member })),
-      );
+      return views(db, userId, await selectMyConversations(db, userId, clock.now()));
     },
 
     /** The direct chat with someone: created if needed (201), else the existing one, unhidden. */

@@ -7,8 +7,6 @@ export interface ConversationRow {
   title: string | null;
   createdBy: string | null;
   temporaryTtlSeconds: number | null;
-  lastMessageId: string | null;
-  lastActivityAt: Date;
   createdAt: Date;
 }
 
@@ -19,7 +17,6 @@ export interface MemberRow {
   joinedAt: Date;
   leftAt: Date | null;
   leftReason: 'left' | 'removed' | 'account_deleted' | null;
-  unreadCount: number;
   deliveredSeq: number;
   deliveredAt: Date | null;
   readSeq: number;
@@ -30,11 +27,11 @@ export interface MemberRow {
 
 export const CONVERSATION_COLUMNS = `
   c.id, c.kind, c.title, c.created_by AS "createdBy", c.temporary_ttl_seconds AS "temporaryTtlSeconds",
-  c.last_message_id AS "lastMessageId", c.last_activity_at AS "lastActivityAt", c.created_at AS "createdAt"`;
+  c.created_at AS "createdAt"`;
 
 export const MEMBER_COLUMNS = `
   cm.conversation_id AS "conversationId", cm.user_id AS "userId", cm.role, cm.joined_at AS "joinedAt",
-  cm.left_at AS "leftAt", cm.left_reason AS "leftReason", cm.unread_count AS "unreadCount",
+  cm.left_at AS "leftAt", cm.left_reason AS "leftReason",
   cm.delivered_seq AS "deliveredSeq", cm.delivered_at AS "deliveredAt", cm.read_seq AS "readSeq",
   cm.read_at AS "readAt", cm.hidden_at AS "hiddenAt", cm.history_from AS "historyFrom"`;
 

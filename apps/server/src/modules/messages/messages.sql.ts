@@ -51,53 +51,28 @@ export interface NewMessage {
   scheduledTime: Date | null;
 }
 
-/** What one write produced: the rows, who was a current member, and attached media. */
+/** What one write produced: the rows, and who (current members) must receive each. */
 export interface WrittenBatch {
   rows: MessageRow[];
   audience: { conversationId: string; userId: string }[];
 }
 
-interface JsonMessage {
-  id: string;
-  seq: number;
-  conversation_id: string;
-  sender_id: string;
-  content: string;
-  content_type: MessageContentType;
-  media_id: string | null;
-  is_one_time_media: boolean;
-  view_limit: number | null;
-  media_expiry_seconds: number | null;
-  media_expires_at: string | null;
-  reply_to_id: string | null;
-  client_id: string | null;
-  created_at: string;
-  expires_at: string | null;
-  scheduled_message_id: string | null;
-  scheduled_time: string | null;
-}
-
-const date = (value: string | null) => (value === null ? null : new Date(value));
-
 /**
- * Writes a batch of messages and every effect of sending them, in one statement (one round trip):
- *  1. locks the touched conversations in id order, so that concurrent batches cannot deadlock;
- *  2. inserts the messages in input order (seq follows it); temporary-mode expiry and one-time
- *     media expiry start now, at delivery. A conflict (repeated client id, scheduled message
- *     already delivered) inserts nothing for that row, and the caller sees it missing;
- *  3. points each conversation at its newest message;
- *  4. adds to every current member's unread count the messages others sent, and brings back a
- *     chat the member had deleted; the updated members are the audience to notify;
- *  5. marks media as attached.
- * Data-modifying CTEs all run to completion whether or not the final SELECT reads them.
+ * Writes a batch of messages in one statement (one round trip). It only inserts message rows:
+ * unread counts and each conversation's last message are read from messages (see
+ * selectMyConversations), so a send writes nothing else.
+ *  1. locks the touched conversations in id order: writers to one conversation take turns, so
+ *     messages commit in seq order there (backward pagination never misses a late commit), and
+ *     concurrent batches touching several conversations cannot deadlock;
+ *  2. inserts in input order (seq follows it); temporary-mode expiry and one-time media expiry
+ *     start now, at delivery. A conflict (repeated client id, scheduled message already
+ *     delivered) inserts nothing for that row, and the caller sees it missing;
+ *  3. marks media as attached;
+ *  4. returns each message with its media and the conversation's current members (the audience).
  */
 export async function writeMessageBatch(q: Queryable, batch: readonly NewMessage[], now: Date): Promise<WrittenBatch> {
   const col = <K extends keyof NewMessage>(key: K) => batch.map((m) => m[key]);
-  const { rows } = await q.query<{
-    messages: JsonMessage[];
-    audience: [string, string][];
-    media: { id: string; kind: 'image' | 'video'; mime_type: string; size: number }[];
-  }>(
+  const { rows } = await q.query<MessageRow & { audience: string[] }>(
     `WITH input AS (
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::boolean[], $7::int[],
                             $8::int[], $9::uuid[], $10::text[], $11::uuid[], $12::timestamptz[])
@@ -122,34 +97,24 @@ export async function writeMessageBatch(q: Queryable, batch: readonly NewMessage
        FROM input i JOIN locked c ON c.id = i.conversation_id
        ORDER BY i.ord
        ON CONFLICT DO NOTHING
-       RETURNING id, seq, conversation_id, sender_id, content, content_type, media_id, is_one_time_media, view_limit,
-         media_expiry_seconds, media_expires_at, reply_to_id, client_id, created_at, expires_at, scheduled_message_id,
-         scheduled_time
-     ),
-     last_messages AS (
-       UPDATE conversations c SET last_message_id = x.id, last_activity_at = x.created_at
-       FROM (SELECT DISTINCT ON (conversation_id) conversation_id, id, created_at
-             FROM inserted ORDER BY conversation_id, seq DESC) x
-       WHERE c.id = x.conversation_id
-     ),
-     audience AS (
-       UPDATE conversation_members cm SET unread_count = cm.unread_count + x.n, hidden_at = NULL
-       FROM (SELECT cm2.conversation_id, cm2.user_id, count(*) FILTER (WHERE m.sender_id <> cm2.user_id) AS n
-             FROM inserted m
-             JOIN conversation_members cm2 ON cm2.conversation_id = m.conversation_id AND cm2.left_at IS NULL
-             GROUP BY cm2.conversation_id, cm2.user_id) x
-       WHERE cm.conversation_id = x.conversation_id AND cm.user_id = x.user_id
-       RETURNING cm.conversation_id, cm.user_id
+       RETURNING *
      ),
      attached AS (
        UPDATE media md SET attached_at = COALESCE(md.attached_at, $13::timestamptz)
        FROM inserted m WHERE md.id = m.media_id
        RETURNING md.id, md.kind, md.mime_type, md.size
      )
-     SELECT
-       (SELECT COALESCE(json_agg(inserted ORDER BY seq), '[]'::json) FROM inserted) AS messages,
-       (SELECT COALESCE(json_agg(json_build_array(conversation_id, user_id)), '[]'::json) FROM audience) AS audience,
-       (SELECT COALESCE(json_agg(attached), '[]'::json) FROM attached) AS media`,
+     SELECT m.id, m.seq, m.conversation_id AS "conversationId", m.sender_id AS "senderId", m.content,
+       m.content_type AS "contentType", m.media_id AS "mediaId", md.kind AS "mediaKind",
+       md.mime_type AS "mediaMimeType", md.size AS "mediaSize", m.is_one_time_media AS "isOneTimeMedia",
+       m.view_limit AS "viewLimit", m.media_expiry_seconds AS "mediaExpirySeconds",
+       m.media_expires_at AS "mediaExpiresAt", m.reply_to_id AS "replyToId", m.client_id AS "clientId",
+       m.created_at AS "createdAt", m.expires_at AS "expiresAt", m.scheduled_message_id AS "scheduledMessageId",
+       m.scheduled_time AS "scheduledTime",
+       ARRAY(SELECT cm.user_id FROM conversation_members cm
+             WHERE cm.conversation_id = m.conversation_id AND cm.left_at IS NULL) AS audience
+     FROM inserted m LEFT JOIN attached md ON md.id = m.media_id
+     ORDER BY m.seq`,
     [
       col('conversationId'),
       col('senderId'),
@@ -165,36 +130,13 @@ export async function writeMessageBatch(q: Queryable, batch: readonly NewMessage
       batch.map((m) => m.scheduledTime?.toISOString() ?? null),
       now.toISOString(),
     ],
+    { name: 'herald_write_messages' },
   );
-  const result = rows[0]!;
-  const media = new Map(result.media.map((m) => [m.id, m]));
+  const audience = new Map<string, string[]>();
+  for (const row of rows) audience.set(row.conversationId, row.audience);
   return {
-    rows: result.messages.map((m): MessageRow => {
-      const info = m.media_id ? media.get(m.media_id) : undefined;
-      return {
-        id: m.id,
-        seq: Number(m.seq),
-        conversationId: m.conversation_id,
-        senderId: m.sender_id,
-        content: m.content,
-        contentType: m.content_type,
-        mediaId: m.media_id,
-        mediaKind: info?.kind ?? null,
-        mediaMimeType: info?.mime_type ?? null,
-        mediaSize: info ? Number(info.size) : null,
-        isOneTimeMedia: m.is_one_time_media,
-        viewLimit: m.view_limit,
-        mediaExpirySeconds: m.media_expiry_seconds,
-        mediaExpiresAt: date(m.media_expires_at),
-        replyToId: m.reply_to_id,
-        clientId: m.client_id,
-        createdAt: new Date(m.created_at),
-        expiresAt: date(m.expires_at),
-        scheduledMessageId: m.scheduled_message_id,
-        scheduledTime: date(m.scheduled_time),
-      };
-    }),
-    audience: result.audience.map(([conversationId, userId]) => ({ conversationId, userId })),
+    rows: rows.map(({ audience: _audience, ...row }) => ({ ...row, seq: Number(row.seq) })),
+    audience: [...audience].flatMap(([conversationId, users]) => users.map((userId) => ({ conversationId, userId }))),
   };
 }
 
@@ -314,8 +256,7 @@ export async function updateReadWatermark(
     `UPDATE conversation_members SET
        read_seq = GREATEST(read_seq, $3), read_at = $4,
        delivered_at = CASE WHEN delivered_seq < $3 THEN $4 ELSE delivered_at END,
-       delivered_seq = GREATEST(delivered_seq, $3),
-       unread_count = 0
+       delivered_seq = GREATEST(delivered_seq, $3)
      WHERE conversation_id = $1 AND user_id = $2`,
     [conversationId, userId, seq, now],
   );
@@ -362,24 +303,6 @@ export async function deleteExpiredMessages(
     [now, limit],
   );
   return rows;
-}
-
-/** After deletions: last message and unread counts recomputed for the touched conversations. */
-export async function refreshConversations(q: Queryable, conversationIds: readonly string[]): Promise<void> {
-  if (conversationIds.length === 0) return;
-  await q.query(
-    `UPDATE conversations c SET last_message_id =
-       (SELECT id FROM messages m WHERE m.conversation_id = c.id ORDER BY seq DESC LIMIT 1)
-     WHERE c.id = ANY($1::uuid[])`,
-    [conversationIds],
-  );
-  await q.query(
-    `UPDATE conversation_members cm SET unread_count = (
-       SELECT count(*) FROM messages m WHERE m.conversation_id = cm.conversation_id AND m.seq > cm.read_seq
-         AND m.sender_id <> cm.user_id AND m.created_at >= cm.joined_at)
-     WHERE cm.conversation_id = ANY($1::uuid[]) AND cm.left_at IS NULL`,
-    [conversationIds],
-  );
 }
 
 export async function selectNextExpiry(q: Queryable): Promise<Date | undefined> {

@@ -14,7 +14,6 @@ import { receiptsFor, toMessage } from './message-view.js';
 import {
   deleteExpiredMessages,
   deleteReaction,
-  refreshConversations,
   selectIdsBetween,
   selectMaxSeq,
   selectMaxSeqOf,
@@ -330,12 +329,7 @@ export function createMessagesService(deps: MessagesDeps) {
       const now = clock.now();
       let total = 0;
       for (;;) {
-        const deleted = await db.transaction(async (tx) => {
-          const rows = await deleteExpiredMessages(tx, now, 500);
-          const conversationIds = [...new Set(rows.map((r) => r.conversationId))];
-          await refreshConversations(tx, conversationIds);
-          return rows;
-        });
+        const deleted = await deleteExpiredMessages(db, now, 500);
         if (deleted.length === 0) break;
         total += deleted.length;
         await deps.media.deleteBlobs(

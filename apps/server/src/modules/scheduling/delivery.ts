@@ -158,14 +158,28 @@ export async function deliverClaimed(
         [already],
       )
     : { rows: [] };
-  const sentRows = await markSent(
-    tx,
-    [
-      ...[...byScheduled].map(([id, message]) => ({ id, messageId: message.id })),
-      ...existing.map((e) => ({ id: e.scheduledMessageId, messageId: e.id })),
-    ],
-    now,
-  );
+  const toMark = [
+    ...[...byScheduled].map(([id, message]) => ({ id, messageId: message.id })),
+    ...existing.map((e) => ({ id: e.scheduledMessageId, messageId: e.id })),
+  ];
+  const marked = await markSent(tx, toMark, now);
+  // The sent rows as they now stand, built from the claimed rows rather than read back.
+  const claimedById = new Map(rows.map((r) => [r.id, r]));
+  const sentRows: ScheduledRow[] = toMark.flatMap(({ id, messageId }) => {
+    const row = claimedById.get(id);
+    if (!row || !marked.has(id)) return [];
+    return [
+      {
+        ...row,
+        status: 'sent' as const,
+        sentAt: now,
+        messageId,
+        lastError: null,
+        version: row.version + 1,
+        updatedAt: now,
+      },
+    ];
+  });
   const failedRows = await markFailed(tx, permanent, now);
   await releaseMedia(
     tx,

@@ -302,6 +302,7 @@ export async function claimDueBatch(q: Queryable, now: Date, limit: number, batc
       '$3',
     ),
     [now, limit, batchId],
+    { name: 'herald_claim_due' },
   );
   return rows;
 }
@@ -317,6 +318,7 @@ export async function claimSuspect(q: Queryable, now: Date, batchId: string): Pr
       '$2',
     ),
     [now, batchId],
+    { name: 'herald_claim_suspect' },
   );
   return rows[0];
 }
@@ -355,11 +357,11 @@ export async function peekDueIds(q: Queryable, now: Date, limit: number, suspect
 
 /** Records a batch as in flight (committed on its own, outside the delivery transaction). */
 export async function recordBatch(q: Queryable, batchId: string, ids: readonly string[], now: Date): Promise<void> {
-  await q.query('INSERT INTO scheduled_delivery_batches (id, scheduled_ids, claimed_at) VALUES ($1, $2, $3)', [
-    batchId,
-    ids,
-    now,
-  ]);
+  await q.query(
+    'INSERT INTO scheduled_delivery_batches (id, scheduled_ids, claimed_at) VALUES ($1, $2, $3)',
+    [batchId, ids, now],
+    { name: 'herald_record_batch' },
+  );
 }
 
 /**
@@ -367,7 +369,7 @@ export async function recordBatch(q: Queryable, batchId: string, ids: readonly s
  * handled are struck from records that dead processes left behind.
  */
 export async function finishBatch(q: Queryable, batchId: string, handledIds: readonly string[]): Promise<void> {
-  await q.query('DELETE FROM scheduled_delivery_batches WHERE id = $1', [batchId]);
+  await q.query('DELETE FROM scheduled_delivery_batches WHERE id = $1', [batchId], { name: 'herald_finish_batch' });
   if (handledIds.length === 0) return;
   await q.query(
     `UPDATE scheduled_delivery_batches
@@ -378,21 +380,23 @@ export async function finishBatch(q: Queryable, batchId: string, handledIds: rea
   await q.query('DELETE FROM scheduled_delivery_batches WHERE cardinality(scheduled_ids) = 0');
 }
 
+/** Marks delivered rows sent; returns the ids it changed (the caller knows the rest). */
 export async function markSent(
   q: Queryable,
   sent: readonly { id: string; messageId: string }[],
   now: Date,
-): Promise<ScheduledRow[]> {
-  if (sent.length === 0) return [];
-  const { rows } = await q.query<ScheduledRow>(
+): Promise<Set<string>> {
+  if (sent.length === 0) return new Set();
+  const { rows } = await q.query<{ id: string }>(
     `UPDATE scheduled_messages s SET status = 'sent', sent_at = $3, message_id = x.message_id, updated_at = $3,
        last_error = NULL, version = s.version + 1
      FROM unnest($1::uuid[], $2::uuid[]) AS x(id, message_id)
      WHERE s.id = x.id
-     RETURNING ${SCHEDULED_COLUMNS}`,
+     RETURNING s.id`,
     [sent.map((s) => s.id), sent.map((s) => s.messageId), now],
+    { name: 'herald_mark_sent' },
   );
-  return rows;
+  return new Set(rows.map((r) => r.id));
 }
 
 export async function markFailed(
@@ -444,6 +448,8 @@ export async function recordAttemptFailure(
 export async function selectNextDue(q: Queryable): Promise<Date | undefined> {
   const { rows } = await q.query<{ at: Date | null }>(
     `SELECT due_at AS at FROM scheduled_messages WHERE status = 'pending' ORDER BY due_at LIMIT 1`,
+    [],
+    { name: 'herald_next_due' },
   );
   return rows[0]?.at ?? undefined;
 }
