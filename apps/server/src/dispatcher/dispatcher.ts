@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db/db.js';
 import type { Clock } from '../lib/clock.js';
-import { SCHEDULE_CHANNEL, selectNextDue, type SchedulingService } from '../modules/scheduling/index.js';
+import { SCHEDULE_CHANNEL, selectDispatchOutlook, type SchedulingService } from '../modules/scheduling/index.js';
 
 export interface DispatcherOptions {
   db: Db;
@@ -16,6 +16,8 @@ export interface DispatcherOptions {
 }
 
 const MAX_BACKOFF_MS = 30_000;
+/** An in-flight batch record older than this most likely belongs to a process that died. */
+const STALE_BATCH_MS = 10_000;
 
 /**
  * Delivers scheduled messages on time. One timer is armed for the next due row; creating,
@@ -30,6 +32,8 @@ export class Dispatcher {
   private stopped = true;
   private failures = 0;
   private unlisten: (() => Promise<void>) | undefined;
+  /** Whether rows of dead processes' batches may be waiting (checked at start, then when seen). */
+  private suspectsPossible = true;
 
   constructor(private readonly options: DispatcherOptions) {}
 
@@ -67,6 +71,7 @@ export class Dispatcher {
 
   /** Delivers everything due now, without timers (tests and benchmarks drive it directly). */
   async runOnce(): Promise<number> {
+    this.suspectsPossible = true;
     return this.drain(false);
   }
 
@@ -104,24 +109,33 @@ export class Dispatcher {
   /** Parallel workers, each taking full batches until one comes back short: nothing due is left. */
   private async drain(stopWhenStopped = true): Promise<number> {
     const { scheduling, batchSize, concurrency } = this.options;
+    const suspects = this.suspectsPossible;
     let total = 0;
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
         for (;;) {
-          const handled = await scheduling.deliverDueBatch(batchSize);
+          const handled = await scheduling.deliverDueBatch(batchSize, { suspects });
           total += handled;
           if (handled < batchSize || (stopWhenStopped && this.stopped)) break;
         }
       }),
     );
+    // The suspects pass ran to the end: none left until a stale batch record shows up again.
+    if (suspects) this.suspectsPossible = false;
     return total;
   }
 
   private async armNext(): Promise<void> {
     if (this.stopped) return;
-    const next = await selectNextDue(this.options.db);
-    const poll = this.options.clock.now().getTime() + this.options.pollIntervalMs;
-    this.arm(Math.min(next?.getTime() ?? Number.POSITIVE_INFINITY, poll));
+    const now = this.options.clock.now().getTime();
+    const outlook = await selectDispatchOutlook(this.options.db, new Date(now - STALE_BATCH_MS));
+    if (outlook.staleBatches && !this.suspectsPossible) {
+      this.suspectsPossible = true;
+      this.arm(now);
+      return;
+    }
+    const poll = now + this.options.pollIntervalMs;
+    this.arm(Math.min(outlook.nextDue?.getTime() ?? Number.POSITIVE_INFINITY, poll));
   }
 
   private arm(atMs: number): void {

@@ -444,14 +444,23 @@ export async function recordAttemptFailure(
   return rows;
 }
 
-/** The next due time of any pending row: when the dispatcher should wake. */
-export async function selectNextDue(q: Queryable): Promise<Date | undefined> {
-  const { rows } = await q.query<{ at: Date | null }>(
-    `SELECT due_at AS at FROM scheduled_messages WHERE status = 'pending' ORDER BY due_at LIMIT 1`,
-    [],
-    { name: 'herald_next_due' },
+/**
+ * What the dispatcher needs to plan its sleep: the next due time of any pending row, and whether
+ * in-flight batch records older than `staleBefore` exist (their process probably died, leaving
+ * suspects to deliver one by one).
+ */
+export async function selectDispatchOutlook(
+  q: Queryable,
+  staleBefore: Date,
+): Promise<{ nextDue: Date | undefined; staleBatches: boolean }> {
+  const { rows } = await q.query<{ nextDue: Date | null; staleBatches: boolean }>(
+    `SELECT
+       (SELECT due_at FROM scheduled_messages WHERE status = 'pending' ORDER BY due_at LIMIT 1) AS "nextDue",
+       EXISTS (SELECT 1 FROM scheduled_delivery_batches WHERE claimed_at < $1) AS "staleBatches"`,
+    [staleBefore],
+    { name: 'herald_dispatch_outlook' },
   );
-  return rows[0]?.at ?? undefined;
+  return { nextDue: rows[0]?.nextDue ?? undefined, staleBatches: rows[0]?.staleBatches ?? false };
 }
 
 export async function countDueBacklog(q: Queryable, now: Date): Promise<number> {
