@@ -83,8 +83,7 @@ function toNewMessage(row: ScheduledRow): NewMessage {
   };
 }
 
-/** Why a write failed, for last_error and the sender's "retrying" notice. */
-export function describeError(error: unknown): string {
+function describe(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     return typeof code === 'string' ? `${error.message} (${code})` : error.message;
@@ -95,9 +94,9 @@ export function describeError(error: unknown): string {
 /**
  * Delivers claimed rows inside the caller's transaction, which holds their locks: re-checks each
  * row, writes the deliverable ones through chat core in one set-based batch, and records every
- * outcome. If the write throws, so does this (the transaction is lost): the caller then retries
- * the rows one per transaction (see deliverIsolated), so that one bad row cannot hold back the
- * others.
+ * outcome. A batch that throws is retried row by row in savepoints, so that one bad row cannot
+ * hold back the others; a row whose write throws is a transient failure: retried later, at most
+ * `maxRetries` times.
  */
 export async function deliverClaimed(
   tx: Tx,
@@ -124,14 +123,35 @@ export async function deliverClaimed(
   }
   const failedIds = new Set(permanent.map((p) => p.id));
   const toWrite = deliverable.filter((r) => !failedIds.has(r.id));
-  const written: WrittenMessages = toWrite.length
-    ? await deps.write(tx, toWrite.map(toNewMessage), now)
-    : { messages: [], audience: new Map() };
+
+  const written: WrittenMessages = { messages: [], audience: new Map() };
+  const transient = new Map<string, string[]>();
+  const addWritten = (w: WrittenMessages) => {
+    written.messages.push(...w.messages);
+    for (const [conversationId, users] of w.audience) written.audience.set(conversationId, users);
+  };
+  if (toWrite.length) {
+    try {
+      addWritten(await tx.savepoint((inner) => deps.write(inner, toWrite.map(toNewMessage), now)));
+    } catch (batchError) {
+      // Retry row by row to find the culprit (a batch of one has nothing to separate).
+      if (toWrite.length === 1) transient.set(describe(batchError), [toWrite[0]!.id]);
+      for (const row of toWrite.length === 1 ? [] : toWrite) {
+        try {
+          addWritten(await tx.savepoint((inner) => deps.write(inner, [toNewMessage(row)], now)));
+        } catch (error) {
+          const reason = describe(error);
+          transient.set(reason, [...(transient.get(reason) ?? []), row.id]);
+        }
+      }
+    }
+  }
 
   const byScheduled = new Map(written.messages.map((m) => [m.scheduledMessageId as string, m]));
   // A row whose message already exists (the unique scheduled_message_id refused a second insert)
   // was delivered before: record that instead of ever writing it twice.
-  const already = toWrite.filter((r) => !byScheduled.has(r.id)).map((r) => r.id);
+  const retrying = new Set([...transient.values()].flat());
+  const already = toWrite.filter((r) => !byScheduled.has(r.id) && !retrying.has(r.id)).map((r) => r.id);
   const { rows: existing } = already.length
     ? await tx.query<{ id: string; scheduledMessageId: string }>(
         'SELECT id, scheduled_message_id AS "scheduledMessageId" FROM messages WHERE scheduled_message_id = ANY($1::uuid[])',
@@ -165,15 +185,21 @@ export async function deliverClaimed(
     tx,
     failedRows.flatMap((r) => (r.mediaId ? [r.mediaId] : [])),
   );
+  const retriedRows: ScheduledRow[] = [];
+  for (const [reason, ids] of transient) {
+    retriedRows.push(...(await recordAttemptFailure(tx, ids, reason, rules.maxRetries, rules.retryDelayMs, now)));
+  }
 
   const sent = sentRows.flatMap((row) => {
     const message = byScheduled.get(row.id);
     return message ? [{ row, message }] : [];
   });
+  const exhausted = retriedRows.filter((r) => r.status === 'failed');
+  const stillPending = retriedRows.filter((r) => r.status === 'pending');
   return {
     sent,
-    failed: failedRows,
-    retried: [],
+    failed: [...failedRows, ...exhausted],
+    retried: stillPending,
     announce(commitTime) {
       announceMessages(deps.broadcaster, written);
       for (const { row, message } of sent) {
@@ -183,46 +209,8 @@ export async function deliverClaimed(
           scheduledMessage: toScheduled(row, rules.maxRetries),
         });
       }
-      announceFailed(deps.broadcaster, failedRows, rules.maxRetries);
-      if (deps.observer) {
-        const dueAt = new Map(rows.map((r) => [r.id, r.dueAt.getTime()]));
-        deps.observer.delivered(
-          'sent',
-          sent.length,
-          sent.map(({ row }) => commitTime.getTime() - (dueAt.get(row.id) ?? commitTime.getTime())),
-        );
-        deps.observer.delivered('failed', failedRows.length);
-      }
-    },
-  };
-}
-
-/**
- * Records a transient failure of these rows (their delivery transaction was rolled back): another
- * try after the retry delay, or `failed` with delivery_error once the retries are used up.
- */
-export async function recordTransientFailure(
-  tx: Tx,
-  ids: readonly string[],
-  error: unknown,
-  now: Date,
-  deps: DeliveryDeps,
-): Promise<DeliveryOutcome> {
-  const { rules } = deps;
-  const rows = await recordAttemptFailure(tx, ids, describeError(error), rules.maxRetries, rules.retryDelayMs, now);
-  const exhausted = rows.filter((r) => r.status === 'failed');
-  const retrying = rows.filter((r) => r.status === 'pending');
-  await releaseMedia(
-    tx,
-    exhausted.flatMap((r) => (r.mediaId ? [r.mediaId] : [])),
-  );
-  return {
-    sent: [],
-    failed: exhausted,
-    retried: retrying,
-    announce() {
-      announceFailed(deps.broadcaster, exhausted, rules.maxRetries);
-      for (const row of retrying) {
+      announceFailed(deps.broadcaster, [...failedRows, ...exhausted], rules.maxRetries);
+      for (const row of stillPending) {
         deps.broadcaster.toUsers([row.senderId], 'scheduled_message_retrying', {
           scheduledMessageId: row.id as ScheduledMessageId,
           attempt: row.retryCount,
@@ -232,8 +220,17 @@ export async function recordTransientFailure(
           scheduledMessage: toScheduled(row, rules.maxRetries),
         });
       }
-      deps.observer?.delivered('failed', exhausted.length);
-      deps.observer?.delivered('retried', retrying.length);
+      const observer = deps.observer;
+      if (observer) {
+        const dueAt = new Map(rows.map((r) => [r.id, r.dueAt.getTime()]));
+        observer.delivered(
+          'sent',
+          sent.length,
+          sent.map(({ row }) => commitTime.getTime() - (dueAt.get(row.id) ?? commitTime.getTime())),
+        );
+        observer.delivered('failed', failedRows.length + exhausted.length);
+        observer.delivered('retried', stillPending.length);
+      }
     },
   };
 }

@@ -24,9 +24,7 @@ import { assertCanPost, validateContent } from '../messages/index.js';
 import {
   announceFailed,
   deliverClaimed,
-  recordTransientFailure,
   type DeliveryObserver,
-  type DeliveryOutcome,
   type DeliveryRules,
   type WriteMessages,
 } from './delivery.js';
@@ -123,8 +121,7 @@ export function createSchedulingService(deps: SchedulingDeps) {
   /**
    * Claims and delivers in one transaction, with the batch recorded as in flight on the side (see
    * scheduled_delivery_batches): if this process dies mid-delivery, the record outlives the
-   * rolled-back transaction and marks its rows as suspects. If the write fails, the transaction
-   * is lost and the claimed rows are retried one per transaction, to isolate the one at fault.
+   * rolled-back transaction and marks its rows as suspects.
    */
   async function deliverClaimedBatch(kind: 'batch' | 'suspect', limit: number): Promise<number> {
     const now = clock.now();
@@ -136,65 +133,34 @@ export function createSchedulingService(deps: SchedulingDeps) {
       if (peeked.length === 0) return 0;
       await recordBatch(db, batchId, peeked, now);
     }
-    let claimed: string[] = [];
-    let outcome: DeliveryOutcome | undefined;
-    try {
-      outcome = await db.transaction(async (tx) => {
-        let rows: ClaimedRow[];
-        if (peeked) rows = await claimByIds(tx, peeked, batchId);
-        else if (kind === 'batch') rows = await claimDueBatch(tx, now, limit, batchId);
-        else rows = [await claimSuspect(tx, now, batchId)].filter((r): r is ClaimedRow => r !== undefined);
-        claimed = rows.map((r) => r.id);
-        if (rows.length === 0) {
-          if (peeked) await finishBatch(tx, batchId, []);
-          return undefined;
-        }
-        // PostgreSQL: recorded on another pooled connection, committed on its own while this
-        // transaction delivers the rows it holds; it must exist before this one commits.
-        const recorded = peeked ? Promise.resolve() : recordBatch(db, batchId, claimed, now);
-        recorded.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
-        const delivered = await deliverClaimed(tx, rows, now, deliveryDeps);
-        await recorded;
-        await finishBatch(tx, batchId, kind === 'suspect' ? claimed : []);
-        return delivered;
-      });
-    } catch (error) {
-      if (claimed.length === 0) throw error; // nothing claimed: the database itself is failing
-      // A batch of one has nothing to isolate: its attempt failed.
-      if (claimed.length === 1) await recordFailure(claimed[0]!, batchId, error);
-      else for (const id of claimed) await deliverIsolated(id, batchId);
-      await db.transaction((tx) => finishBatch(tx, batchId, []));
-      return claimed.length;
-    }
-    outcome?.announce(clock.now());
-    return claimed.length;
-  }
-
-  /** One row on its own: delivered if it can be, else its failed attempt is recorded. */
-  async function deliverIsolated(id: string, batchId: string): Promise<void> {
-    const now = clock.now();
-    let outcome: DeliveryOutcome;
-    try {
-      outcome = await db.transaction(async (tx) => {
-        const [row] = await claimByIds(tx, [id], batchId);
-        if (!row) return { sent: [], failed: [], retried: [], announce: () => {} };
-        return deliverClaimed(tx, [row], now, deliveryDeps);
-      });
-    } catch (error) {
-      await recordFailure(id, batchId, error);
-      return;
-    }
-    outcome.announce(clock.now());
-  }
-
-  /** A transient failure of one row's delivery: retried later, at most maxRetries times. */
-  async function recordFailure(id: string, batchId: string, error: unknown): Promise<void> {
     const outcome = await db.transaction(async (tx) => {
-      const result = await recordTransientFailure(tx, [id], error, clock.now(), deliveryDeps);
-      await finishBatch(tx, batchId, [id]);
-      return result;
+      let rows: ClaimedRow[];
+      if (peeked) rows = await claimByIds(tx, peeked, batchId);
+      else if (kind === 'batch') rows = await claimDueBatch(tx, now, limit, batchId);
+      else rows = [await claimSuspect(tx, now, batchId)].filter((r): r is ClaimedRow => r !== undefined);
+      if (rows.length === 0) {
+        if (peeked) await finishBatch(tx, batchId, []);
+        return undefined;
+      }
+      // PostgreSQL: recorded on another pooled connection, committed on its own while this
+      // transaction delivers the rows it holds; it must exist before this one commits.
+      const recorded = peeked
+        ? Promise.resolve()
+        : recordBatch(
+            db,
+            batchId,
+            rows.map((r) => r.id),
+            now,
+          );
+      recorded.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
+      const delivered = await deliverClaimed(tx, rows, now, deliveryDeps);
+      await recorded;
+      await finishBatch(tx, batchId, kind === 'suspect' ? rows.map((r) => r.id) : []);
+      return { count: rows.length, delivered };
     });
-    outcome.announce(clock.now());
+    if (!outcome) return 0;
+    outcome.delivered.announce(clock.now());
+    return outcome.count;
   }
 
   return {
@@ -355,23 +321,14 @@ export function createSchedulingService(deps: SchedulingDeps) {
       id: string,
     ): Promise<{ scheduledMessage: ScheduledMessage; message: Message | null }> {
       const now = clock.now();
-      const deliver = () =>
-        db.transaction(async (tx) => {
-          const row = await claimOne(tx, id, senderId);
-          if (!row) throw notFound('No such scheduled message.');
-          if (row.status !== 'pending') throw notPending(row);
-          const delivered = await deliverClaimed(tx, [{ ...row, crashes: 0 }], now, deliveryDeps);
-          await finishBatch(tx, randomUUID(), [row.id]);
-          return delivered;
-        });
-      let outcome: DeliveryOutcome;
-      try {
-        outcome = await deliver();
-      } catch (error) {
-        if (error instanceof AppError) throw error;
-        // The write failed: a transient attempt, retried by the dispatcher like any other.
-        outcome = await db.transaction((tx) => recordTransientFailure(tx, [id], error, now, deliveryDeps));
-      }
+      const outcome = await db.transaction(async (tx) => {
+        const row = await claimOne(tx, id, senderId);
+        if (!row) throw notFound('No such scheduled message.');
+        if (row.status !== 'pending') throw notPending(row);
+        const delivered = await deliverClaimed(tx, [{ ...row, crashes: 0 }], now, deliveryDeps);
+        await finishBatch(tx, randomUUID(), [row.id]);
+        return delivered;
+      });
       outcome.announce(clock.now());
       const sent = outcome.sent[0];
       if (sent) return { scheduledMessage: view(sent.row), message: sent.message };
