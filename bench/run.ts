@@ -29,7 +29,9 @@ import { seedDirectChats } from '../apps/server/test/helpers/seed.js';
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 const baseUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
 if (!baseUrl) {
-  console.error('Set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/postgres');
+  console.error(
+    'Set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL URL, e.g. postgres://postgres@127.0.0.1:5432/postgres',
+  );
   process.exit(1);
 }
 
@@ -52,7 +54,13 @@ function percentile(sorted: readonly number[], p: number): number {
 function summary(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
   const r = (x: number) => Math.round(x * 100) / 100;
-  return { p50: r(percentile(sorted, 50)), p95: r(percentile(sorted, 95)), p99: r(percentile(sorted, 99)), max: r(sorted.at(-1) ?? Number.NaN), count: sorted.length };
+  return {
+    p50: r(percentile(sorted, 50)),
+    p95: r(percentile(sorted, 95)),
+    p99: r(percentile(sorted, 99)),
+    max: r(sorted.at(-1) ?? Number.NaN),
+    count: sorted.length,
+  };
 }
 
 const log = (...parts: unknown[]) => console.log(`[${new Date().toISOString().slice(11, 23)}]`, ...parts);
@@ -78,7 +86,11 @@ async function freshDatabase(tag: string): Promise<{ url: string; db: Db; drop: 
 }
 
 /** Inserts pending scheduled messages (one per due time, round-robin over the chats) in bulk. */
-async function insertScheduled(db: Db, chats: { conversationId: string; a: string; b: string }[], due: readonly Date[]) {
+async function insertScheduled(
+  db: Db,
+  chats: { conversationId: string; a: string; b: string }[],
+  due: readonly Date[],
+) {
   for (let offset = 0; offset < due.length; offset += 20_000) {
     const slice = due.slice(offset, offset + 20_000);
     const who = slice.map((_, i) => chats[(offset + i) % chats.length]!);
@@ -129,7 +141,9 @@ async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: num
 }
 
 async function dbNow(db: Db): Promise<number> {
-  const { rows } = await db.query<{ ms: number }>('SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS ms');
+  const { rows } = await db.query<{ ms: number }>(
+    'SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS ms',
+  );
   return rows[0]!.ms;
 }
 
@@ -164,7 +178,9 @@ async function precision(tag: 'W1' | 'W5', background: number) {
     await waitUntil(() => lateness.length >= 5_000, 60_000, `${tag} deliveries`);
     const rssMB = Math.round(process.memoryUsage().rss / 1024 / 1024);
     await dispatcher.stop();
-    const { rows } = await db.query<{ n: number }>("SELECT count(*) AS n FROM messages WHERE scheduled_message_id IS NOT NULL");
+    const { rows } = await db.query<{ n: number }>(
+      'SELECT count(*) AS n FROM messages WHERE scheduled_message_id IS NOT NULL',
+    );
     if (Number(rows[0]!.n) !== 5_000) throw new Error(`${tag}: expected 5000 messages, found ${rows[0]!.n}`);
     return { ...summary(lateness), rssMB };
   } finally {
@@ -179,7 +195,11 @@ async function burst() {
   try {
     const chats = await seedDirectChats(db, 1000, new Date());
     const dueMs = (await dbNow(db)) + 20_000;
-    await insertScheduled(db, chats, Array.from({ length: 50_000 }, () => new Date(dueMs)));
+    await insertScheduled(
+      db,
+      chats,
+      Array.from({ length: 50_000 }, () => new Date(dueMs)),
+    );
     await db.query('ANALYZE');
     let delivered = 0;
     let lastCommitMs = 0;
@@ -337,7 +357,11 @@ async function endToEnd() {
       recipients.map(
         (r) =>
           new Promise<void>((resolve, reject) => {
-            const socket = io(server.baseUrl, { transports: ['websocket'], extraHeaders: { cookie: r.cookie }, reconnection: false });
+            const socket = io(server.baseUrl, {
+              transports: ['websocket'],
+              extraHeaders: { cookie: r.cookie },
+              reconnection: false,
+            });
             socket.on('receive_message', (m: Message) => {
               if (m.scheduledTime) lateness.push(Date.now() - new Date(m.scheduledTime).getTime());
             });
