@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -40,6 +41,23 @@ async function waitUntilReady(url: string, child: ChildProcess, log: () => strin
   throw new Error(`The server did not become ready in 30 s:\n${log()}`);
 }
 
+async function freshDatabase(baseUrl: string | undefined) {
+  if (!baseUrl) return undefined;
+  const name = `herald_e2e_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
 /**
  * Starts the real, built server (`node apps/server/dist/main.js`) on a free port with a throwaway
  * data directory, test-friendly limits, and the built web app; stops it after the run.
@@ -52,6 +70,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'herald-e2e-'));
+  // On PostgreSQL, a fresh database per run (dropped afterwards), so that runs never share state.
+  const database = await freshDatabase(process.env.E2E_DATABASE_URL);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'test',
@@ -59,7 +79,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     PORT: String(port),
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
     HERALD_DATA_DIR: dataDir,
-    DATABASE_URL: process.env.E2E_DATABASE_URL ?? '',
+    DATABASE_URL: database?.url ?? '',
     SCHEDULE_MIN_LEAD_SECONDS: '2',
     SCHEDULE_PICKER_MIN_LEAD_SECONDS: '2',
     KDF_MEMORY_KIB: '64',
@@ -98,6 +118,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       });
     }
     rmSync(dataDir, { recursive: true, force: true });
+    await database?.drop();
     if (process.env.E2E_SHOW_SERVER_LOG) console.log(output);
   };
 }
