@@ -10,7 +10,13 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const int = (min: number, max: number) => z.coerce.number({ message: 'must be a number' }).int().min(min).max(max);
+const int = (min: number, max: number) =>
+  z.coerce
+    .number({ error: (issue) => (issue.code === 'invalid_type' ? 'must be a number' : undefined) })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
+
 
 const url = (protocols: string[]) =>
   z.string().refine(
@@ -62,7 +68,7 @@ const EnvSchema = z.object({
   SCHEDULE_MAX_HORIZON_DAYS: int(1, 3650).default(367),
   SCHEDULE_MAX_PENDING_PER_CONVERSATION: int(1, 1_000_000).default(100),
   SCHEDULE_MAX_PENDING_PER_USER: int(1, 10_000_000).default(500),
-  SCHEDULE_RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(120),
+  SCHEDULE_RATE_LIMIT_PER_MINUTE: int(1, 100_000_000).default(120),
   DELIVERY_MAX_RETRIES: int(0, 100).default(3),
   DELIVERY_RETRY_DELAY_SECONDS: int(1, 86_400).default(60),
   DELIVERY_LATE_CUTOFF_HOURS: z.coerce
