@@ -40,6 +40,8 @@ CREATE INDEX scheduled_messages_due ON scheduled_messages (due_at) WHERE status 
 CREATE UNIQUE INDEX scheduled_messages_client_id ON scheduled_messages (sender_id, client_id)
   WHERE client_id IS NOT NULL;
 CREATE INDEX scheduled_messages_by_sender ON scheduled_messages (sender_id, scheduled_time);
+-- Quota counts (pending per sender, and per sender in a conversation) and the "N scheduled" badge.
+CREATE INDEX scheduled_messages_pending_by_sender ON scheduled_messages (sender_id) WHERE status = 'pending';
 CREATE INDEX scheduled_messages_pending_by_conversation ON scheduled_messages (conversation_id, sender_id)
   WHERE status = 'pending';
 CREATE INDEX scheduled_messages_pending_by_receiver ON scheduled_messages (receiver_id)

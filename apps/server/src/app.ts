@@ -188,6 +188,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       maxCrashes: 3,
     },
     limits: config.scheduling,
+    wakeWithinMs: config.delivery.pollIntervalMs,
     observer: deps.deliveryObserver
       ? {
           delivered(outcome, count, lateness) {

@@ -17,7 +17,6 @@ const int = (min: number, max: number) =>
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`);
 
-
 const url = (protocols: string[]) =>
   z.string().refine(
     (value) => {

@@ -177,6 +177,20 @@ describe('failures the sender can read', () => {
     ).toEqual([]);
   });
 
+  it('scheduling again into a chat deleted earlier brings it back and delivers', async () => {
+    const [alice, bob] = await pair();
+    const chat = await directChat(alice, bob);
+    await alice.client.delete(`/api/conversations/${chat.id}`);
+    t.clock.advance(1000);
+    const s = await schedule(alice, { receiverId: bob.id, content: 'back again', scheduledTime: inMs(t, 60_000) });
+    expect(s.conversationId).toBe(chat.id);
+    const mine = await alice.client.get<Conversation[]>('/api/conversations');
+    expect(mine.body.data.map((c) => c.id)).toContain(chat.id);
+    t.clock.advance(60_000);
+    await deliverDue();
+    expect((await getScheduled(alice, s.id)).status).toBe('sent');
+  });
+
   it('sender_not_member: the sender leaves, or is removed from, the group (fails at once)', async () => {
     const [alice, bob] = await pair();
     const carol = await registerUser(t.app);

@@ -341,6 +341,11 @@ export function createConversationsService(deps: ConversationsDeps) {
       for (const run of later) run();
     },
 
+    /** Brings back a chat the user had deleted (its old history stays hidden). */
+    async unhide(userId: string, conversationId: string): Promise<void> {
+      await unhideConversation(db, conversationId, userId);
+    },
+
     /** "Delete chat": hidden with its history, for me only; my pending scheduled messages there fail. */
     async deleteForMe(userId: string, conversationId: string): Promise<void> {
       await requireMembership(db, conversationId, userId);

@@ -88,3 +88,40 @@ export async function selectContactIds(q: Queryable, userId: string): Promise<st
   );
   return rows.map((r) => r.userId);
 }
+
+/** Everything needed to decide whether a user may post into a conversation, in one query. */
+export interface PostingContext {
+  conversationId: string;
+  kind: 'direct' | 'group';
+  isMember: boolean;
+  hidden: boolean;
+  /** Direct chats: the other current member. */
+  otherId: string | null;
+  otherDeleted: boolean;
+  /** Direct chats: a block either way between the two. */
+  blocked: boolean;
+}
+
+export async function selectPostingContext(
+  q: Queryable,
+  userId: string,
+  target: { conversationId: string } | { directKey: string },
+): Promise<PostingContext | undefined> {
+  const { rows } = await q.query<PostingContext>(
+    `SELECT c.id AS "conversationId", c.kind, me.left_at IS NULL AS "isMember", me.hidden_at IS NOT NULL AS hidden,
+       other.user_id AS "otherId", COALESCE(ou.deleted_at IS NOT NULL, false) AS "otherDeleted",
+       (other.user_id IS NOT NULL AND EXISTS (
+          SELECT 1 FROM blocks b
+          WHERE (b.blocker_id = $1 AND b.blocked_id = other.user_id)
+             OR (b.blocker_id = other.user_id AND b.blocked_id = $1))) AS blocked
+     FROM conversations c
+     JOIN conversation_members me ON me.conversation_id = c.id AND me.user_id = $1
+     LEFT JOIN conversation_members other
+       ON c.kind = 'direct' AND other.conversation_id = c.id AND other.user_id <> $1 AND other.left_at IS NULL
+     LEFT JOIN users ou ON ou.id = other.user_id
+     WHERE ${'conversationId' in target ? 'c.id = $2' : 'c.direct_key = $2'}`,
+    [userId, 'conversationId' in target ? target.conversationId : target.directKey],
+    { name: 'conversationId' in target ? 'herald_posting_by_id' : 'herald_posting_by_key' },
+  );
+  return rows[0];
+}

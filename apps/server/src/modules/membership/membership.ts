@@ -1,6 +1,12 @@
 import type { Queryable } from '../../db/db.js';
 import { AppError } from '../../lib/app-error.js';
-import { selectConversation, selectMember, type ConversationRow, type MemberRow } from './membership.sql.js';
+import {
+  selectConversation,
+  selectMember,
+  type ConversationRow,
+  type MemberRow,
+  type PostingContext,
+} from './membership.sql.js';
 
 export interface Membership {
   conversation: ConversationRow;
@@ -34,4 +40,17 @@ export function requireAdmin(membership: Membership): void {
 /** "<smaller id>:<larger id>": the key that makes a direct chat between two users unique. */
 export function directKey(a: string, b: string): string {
   return a < b ? `${a}:${b}` : `${b}:${a}`;
+}
+
+/**
+ * Whether the user may post into the conversation now: a current member (else 404), and in a
+ * direct chat the other person still exists and no block stands between them (403, worded the
+ * same whichever side blocked).
+ */
+export function assertMayPost(context: PostingContext | undefined): asserts context is PostingContext {
+  if (!context || !context.isMember) throw new AppError('not_found', 'No such conversation.');
+  if (context.kind !== 'direct') return;
+  if (!context.otherId) throw new AppError('recipient_unavailable');
+  if (context.otherDeleted) throw new AppError('recipient_unavailable', 'This account was deleted.');
+  if (context.blocked) throw new AppError('recipient_unavailable');
 }

@@ -55,14 +55,59 @@ export interface NewScheduled {
   now: Date;
 }
 
-/** Inserts; returns undefined when the sender already used this clientId. */
-export async function insertScheduled(q: Queryable, s: NewScheduled): Promise<ScheduledRow | undefined> {
-  const { rows } = await q.query<ScheduledRow>(
-    `INSERT INTO scheduled_messages AS s (conversation_id, sender_id, receiver_id, content, content_type, media_id,
-       is_one_time_media, view_limit, media_expiry_seconds, scheduled_time, due_at, client_id, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $12)
-     ON CONFLICT DO NOTHING
-     RETURNING ${SCHEDULED_COLUMNS}`,
+export interface InsertOutcome {
+  /** Pending messages of the sender before this one (counted up to the limits). */
+  inConversation: number;
+  total: number;
+  /** Whether the media (if any) could be attached. */
+  mediaAttached: boolean;
+  /** The new row; undefined when refused (quota, media) or the clientId was already used. */
+  row: ScheduledRow | undefined;
+}
+
+/**
+ * Inserts a scheduled message if the sender is under both pending quotas, attaching its media,
+ * in one statement; run it in a transaction that first took the sender's advisory lock, so that
+ * the counts see every earlier creation (READ COMMITTED: a new snapshot per statement). Counts
+ * stop at the limits, so they cost O(limit) at most. When `notify` is set, every dispatcher is
+ * woken at commit (NOTIFY is transactional).
+ */
+export async function insertScheduledWithinQuota(
+  q: Queryable,
+  s: NewScheduled,
+  limits: { perConversation: number; perUser: number },
+  notify: boolean,
+): Promise<InsertOutcome> {
+  const { rows } = await q.query<ScheduledRow & { inConversation: number; total: number; mediaAttached: boolean }>(
+    `WITH counts AS MATERIALIZED (
+       SELECT
+         (SELECT count(*) FROM (SELECT 1 FROM scheduled_messages
+            WHERE sender_id = $2 AND conversation_id = $1 AND status = 'pending' LIMIT $13) a)::int AS in_conversation,
+         (SELECT count(*) FROM (SELECT 1 FROM scheduled_messages
+            WHERE sender_id = $2 AND status = 'pending' LIMIT $14) b)::int AS total
+     ),
+     allowed AS (SELECT 1 FROM counts WHERE in_conversation < $13 AND total < $14),
+     attached AS (
+       UPDATE media SET attached_at = $12
+       WHERE $6::uuid IS NOT NULL AND id = $6 AND uploader_id = $2 AND attached_at IS NULL AND deleted_at IS NULL
+         AND EXISTS (SELECT 1 FROM allowed)
+       RETURNING id
+     ),
+     inserted AS (
+       INSERT INTO scheduled_messages AS s (conversation_id, sender_id, receiver_id, content, content_type, media_id,
+         is_one_time_media, view_limit, media_expiry_seconds, scheduled_time, due_at, client_id, created_at, updated_at)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $12
+       FROM allowed
+       WHERE $6::uuid IS NULL OR EXISTS (SELECT 1 FROM attached)
+       ON CONFLICT DO NOTHING
+       RETURNING ${SCHEDULED_COLUMNS}
+     )
+     SELECT counts.in_conversation AS "inConversation", counts.total,
+       $6::uuid IS NULL OR EXISTS (SELECT 1 FROM attached) AS "mediaAttached",
+       inserted.*,
+       CASE WHEN inserted.id IS NOT NULL AND $15
+         THEN pg_notify('herald_scheduled', (extract(epoch FROM inserted."dueAt") * 1000)::bigint::text) END AS notified
+     FROM counts LEFT JOIN inserted ON true`,
     [
       s.conversationId,
       s.senderId,
@@ -76,9 +121,27 @@ export async function insertScheduled(q: Queryable, s: NewScheduled): Promise<Sc
       s.scheduledTime,
       s.clientId,
       s.now,
+      limits.perConversation,
+      limits.perUser,
+      notify,
     ],
+    { name: 'herald_insert_scheduled' },
   );
-  return rows[0];
+  const {
+    inConversation,
+    total,
+    mediaAttached,
+    notified: _notified,
+    ...row
+  } = rows[0]! as (typeof rows)[number] & {
+    notified: unknown;
+  };
+  return {
+    inConversation,
+    total,
+    mediaAttached,
+    row: row.id ? (row as ScheduledRow) : undefined,
+  };
 }
 
 /** One of the sender's scheduled messages (another user's looks missing). */
@@ -118,19 +181,6 @@ export async function selectScheduledList(
     [filter.senderId, filter.conversationId ?? null, filter.status ?? null, filter.includeDismissed],
   );
   return rows;
-}
-
-export async function countPending(
-  q: Queryable,
-  senderId: string,
-  conversationId: string,
-): Promise<{ inConversation: number; total: number }> {
-  const { rows } = await q.query<{ inConversation: number; total: number }>(
-    `SELECT count(*) FILTER (WHERE conversation_id = $2) AS "inConversation", count(*) AS total
-     FROM scheduled_messages WHERE sender_id = $1 AND status = 'pending'`,
-    [senderId, conversationId],
-  );
-  return { inConversation: Number(rows[0]?.inConversation ?? 0), total: Number(rows[0]?.total ?? 0) };
 }
 
 export async function countPendingByConversation(

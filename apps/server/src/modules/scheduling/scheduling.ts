@@ -18,9 +18,8 @@ import type { MembershipEndedStep } from '../../lib/membership-events.js';
 import type { AccountDeletionStep } from '../../lib/session-events.js';
 import { parseInput } from '../../lib/validate.js';
 import type { ConversationsService } from '../conversations/index.js';
-import { attachMedia } from '../media/index.js';
-import { requireMembership } from '../membership/index.js';
-import { assertCanPost, validateContent } from '../messages/index.js';
+import { assertMayPost, directKey, selectPostingContext } from '../membership/index.js';
+import { validateContent } from '../messages/index.js';
 import {
   announceFailed,
   deliverClaimed,
@@ -35,13 +34,12 @@ import {
   claimDueBatch,
   claimOne,
   claimSuspect,
-  countPending,
   countPendingByConversation,
   countUnseenFailures,
   dismissFailed,
   failPendingWhere,
   finishBatch,
-  insertScheduled,
+  insertScheduledWithinQuota,
   markFailuresSeen,
   peekDueIds,
   recordBatch,
@@ -73,6 +71,11 @@ export interface SchedulingDeps {
     maxPendingPerUser: number;
   };
   observer?: DeliveryObserver;
+  /**
+   * Dispatchers re-read the next due time at least this often (their poll): a row due later needs
+   * no NOTIFY.
+   */
+  wakeWithinMs: number;
 }
 
 export type SchedulingService = ReturnType<typeof createSchedulingService>;
@@ -94,8 +97,9 @@ export function createSchedulingService(deps: SchedulingDeps) {
     ...(deps.observer ? { observer: deps.observer } : {}),
   };
 
-  /** Wakes every dispatcher (this process's included) for a new or moved due time. */
+  /** Wakes every dispatcher (this process's included) for a new or moved due time, if it is soon. */
   async function signalDue(dueAt: Date): Promise<void> {
+    if (dueAt.getTime() - clock.now().getTime() >= deps.wakeWithinMs) return;
     await db.notify(SCHEDULE_CHANNEL, String(dueAt.getTime()));
   }
 
@@ -179,67 +183,76 @@ export function createSchedulingService(deps: SchedulingDeps) {
       const scheduledTime = resolveScheduledTime(body.scheduledTime, now, deps.limits);
       assertContentSize(body.content);
 
-      // The conversation: named, or the direct chat with receiverId (opened if new).
-      let conversationId = body.conversationId;
-      if (!conversationId) {
-        if (body.receiverId === senderId)
-          throw new AppError('validation_failed', 'You cannot schedule a message to yourself.');
-        conversationId = (await deps.conversations.openDirect(senderId, body.receiverId!)).conversation.id;
+      // The conversation: named, or the direct chat with receiverId (opened if new or deleted).
+      if (body.receiverId === senderId) {
+        throw new AppError('validation_failed', 'You cannot schedule a message to yourself.');
       }
-      const membership = await requireMembership(db, conversationId, senderId);
-      if (body.receiverId && body.conversationId) {
-        const matches =
-          membership.conversation.kind === 'direct' &&
-          (await assertCanPost(db, membership, senderId)).otherId === body.receiverId;
-        if (!matches)
-          throw new AppError('validation_failed', 'receiverId is not the other member of that conversation.');
+      const target = body.conversationId
+        ? { conversationId: body.conversationId }
+        : { directKey: directKey(senderId, body.receiverId!) };
+      let context = await selectPostingContext(db, senderId, target);
+      if (!body.conversationId && (!context || context.hidden)) {
+        await deps.conversations.openDirect(senderId, body.receiverId!);
+        context = await selectPostingContext(db, senderId, target);
+      } else if (context?.hidden) {
+        await deps.conversations.unhide(senderId, context.conversationId);
       }
-      const { otherId } = await assertCanPost(db, membership, senderId);
+      assertMayPost(context);
+      if (body.receiverId && body.conversationId && context.otherId !== body.receiverId) {
+        throw new AppError('validation_failed', 'receiverId is not the other member of that conversation.');
+      }
       const contentType = await validateContent(db, senderId, body);
+      const limits = deps.limits;
 
-      const row = await db.transaction(async (tx) => {
-        // One creation at a time per sender, so that the quota cannot be overrun by a burst.
-        await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 42))', [senderId]);
-        const pending = await countPending(tx, senderId, conversationId);
-        if (pending.inConversation >= deps.limits.maxPendingPerConversation) {
-          throw new AppError(
-            'quota_exceeded',
-            `You already have ${pending.inConversation} messages scheduled in this conversation (the limit is ${deps.limits.maxPendingPerConversation}).`,
-            { scope: 'conversation', limit: deps.limits.maxPendingPerConversation },
-          );
-        }
-        if (pending.total >= deps.limits.maxPendingPerUser) {
-          throw new AppError(
-            'quota_exceeded',
-            `You already have ${pending.total} scheduled messages (the limit is ${deps.limits.maxPendingPerUser}).`,
-            { scope: 'user', limit: deps.limits.maxPendingPerUser },
-          );
-        }
-        if (body.mediaId && !(await attachMedia(tx, body.mediaId, senderId, now))) {
-          throw new AppError('conflict', 'This media is already attached to another message.');
-        }
-        return insertScheduled(tx, {
-          conversationId,
-          senderId,
-          receiverId: otherId,
-          content: body.content,
-          contentType,
-          mediaId: body.mediaId ?? null,
-          isOneTimeMedia: body.isOneTimeMedia,
-          viewLimit: body.isOneTimeMedia ? (body.viewLimit ?? 1) : null,
-          mediaExpirySeconds: body.mediaExpiryDuration ?? null,
-          scheduledTime,
-          clientId: body.clientId ?? null,
-          now,
+      const outcome = await db.transaction(async (tx) => {
+        // One creation at a time per sender: the quota counts then see every earlier one.
+        await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 42))', [senderId], {
+          name: 'herald_sender_lock',
         });
+        const result = await insertScheduledWithinQuota(
+          tx,
+          {
+            conversationId: context.conversationId,
+            senderId,
+            receiverId: context.otherId,
+            content: body.content,
+            contentType,
+            mediaId: body.mediaId ?? null,
+            isOneTimeMedia: body.isOneTimeMedia,
+            viewLimit: body.isOneTimeMedia ? (body.viewLimit ?? 1) : null,
+            mediaExpirySeconds: body.mediaExpiryDuration ?? null,
+            scheduledTime,
+            clientId: body.clientId ?? null,
+            now,
+          },
+          { perConversation: limits.maxPendingPerConversation, perUser: limits.maxPendingPerUser },
+          // Dispatchers re-read the next due time at least every poll; wake them only for sooner.
+          scheduledTime.getTime() - now.getTime() < deps.wakeWithinMs,
+        );
+        if (result.inConversation >= limits.maxPendingPerConversation) {
+          throw new AppError(
+            'quota_exceeded',
+            `You already have ${result.inConversation} messages scheduled in this conversation (the limit is ${limits.maxPendingPerConversation}).`,
+            { scope: 'conversation', limit: limits.maxPendingPerConversation },
+          );
+        }
+        if (result.total >= limits.maxPendingPerUser) {
+          throw new AppError(
+            'quota_exceeded',
+            `You already have ${result.total} scheduled messages (the limit is ${limits.maxPendingPerUser}).`,
+            { scope: 'user', limit: limits.maxPendingPerUser },
+          );
+        }
+        if (!result.mediaAttached) throw new AppError('conflict', 'This media is already attached to another message.');
+        return result;
       });
+      const row = outcome.row;
       if (!row) {
         // The same clientId won a race: answer with that one.
         const existing = body.clientId ? await selectScheduledByClientId(db, senderId, body.clientId) : undefined;
         if (!existing) throw new Error('scheduled insert produced nothing');
         return { scheduled: view(existing), created: false };
       }
-      await signalDue(row.dueAt);
       const scheduled = view(row);
       broadcaster.toUsers([senderId], 'scheduled_message_created', scheduled);
       return { scheduled, created: true };
