@@ -133,6 +133,19 @@ export async function validateContent(
   return contentType;
 }
 
+/** The one-time media options of a send, as stored (a one-time view limit defaults to 1). */
+export function oneTimeMediaColumns(body: {
+  isOneTimeMedia: boolean;
+  viewLimit?: number | null | undefined;
+  mediaExpiryDuration?: number | null | undefined;
+}): { isOneTimeMedia: boolean; viewLimit: number | null; mediaExpirySeconds: number | null } {
+  return {
+    isOneTimeMedia: body.isOneTimeMedia,
+    viewLimit: body.isOneTimeMedia ? (body.viewLimit ?? 1) : null,
+    mediaExpirySeconds: body.mediaExpiryDuration ?? null,
+  };
+}
+
 export type MessagesService = ReturnType<typeof createMessagesService>;
 
 export function createMessagesService(deps: MessagesDeps) {
@@ -159,6 +172,24 @@ export function createMessagesService(deps: MessagesDeps) {
         views.get(row.id) ?? 0,
       ),
     );
+  }
+
+  /** Receipts moved: every current member (the senders, and the reader's other devices) learns it. */
+  async function announceStatus(
+    conversationId: string,
+    userId: string,
+    status: 'delivered' | 'read',
+    at: Date,
+    messageIds: string[],
+  ): Promise<void> {
+    const audience = (await selectCurrentMembers(db, [conversationId])).map((m) => m.userId);
+    broadcaster.toUsers(audience, 'message_status', {
+      conversationId: conversationId as Message['conversationId'],
+      userId: userId as Message['senderId'],
+      status,
+      at: at.toISOString(),
+      messageIds: messageIds as Message['id'][],
+    });
   }
 
   async function requireVisibleMessage(userId: string, messageId: string) {
@@ -222,9 +253,7 @@ export function createMessagesService(deps: MessagesDeps) {
               content: body.content,
               contentType,
               mediaId: body.mediaId ?? null,
-              isOneTimeMedia: body.isOneTimeMedia,
-              viewLimit: body.isOneTimeMedia ? (body.viewLimit ?? 1) : null,
-              mediaExpirySeconds: body.mediaExpiryDuration ?? null,
+              ...oneTimeMediaColumns(body),
               replyToId: body.replyToId ?? null,
               clientId: body.clientId ?? null,
               scheduledMessageId: null,
@@ -274,14 +303,7 @@ export function createMessagesService(deps: MessagesDeps) {
         await updateReadWatermark(tx, conversationId, userId, maxSeq, now);
         return maxSeq > from ? selectIdsBetween(tx, conversationId, userId, from, maxSeq) : [];
       });
-      const audience = (await selectCurrentMembers(db, [conversationId])).map((m) => m.userId);
-      broadcaster.toUsers(audience, 'message_status', {
-        conversationId: conversationId as Message['conversationId'],
-        userId: userId as Message['senderId'],
-        status: 'read',
-        at: now.toISOString(),
-        messageIds: changed as Message['id'][],
-      });
+      await announceStatus(conversationId, userId, 'read', now, changed);
       return { unreadCount: 0 };
     },
 
@@ -296,15 +318,7 @@ export function createMessagesService(deps: MessagesDeps) {
         await updateDeliveredWatermark(tx, conversationId, userId, seq, now);
         return selectIdsBetween(tx, conversationId, userId, from, seq);
       });
-      if (changed.length === 0) return;
-      const audience = (await selectCurrentMembers(db, [conversationId])).map((m) => m.userId);
-      broadcaster.toUsers(audience, 'message_status', {
-        conversationId: conversationId as Message['conversationId'],
-        userId: userId as Message['senderId'],
-        status: 'delivered',
-        at: now.toISOString(),
-        messageIds: changed as Message['id'][],
-      });
+      if (changed.length > 0) await announceStatus(conversationId, userId, 'delivered', now, changed);
     },
 
     async react(userId: string, messageId: string, emoji: string | null): Promise<Message['reactions']> {

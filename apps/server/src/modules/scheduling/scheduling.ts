@@ -19,7 +19,7 @@ import type { AccountDeletionStep } from '../../lib/session-events.js';
 import { parseInput } from '../../lib/validate.js';
 import type { ConversationsService } from '../conversations/index.js';
 import { assertMayPost, directKey, selectPostingContext } from '../membership/index.js';
-import { validateContent } from '../messages/index.js';
+import { oneTimeMediaColumns, validateContent } from '../messages/index.js';
 import {
   announceFailed,
   deliverClaimed,
@@ -218,9 +218,7 @@ export function createSchedulingService(deps: SchedulingDeps) {
             content: body.content,
             contentType,
             mediaId: body.mediaId ?? null,
-            isOneTimeMedia: body.isOneTimeMedia,
-            viewLimit: body.isOneTimeMedia ? (body.viewLimit ?? 1) : null,
-            mediaExpirySeconds: body.mediaExpiryDuration ?? null,
+            ...oneTimeMediaColumns(body),
             scheduledTime,
             clientId: body.clientId ?? null,
             now,
