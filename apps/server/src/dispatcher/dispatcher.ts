@@ -27,7 +27,8 @@ const STALE_BATCH_MS = 10_000;
 export class Dispatcher {
   private timer: NodeJS.Timeout | undefined;
   private armedForMs = Number.POSITIVE_INFINITY;
-  private loop: Promise<void> | undefined;
+  /** Passes running now; at most `concurrency`, each claiming its own rows with SKIP LOCKED. */
+  private readonly passes = new Set<Promise<void>>();
   private again = false;
   private stopped = true;
   private failures = 0;
@@ -54,7 +55,7 @@ export class Dispatcher {
     this.timer = undefined;
     await this.unlisten?.().catch(() => {});
     this.unlisten = undefined;
-    await this.loop;
+    await Promise.all(this.passes);
   }
 
   /** A row became due at `dueMs` (or now): deliver now, or arm earlier than planned. */
@@ -72,42 +73,63 @@ export class Dispatcher {
   /** Delivers everything due now, without timers (tests and benchmarks drive it directly). */
   async runOnce(): Promise<number> {
     this.suspectsPossible = true;
-    return this.drain(false);
+    return this.drain();
   }
 
+  /**
+   * Starts a pass if fewer than `concurrency` are running (rows that come due while one pass is
+   * busy are taken by another at once, instead of waiting for it); otherwise remembers to run one
+   * more. When the last pass ends, the timer is armed for the next due row.
+   */
   private kick(): void {
-    if (this.loop) {
+    if (this.stopped) return;
+    if (this.passes.size >= this.options.concurrency) {
       this.again = true;
       return;
     }
-    this.loop = this.run().finally(() => {
-      this.loop = undefined;
+    const pass = this.runPass().then((ok) => {
+      this.passes.delete(pass);
+      if (this.stopped || !ok) return;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      } else if (this.passes.size === 0) {
+        this.armNext().catch((error: unknown) => {
+          this.options.log.error({ err: error }, 'could not read the next due time');
+          this.arm(this.options.clock.now().getTime() + 1000);
+        });
+      }
     });
+    this.passes.add(pass);
   }
 
-  private async run(): Promise<void> {
-    do {
-      this.again = false;
-      try {
-        await this.drain();
-        this.failures = 0;
-      } catch (error) {
-        // Database unreachable or similar: rows stay pending (their transaction rolled back).
-        this.failures += 1;
-        const backoff = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(this.failures, 6));
-        this.options.log.error({ err: error, retryInMs: backoff }, 'scheduled delivery pass failed');
-        this.arm(this.options.clock.now().getTime() + backoff);
-        return;
+  /** Full batches until one comes back short. Returns false when it failed (and armed a retry). */
+  private async runPass(): Promise<boolean> {
+    const { scheduling, batchSize } = this.options;
+    const suspects = this.suspectsPossible;
+    try {
+      for (;;) {
+        const handled = await scheduling.deliverDueBatch(batchSize, { suspects });
+        if (handled < batchSize || this.stopped) break;
+        this.kick(); // a full batch: more is due, so another pass may help with the rest
       }
-    } while (this.again && !this.stopped);
-    await this.armNext().catch((error: unknown) => {
-      this.options.log.error({ err: error }, 'could not read the next due time');
-      this.arm(this.options.clock.now().getTime() + 1000);
-    });
+      // The suspects pass ran to the end: none left until a stale batch record shows up again.
+      if (suspects) this.suspectsPossible = false;
+      this.failures = 0;
+      return true;
+    } catch (error) {
+      // Database unreachable or similar: rows stay pending (their transaction rolled back).
+      this.failures += 1;
+      const backoff = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(this.failures, 6));
+      this.options.log.error({ err: error, retryInMs: backoff }, 'scheduled delivery pass failed');
+      this.again = false;
+      this.arm(this.options.clock.now().getTime() + backoff);
+      return false;
+    }
   }
 
   /** Parallel workers, each taking full batches until one comes back short: nothing due is left. */
-  private async drain(stopWhenStopped = true): Promise<number> {
+  private async drain(): Promise<number> {
     const { scheduling, batchSize, concurrency } = this.options;
     const suspects = this.suspectsPossible;
     let total = 0;
@@ -116,7 +138,7 @@ export class Dispatcher {
         for (;;) {
           const handled = await scheduling.deliverDueBatch(batchSize, { suspects });
           total += handled;
-          if (handled < batchSize || (stopWhenStopped && this.stopped)) break;
+          if (handled < batchSize) break;
         }
       }),
     );
