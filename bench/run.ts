@@ -424,7 +424,7 @@ async function main(): Promise<void> {
     const worst: Record<string, number> = {};
     for (const key of keys) {
       const values = allRuns[name].map((r) => r[key]!);
-      worst[key] = key === 'perSecond' ? Math.min(...values) : Math.max(...values);
+      worst[key] = key === 'perSecond' || key === 'count' ? Math.min(...values) : Math.max(...values);
     }
     results[name] = worst;
   }
