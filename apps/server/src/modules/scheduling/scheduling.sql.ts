@@ -140,7 +140,7 @@ export async function insertScheduledWithinQuota(
     inConversation,
     total,
     mediaAttached,
-    row: row.id ? (row as ScheduledRow) : undefined,
+    row: row.id ? row : undefined,
   };
 }
 
