@@ -283,6 +283,8 @@ describe('list and get', () => {
     await schedule(bob, { receiverId: alice.id, content: 'bob to alice', scheduledTime: inMs(t, 60_000) });
     const all = await alice.client.get<ScheduledMessage[]>('/api/scheduled-messages');
     expect(all.body.data.map((s) => s.content)).toEqual(['sooner', 'later']);
+    // Each item names its chat (the other person here), readable even if the chat goes away.
+    expect(all.body.data.map((s) => s.conversationTitle)).toEqual([carol.user.displayName, bob.user.displayName]);
     const one = await alice.client.get<ScheduledMessage[]>(
       `/api/scheduled-messages?conversationId=${s1.conversationId}`,
     );

@@ -65,6 +65,11 @@ export interface ScheduledMessage {
   clientId: string | null;
   createdAt: string;
   updatedAt: string;
+  /**
+   * In lists: the group's title, or the direct chat's other person, so that an item stays
+   * readable after its chat is gone for the sender. Absent from live events.
+   */
+  conversationTitle?: string | null;
 }
 
 /** Accepts RFC 3339 strings or epoch-ms numbers (or digit strings, from multipart forms). */

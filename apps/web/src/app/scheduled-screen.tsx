@@ -39,9 +39,12 @@ export default function ScheduledScreen() {
           timeZone={timeZone}
           pickerMinLeadSeconds={config.scheduling.pickerMinLeadSeconds}
           maxHorizonDays={config.scheduling.maxHorizonDays}
-          conversationName={(id) => {
-            const conversation = byId[id];
-            return conversation ? conversationTitle(conversation, me.id) : 'Chat no longer available';
+          conversationName={(item) => {
+            const conversation = byId[item.conversationId];
+            if (conversation) return conversationTitle(conversation, me.id);
+            return item.conversationTitle
+              ? `${item.conversationTitle} (no longer available)`
+              : 'Chat no longer available';
           }}
           recipientOf={(id) => {
             const conversation = byId[id];

@@ -183,6 +183,24 @@ export async function selectScheduledList(
   return rows;
 }
 
+/** Names for a list: group titles, and for direct chats the other member's display name. */
+export async function selectConversationTitles(
+  q: Queryable,
+  senderId: string,
+  conversationIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (conversationIds.length === 0) return new Map();
+  const { rows } = await q.query<{ id: string; title: string | null }>(
+    `SELECT c.id, COALESCE(c.title, (
+       SELECT CASE WHEN u.deleted_at IS NULL THEN u.display_name ELSE 'Deleted account' END
+       FROM conversation_members cm JOIN users u ON u.id = cm.user_id
+       WHERE cm.conversation_id = c.id AND cm.user_id <> $1 LIMIT 1)) AS title
+     FROM conversations c WHERE c.id = ANY($2::uuid[])`,
+    [senderId, conversationIds],
+  );
+  return new Map(rows.flatMap((r) => (r.title ? [[r.id, r.title] as const] : [])));
+}
+
 export async function countPendingByConversation(
   q: Queryable,
   senderId: string,

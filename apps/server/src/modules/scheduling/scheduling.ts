@@ -46,6 +46,7 @@ import {
   releaseMedia,
   selectScheduled,
   selectScheduledByClientId,
+  selectConversationTitles,
   selectScheduledList,
   updatePending,
   type ClaimedRow,
@@ -266,7 +267,8 @@ export function createSchedulingService(deps: SchedulingDeps) {
         status: q.status,
         includeDismissed: q.includeDismissed === 'true',
       });
-      return rows.map(view);
+      const titles = await selectConversationTitles(db, senderId, [...new Set(rows.map((r) => r.conversationId))]);
+      return rows.map((row) => ({ ...view(row), conversationTitle: titles.get(row.conversationId) ?? null }));
     },
 
     async get(senderId: string, id: string): Promise<ScheduledMessage> {

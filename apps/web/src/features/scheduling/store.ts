@@ -91,7 +91,12 @@ export const useScheduling = create<SchedulingState>()((set, get) => {
     upsert: (scheduled, source = 'live') => {
       const existing = get().byId[scheduled.id];
       if (!isNewer(existing, scheduled)) return;
-      set((s) => ({ byId: { ...s.byId, [scheduled.id]: scheduled } }));
+      // Live events carry no conversation title: keep the one a list brought.
+      const merged =
+        scheduled.conversationTitle === undefined && existing?.conversationTitle !== undefined
+          ? { ...scheduled, conversationTitle: existing.conversationTitle }
+          : scheduled;
+      set((s) => ({ byId: { ...s.byId, [scheduled.id]: merged } }));
       if (source === 'live' && existing?.status !== scheduled.status) {
         for (const listener of transitionListeners) listener(existing?.status, scheduled);
       }

@@ -19,7 +19,7 @@ export interface ScheduledListProps {
   pickerMinLeadSeconds: number;
   maxHorizonDays: number;
   /** Global view: which chat each item belongs to. */
-  conversationName?: (conversationId: string) => string;
+  conversationName?: (item: ScheduledMessage) => string;
   recipientOf?: (conversationId: string) => ScheduleRecipient | null;
   onOpenMessage: (conversationId: string, messageId: string) => void;
 }
@@ -154,9 +154,7 @@ function ScheduledItem({
           <time dateTime={when}>{formatDateTime(when, timeZone, now)}</time>
           {item.status === 'pending' ? <span className="muted"> · {relativeTime(item.scheduledTime, now)}</span> : null}
         </span>
-        {conversationName ? (
-          <span className="scheduled-chat muted">{conversationName(item.conversationId)}</span>
-        ) : null}
+        {conversationName ? <span className="scheduled-chat muted">{conversationName(item)}</span> : null}
       </div>
 
       {editing ? (
