@@ -12,10 +12,3 @@ export interface Broadcaster {
   disconnectUser(userId: string, exceptSessionId?: string): void;
   disconnectSession(sessionId: string): void;
 }
-
-/** Records events instead of sending them (before realtime is attached). */
-export const silentBroadcaster: Broadcaster = {
-  toUsers: () => {},
-  disconnectUser: () => {},
-  disconnectSession: () => {},
-};

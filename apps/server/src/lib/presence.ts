@@ -5,5 +5,3 @@
 export interface PresenceReader {
   onlineAmong(userIds: readonly string[]): Promise<Set<string>>;
 }
-
-export const nobodyOnline: PresenceReader = { onlineAmong: async () => new Set() };

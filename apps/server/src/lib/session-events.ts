@@ -11,11 +11,6 @@ export interface SessionEvents {
   sessionEnded(userId: string, sessionId: string): void;
 }
 
-export const ignoreSessionEvents: SessionEvents = {
-  userSessionsEnded: () => {},
-  sessionEnded: () => {},
-};
-
 /**
  * A step of account deletion contributed by another module (leave groups, fail pending scheduled
  * messages...). Runs inside the deletion's transaction; returns work to do after commit, if any.

@@ -28,11 +28,3 @@ export async function isBlockedEitherWay(q: Queryable, a: string, b: string): Pr
   );
   return rows.length > 0;
 }
-
-export async function hasBlocked(q: Queryable, blockerId: string, blockedId: string): Promise<boolean> {
-  const { rows } = await q.query('SELECT 1 FROM blocks WHERE blocker_id = $1 AND blocked_id = $2', [
-    blockerId,
-    blockedId,
-  ]);
-  return rows.length > 0;
-}

@@ -304,8 +304,3 @@ export async function deleteExpiredMessages(
   );
   return rows;
 }
-
-export async function selectNextExpiry(q: Queryable): Promise<Date | undefined> {
-  const { rows } = await q.query<{ at: Date | null }>('SELECT min(expires_at) AS at FROM messages');
-  return rows[0]?.at ?? undefined;
-}

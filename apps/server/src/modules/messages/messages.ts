@@ -6,10 +6,8 @@ import { AppError, notFound } from '../../lib/app-error.js';
 import { parseInput } from '../../lib/validate.js';
 import type { Broadcaster } from '../../lib/broadcaster.js';
 import type { Clock } from '../../lib/clock.js';
-import { isBlockedEitherWay } from '../blocks/index.js';
-import { selectMedia, type MediaService } from '../media/index.js';
-import { requireMembership, selectCurrentMembers, type Membership } from '../membership/index.js';
-import { selectUsersByIds } from '../users/index.js';
+import { attachMedia, selectMedia, type MediaService } from '../media/index.js';
+import { assertMayPost, requireMembership, selectCurrentMembers, selectPostingContext } from '../membership/index.js';
 import { receiptsFor, toMessage } from './message-view.js';
 import {
   deleteExpiredMessages,
@@ -77,25 +75,6 @@ export function announceMessages(broadcaster: Broadcaster, written: WrittenMessa
 }
 
 type ParsedSend = z.output<typeof SendMessageSchema>;
-
-/**
- * Checks that the sender may post this into the conversation right now; shared by live sends and
- * scheduled creation. Returns the direct chat's other member, if any.
- */
-export async function assertCanPost(
-  q: Queryable,
-  membership: Membership,
-  senderId: string,
-): Promise<{ otherId: string | null }> {
-  if (membership.conversation.kind !== 'direct') return { otherId: null };
-  const members = await selectCurrentMembers(q, [membership.conversation.id]);
-  const other = members.find((m) => m.userId !== senderId);
-  if (!other) throw new AppError('recipient_unavailable');
-  const [otherUser] = await selectUsersByIds(q, [other.userId]);
-  if (!otherUser || otherUser.deletedAt) throw new AppError('recipient_unavailable', 'This account was deleted.');
-  if (await isBlockedEitherWay(q, senderId, other.userId)) throw new AppError('recipient_unavailable');
-  return { otherId: other.userId };
-}
 
 /** Validates content, media and one-time options (not membership). */
 export async function validateContent(
@@ -227,8 +206,7 @@ export function createMessagesService(deps: MessagesDeps) {
           return { message: (await present(db, [existing], senderId))[0]!, created: false };
         }
       }
-      const membership = await requireMembership(db, conversationId, senderId);
-      await assertCanPost(db, membership, senderId);
+      assertMayPost(await selectPostingContext(db, senderId, { conversationId }));
       const contentType = await validateContent(db, senderId, body);
       if (body.replyToId) {
         const [reply] = await selectMessagesByIds(db, [body.replyToId]);
@@ -237,12 +215,8 @@ export function createMessagesService(deps: MessagesDeps) {
       }
       const now = clock.now();
       const written = await db.transaction(async (tx) => {
-        if (body.mediaId) {
-          const { rowCount } = await tx.query(
-            'UPDATE media SET attached_at = $2 WHERE id = $1 AND attached_at IS NULL AND deleted_at IS NULL',
-            [body.mediaId, now],
-          );
-          if (rowCount !== 1) throw new AppError('conflict', 'This media is already attached to another message.');
+        if (body.mediaId && !(await attachMedia(tx, body.mediaId, senderId, now))) {
+          throw new AppError('conflict', 'This media is already attached to another message.');
         }
         return writeMessages(
           tx,
