@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import type { Ack } from './envelope.js';
-import { SendMessageBody, type Conversation, type ConversationMember, type Message, type Reaction } from './chat.js';
+import {
+  SendMessageBody,
+  type Conversation,
+  type ConversationMember,
+  type MemberRole,
+  type Message,
+  type Reaction,
+} from './chat.js';
 import { ConversationId, MessageId, type UserId } from './ids.js';
 import type {
   ScheduledFailedEvent,
@@ -24,6 +31,16 @@ export interface ServerToClientEvents {
     conversationId: ConversationId;
     userId: UserId;
     reason: 'left' | 'removed' | 'account_deleted';
+  }) => void;
+  /**
+   * A member's role changed: promoted or demoted by an admin (`changed`), or made owner because
+   * the owner left or deleted their account (`inherited`). Sent to every current member.
+   */
+  member_role_changed: (event: {
+    conversationId: ConversationId;
+    userId: UserId;
+    role: MemberRole;
+    reason: 'changed' | 'inherited';
   }) => void;
   typing: (event: { conversationId: ConversationId; userId: UserId; typing: boolean }) => void;
   user_online: (event: { userId: UserId }) => void;

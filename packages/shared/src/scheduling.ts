@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ClientId, MAX_CONTENT_LENGTH, OneTimeMediaFields, type Message, type MessageContentType } from './chat.js';
-import { ConversationId, MediaId, UserId, type ScheduledMessageId } from './ids.js';
+import { ConversationId, MediaId, MessageId, UserId, type ScheduledMessageId } from './ids.js';
 
 export type ScheduledStatus = 'pending' | 'sent' | 'failed' | 'cancelled';
 export const SCHEDULED_STATUSES = ['pending', 'sent', 'failed', 'cancelled'] as const;
@@ -15,6 +15,7 @@ export const FAILURE_CODES = [
   'media_missing',
   'late_cutoff',
   'delivery_error',
+  'reply_missing',
 ] as const;
 export type FailureCode = (typeof FAILURE_CODES)[number];
 
@@ -31,6 +32,7 @@ export const FAILURE_TEXT: Record<FailureCode, string> = {
   media_missing: 'The attached media is no longer available.',
   late_cutoff: 'The server could not send it in time; it was too late to send.',
   delivery_error: 'Delivery kept failing after several attempts.',
+  reply_missing: 'The message it replies to is no longer available.',
 };
 
 export interface ScheduledMessage {
@@ -45,6 +47,8 @@ export interface ScheduledMessage {
   isOneTimeMedia: boolean;
   viewLimit: number | null;
   mediaExpiryDuration: number | null;
+  /** The message this one answers (in the same conversation); kept at delivery. */
+  replyToId: MessageId | null;
   /** What the sender chose, UTC (RFC 3339). */
   scheduledTime: string;
   status: ScheduledStatus;
@@ -83,6 +87,7 @@ export const CreateScheduledBody = z
     content: z.string().max(MAX_CONTENT_LENGTH * 4),
     contentType: z.enum(['text', 'image', 'video']).optional(),
     mediaId: MediaId.optional(),
+    replyToId: MessageId.optional(),
     scheduledTime: ScheduledTimeInput,
     clientId: ClientId.optional(),
     ...OneTimeMediaFields,

@@ -54,6 +54,7 @@ function failureOf(row: ClaimedRow, now: Date, rules: DeliveryRules): { code: Fa
   // Worded like a refused live send, so that a block is not revealed (docs/security.md).
   if (row.blocked) return fail('recipient_unavailable');
   if (row.mediaMissing) return fail('media_missing');
+  if (row.replyMissing) return fail('reply_missing');
   if (now.getTime() - row.scheduledTime.getTime() > rules.lateCutoffMs) {
     return fail(
       'late_cutoff',
@@ -76,7 +77,7 @@ function toNewMessage(row: ScheduledRow): NewMessage {
     isOneTimeMedia: row.isOneTimeMedia,
     viewLimit: row.isOneTimeMedia ? (row.viewLimit ?? 1) : null,
     mediaExpirySeconds: row.mediaExpirySeconds,
-    replyToId: null,
+    replyToId: row.replyToId,
     clientId: null,
     scheduledMessageId: row.id,
     scheduledTime: row.scheduledTime,

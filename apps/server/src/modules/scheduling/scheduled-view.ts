@@ -1,6 +1,7 @@
 import {
   FAILURE_TEXT,
   type ConversationId,
+  type MessageId,
   type ScheduledMessage,
   type ScheduledMessageId,
   type UserId,
@@ -20,6 +21,7 @@ export function toScheduled(row: ScheduledRow, maxRetries: number): ScheduledMes
     isOneTimeMedia: row.isOneTimeMedia,
     viewLimit: row.viewLimit,
     mediaExpiryDuration: row.mediaExpirySeconds,
+    replyToId: row.replyToId as MessageId | null,
     scheduledTime: row.scheduledTime.toISOString(),
     status: row.status,
     retryCount: row.retryCount,

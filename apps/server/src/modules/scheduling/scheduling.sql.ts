@@ -12,6 +12,7 @@ export interface ScheduledRow {
   isOneTimeMedia: boolean;
   viewLimit: number | null;
   mediaExpirySeconds: number | null;
+  replyToId: string | null;
   scheduledTime: Date;
   dueAt: Date;
   status: ScheduledStatus;
@@ -33,7 +34,8 @@ export interface ScheduledRow {
 export const SCHEDULED_COLUMNS = `
   s.id, s.conversation_id AS "conversationId", s.sender_id AS "senderId", s.receiver_id AS "receiverId",
   s.content, s.content_type AS "contentType", s.media_id AS "mediaId", s.is_one_time_media AS "isOneTimeMedia",
-  s.view_limit AS "viewLimit", s.media_expiry_seconds AS "mediaExpirySeconds", s.scheduled_time AS "scheduledTime",
+  s.view_limit AS "viewLimit", s.media_expiry_seconds AS "mediaExpirySeconds", s.reply_to_id AS "replyToId",
+  s.scheduled_time AS "scheduledTime",
   s.due_at AS "dueAt", s.status, s.retry_count AS "retryCount", s.last_error AS "lastError",
   s.failure_code AS "failureCode", s.failure_detail AS "failureDetail", s.sent_at AS "sentAt",
   s.message_id AS "messageId", s.cancelled_at AS "cancelledAt", s.failure_seen_at AS "failureSeenAt",
@@ -50,6 +52,7 @@ export interface NewScheduled {
   isOneTimeMedia: boolean;
   viewLimit: number | null;
   mediaExpirySeconds: number | null;
+  replyToId: string | null;
   scheduledTime: Date;
   clientId: string | null;
   now: Date;
@@ -95,8 +98,9 @@ export async function insertScheduledWithinQuota(
      ),
      inserted AS (
        INSERT INTO scheduled_messages AS s (conversation_id, sender_id, receiver_id, content, content_type, media_id,
-         is_one_time_media, view_limit, media_expiry_seconds, scheduled_time, due_at, client_id, created_at, updated_at)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $12
+         is_one_time_media, view_limit, media_expiry_seconds, scheduled_time, due_at, client_id, created_at, updated_at,
+         reply_to_id)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $12, $16
        FROM allowed
        WHERE $6::uuid IS NULL OR EXISTS (SELECT 1 FROM attached)
        ON CONFLICT DO NOTHING
@@ -124,6 +128,7 @@ export async function insertScheduledWithinQuota(
       limits.perConversation,
       limits.perUser,
       notify,
+      s.replyToId,
     ],
     { name: 'herald_insert_scheduled' },
   );
@@ -321,6 +326,7 @@ export interface ClaimedRow extends ScheduledRow {
   receiverDeleted: boolean;
   blocked: boolean;
   mediaMissing: boolean;
+  replyMissing: boolean;
 }
 
 const IN_LEFTOVER_BATCH = 'EXISTS (SELECT 1 FROM scheduled_delivery_batches b WHERE s.id = ANY (b.scheduled_ids))';
@@ -344,7 +350,10 @@ const claimSelect = (due: string, batchParam: string) => `
        SELECT 1 FROM blocks bl
        WHERE (bl.blocker_id = s.sender_id AND bl.blocked_id = s.receiver_id)
           OR (bl.blocker_id = s.receiver_id AND bl.blocked_id = s.sender_id))) AS blocked,
-    (s.media_id IS NOT NULL AND (md.id IS NULL OR md.deleted_at IS NOT NULL)) AS "mediaMissing"
+    (s.media_id IS NOT NULL AND (md.id IS NULL OR md.deleted_at IS NOT NULL)) AS "mediaMissing",
+    (s.reply_to_id IS NOT NULL AND NOT EXISTS (
+       SELECT 1 FROM messages rm WHERE rm.id = s.reply_to_id AND rm.conversation_id = s.conversation_id))
+      AS "replyMissing"
   FROM due
   JOIN scheduled_messages s ON s.id = due.id
   JOIN users su ON su.id = s.sender_id

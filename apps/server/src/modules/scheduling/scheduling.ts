@@ -220,6 +220,7 @@ export function createSchedulingService(deps: SchedulingDeps) {
             contentType,
             mediaId: body.mediaId ?? null,
             ...oneTimeMediaColumns(body),
+            replyToId: body.replyToId ?? null,
             scheduledTime,
             clientId: body.clientId ?? null,
             now,
