@@ -71,6 +71,7 @@ export function scheduled(overrides: Partial<ScheduledMessage> = {}): ScheduledM
     isOneTimeMedia: false,
     viewLimit: null,
     mediaExpiryDuration: null,
+    replyToId: null,
     scheduledTime: '2026-03-12T08:00:00.000Z',
     status: 'pending',
     retryCount: 0,
