@@ -40,11 +40,53 @@ function pureSharedSchemas(): Plugin {
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
+/**
+ * emoji-picker-react renders its generated CSS as an inline `<style>` element, which the server's
+ * Content-Security-Policy (`style-src 'self'`, no 'unsafe-inline') blocks. This swaps that element
+ * for a constructed stylesheet (CSSOM, which CSP allows; src/lib/constructed-styles.ts), and, in
+ * the build, its icons from `data:` URLs (which `img-src 'self' blob:` blocks) to asset files. The
+ * build fails if the library's code no longer has the expected shape, rather than ship a picker
+ * without styles or with a CSP violation.
+ */
+function cspSafeEmojiPicker(): Plugin {
+  const styleTag =
+    /createElement\("style", \{\s*nonce: nonce,\s*suppressHydrationWarning: true,\s*dangerouslySetInnerHTML: \{\s*__html: stylesheet\.getStyle\(\)\s*\}\s*\}\)/;
+  const adopt = here('./src/lib/constructed-styles.ts');
+  let build = false;
+  return {
+    name: 'herald:csp-safe-emoji-picker',
+    configResolved(config) {
+      build = config.command === 'build';
+    },
+    transform(code, id) {
+      if (!/[\\/]emoji-picker-react[\\/]dist[\\/]emoji-picker-react\.esm\.js$/.test(id.split('?')[0]!)) return null;
+      if (!styleTag.test(code)) {
+        this.error('emoji-picker-react changed: its inline <style> element was not found (see cspSafeEmojiPicker).');
+      }
+      let patched = code.replace(styleTag, '(__heraldAdoptStyle("emoji-picker-react", stylesheet.getStyle()), null)');
+      if (build) {
+        patched = patched.replace(/'data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)'/g, (_, base64: string) => {
+          const ref = this.emitFile({ type: 'asset', name: 'emoji-icon.svg', source: Buffer.from(base64, 'base64') });
+          return `import.meta.ROLLUP_FILE_URL_${ref}`;
+        });
+        if (patched.includes('data:image/'))
+          this.error('emoji-picker-react has data: images left (see cspSafeEmojiPicker).');
+      }
+      return {
+        code: `import { adoptStyleText as __heraldAdoptStyle } from ${JSON.stringify(adopt)};\n${patched}`,
+        map: null,
+      };
+    },
+  };
+}
+
 /** Where `npm run dev` sends API and socket traffic (the server's default port). */
 const SERVER = process.env.HERALD_SERVER_URL ?? 'http://localhost:3000';
 
 export default defineConfig({
-  plugins: [react(), pureSharedSchemas()],
+  plugins: [react(), pureSharedSchemas(), cspSafeEmojiPicker()],
+  // Dependencies are pre-bundled in dev without plugins; this one must go through cspSafeEmojiPicker.
+  optimizeDeps: { exclude: ['emoji-picker-react'] },
   resolve: {
     // The web build uses the workspace packages' sources, not their dist.
     alias: {

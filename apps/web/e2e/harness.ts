@@ -27,6 +27,69 @@ export async function launch(): Promise<Browser> {
   });
 }
 
+/**
+ * What the browser console must never show: a Content-Security-Policy violation, an uncaught
+ * error, or any other console error (React warnings, failed requests the test did not provoke).
+ * Every page of every person is watched; the setup file (console-guard.ts) fails the test that
+ * produced one. A test that provokes an error on purpose says so with `expectConsoleError`.
+ */
+export interface ConsoleProblem {
+  page: string;
+  kind: 'console' | 'pageerror' | 'csp';
+  text: string;
+}
+const problems: ConsoleProblem[] = [];
+const expected: RegExp[] = [];
+
+/**
+ * Errors the browser logs for answers the app handles on purpose: the session probe on the sign-in
+ * screens (401 from /api/auth/me) is how the app learns nobody is signed in.
+ */
+const ALWAYS_EXPECTED: { text: RegExp; url?: RegExp }[] = [
+  { text: /^Failed to load resource: the server responded with a status of 401/, url: /\/api\/auth\/me$/ },
+];
+
+/** A console error this test provokes on purpose (cleared after each test). */
+export function expectConsoleError(pattern: RegExp): void {
+  expected.push(pattern);
+}
+
+/** The problems seen since the last call, and forget them (the setup file calls this after each test). */
+export function takeConsoleProblems(): ConsoleProblem[] {
+  expected.length = 0;
+  return problems.splice(0);
+}
+
+const CSP_TEXT = /Content Security Policy|Content-Security-Policy/i;
+
+function watch(page: Page): void {
+  const where = () => {
+    try {
+      return new URL(page.url()).pathname;
+    } catch {
+      return page.url();
+    }
+  };
+  page.on('console', (message) => {
+    const text = message.text();
+    const type = message.type();
+    const csp = CSP_TEXT.test(text);
+    if (type !== 'error' && !csp) return;
+    const url = message.location().url;
+    if (ALWAYS_EXPECTED.some((e) => e.text.test(text) && (!e.url || e.url.test(url)))) return;
+    if (!csp && expected.some((pattern) => pattern.test(text))) return;
+    problems.push({ page: where(), kind: csp ? 'csp' : 'console', text: url ? `${text} (${url})` : text });
+  });
+  page.on('pageerror', (error) => {
+    problems.push({ page: where(), kind: 'pageerror', text: error.stack ?? error.message });
+  });
+}
+
+/** Reports CSP violations even where Chromium would log them only once per document. */
+const REPORT_CSP_VIOLATIONS = `document.addEventListener('securitypolicyviolation', (e) => {
+  console.error('Content Security Policy violation: ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' in ' + e.sourceFile + ':' + e.lineNumber);
+});`;
+
 /** A person: their own browser context (cookies), at a given viewport and time zone. */
 export async function person(
   browser: Browser,
@@ -39,8 +102,9 @@ export async function person(
     locale: 'en-US',
     colorScheme: 'light',
   });
+  await context.addInitScript(REPORT_CSP_VIOLATIONS);
+  context.on('page', watch);
   const page = await context.newPage();
-  page.on('pageerror', (error) => console.error('[page error]', error.message));
   return { context, page };
 }
 

@@ -11,6 +11,7 @@ export default defineConfig({
     include: ['**/*.e2e.ts'],
     environment: 'node',
     globalSetup: ['./server.ts'],
+    setupFiles: ['./console-guard.ts'],
     testTimeout: 90_000,
     hookTimeout: 60_000,
     fileParallelism: false,
