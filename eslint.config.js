@@ -67,6 +67,21 @@ export default tseslint.config(
       { group: ['node:*', 'pg', 'fastify', 'socket.io*'], message: 'shared has no I/O.' },
     ],
   ),
+  // Every string and integer of the contract is built from the primitives in text.ts, so that the
+  // NUL / control-character rule and the int4 bound cover every field at once.
+  {
+    files: ['packages/shared/src/**'],
+    ignores: ['packages/shared/src/text.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='z'][property.name=/^(string|number|int|int32|bigint|coerce)$/]",
+          message: 'Build strings and numbers from text.ts (lineText, nameText, multilineText, boundedInt, queryInt).',
+        },
+      ],
+    },
+  },
   forbid(
     ['packages/crypto/src/**'],
     [

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { UserId } from './ids.js';
+import { boundedInt, lineText, nameText, queryInt } from './text.js';
 
 /** base64url without padding, as produced by @herald/crypto's `toBase64Url`. */
-export const Base64Url = z.string().regex(/^[A-Za-z0-9_-]*$/, 'must be base64url without padding');
+export const Base64Url = lineText().regex(/^[A-Za-z0-9_-]*$/, 'must be base64url without padding');
 
 /** A 32-byte key in base64url (43 characters). */
 export const Key32 = Base64Url.length(43, 'must be 32 bytes in base64url (43 characters)');
@@ -14,18 +15,16 @@ export const USERNAME_RULES = {
   hint: '3 to 32 characters: letters, digits, and . _ - inside',
 } as const;
 
-export const Username = z
-  .string()
+export const Username = lineText()
   .trim()
   .min(USERNAME_RULES.min, `username must be at least ${USERNAME_RULES.min} characters`)
   .max(USERNAME_RULES.max, `username must be at most ${USERNAME_RULES.max} characters`)
   .regex(USERNAME_RULES.pattern, `username: ${USERNAME_RULES.hint}`);
 
-export const DisplayName = z.string().trim().min(1).max(64);
+export const DisplayName = nameText().trim().min(1).max(64);
 
 /** IANA time zone name, checked against the runtime's zone database. */
-export const TimeZone = z
-  .string()
+export const TimeZone = lineText()
   .min(1)
   .max(64)
   .refine((tz) => {
@@ -41,13 +40,13 @@ export const TimeZone = z
 export const KdfParams = z.object({
   algorithm: z.literal('argon2id'),
   salt: Base64Url.min(22).max(64),
-  memoryKiB: z.int().min(8).max(1_048_576),
-  iterations: z.int().min(1).max(20),
-  parallelism: z.int().min(1).max(8),
+  memoryKiB: boundedInt(8, 1_048_576),
+  iterations: boundedInt(1, 20),
+  parallelism: boundedInt(1, 8),
 });
 export type KdfParams = z.infer<typeof KdfParams>;
 
-export const PreloginQuery = z.object({ username: z.string().trim().min(1).max(64) });
+export const PreloginQuery = z.object({ username: lineText().trim().min(1).max(64) });
 export interface PreloginResponse {
   kdf: KdfParams;
 }
@@ -74,7 +73,7 @@ export const RegisterBody = z.object({
 export type RegisterBody = z.infer<typeof RegisterBody>;
 
 export const LoginBody = z.object({
-  username: z.string().trim().min(1).max(64),
+  username: lineText().trim().min(1).max(64),
   authKey: Key32,
 });
 export type LoginBody = z.infer<typeof LoginBody>;
@@ -117,6 +116,6 @@ export interface SelfUser extends PublicUser {
 }
 
 export const UserSearchQuery = z.object({
-  search: z.string().trim().min(1).max(64),
-  limit: z.coerce.number().int().min(1).max(50).default(20),
+  search: lineText().trim().min(1).max(64),
+  limit: queryInt(1, 50).default(20),
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { PublicUser } from './auth.js';
 import { ConversationId, MediaId, MessageId, UserId, type ScheduledMessageId } from './ids.js';
+import { boundedInt, lineText, multilineText, nameText, queryInt } from './text.js';
 
 export type ConversationKind = 'direct' | 'group';
 export type MemberRole = 'owner' | 'admin' | 'member';
@@ -101,11 +102,14 @@ export interface MessagePage {
 
 // ---- request bodies --------------------------------------------------------------------------
 
-export const ClientId = z.string().trim().min(1).max(64);
+export const ClientId = lineText().trim().min(1).max(64);
+
+/** A group title, as people read it. */
+export const GroupTitle = nameText().trim().min(1).max(100);
 
 export const CreateDirectBody = z.object({ userId: UserId });
 export const CreateGroupBody = z.object({
-  title: z.string().trim().min(1).max(100),
+  title: GroupTitle,
   memberIds: z
     .array(UserId)
     .max(MAX_GROUP_MEMBERS - 1)
@@ -113,7 +117,7 @@ export const CreateGroupBody = z.object({
 });
 export const UpdateConversationBody = z
   .object({
-    title: z.string().trim().min(1).max(100),
+    title: GroupTitle,
     temporaryTtlSeconds: z
       .literal([3_600, 86_400, 604_800, 7_776_000], { message: 'must be one of 3600, 86400, 604800, 7776000 or null' })
       .nullable(),
@@ -126,18 +130,15 @@ export const ChangeRoleBody = z.object({ role: z.enum(['admin', 'member']) });
 /** One-time media options, shared by live and scheduled sends. */
 export const OneTimeMediaFields = {
   isOneTimeMedia: z.boolean().default(false),
-  viewLimit: z.int().min(1).max(100).nullable().optional(),
-  mediaExpiryDuration: z
-    .int()
-    .min(1)
-    .max(30 * 86_400)
+  viewLimit: boundedInt(1, 100).nullable().optional(),
+  mediaExpiryDuration: boundedInt(1, 30 * 86_400)
     .nullable()
     .optional(),
 };
 
 export const SendMessageBody = z.object({
   clientId: ClientId.optional(),
-  content: z.string().max(MAX_CONTENT_LENGTH),
+  content: multilineText().max(MAX_CONTENT_LENGTH),
   contentType: z.enum(['text', 'image', 'video']).default('text'),
   mediaId: MediaId.optional(),
   replyToId: MessageId.optional(),
@@ -146,12 +147,13 @@ export const SendMessageBody = z.object({
 export type SendMessageBody = z.input<typeof SendMessageBody>;
 
 export const MessagePageQuery = z.object({
-  before: z.string().min(1).max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
+  before: lineText().min(1).max(200).optional(),
+  limit: queryInt(1, MAX_PAGE_SIZE).default(50),
 });
 
 export const MarkDeliveredBody = z.object({ messageIds: z.array(MessageId).min(1).max(500) });
-export const ReactionBody = z.object({ emoji: z.string().min(1).max(16) });
+/** Emoji sequences join with U+200D (a format character), so reactions refuse control characters only. */
+export const ReactionBody = z.object({ emoji: lineText().min(1).max(16) });
 
 export const ConversationIdParam = ConversationId;
 

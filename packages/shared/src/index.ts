@@ -6,3 +6,4 @@ export * from './chat.js';
 export * from './scheduling.js';
 export * from './events.js';
 export * from './time.js';
+export * from './text.js';

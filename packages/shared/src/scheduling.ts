@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ClientId, MAX_CONTENT_LENGTH, OneTimeMediaFields, type Message, type MessageContentType } from './chat.js';
 import { ConversationId, MediaId, MessageId, UserId, type ScheduledMessageId } from './ids.js';
+import { boundedInt, finiteNumber, INT4_MAX, lineText, multilineText } from './text.js';
 
 export type ScheduledStatus = 'pending' | 'sent' | 'failed' | 'cancelled';
 export const SCHEDULED_STATUSES = ['pending', 'sent', 'failed', 'cancelled'] as const;
@@ -77,14 +78,14 @@ export interface ScheduledMessage {
 }
 
 /** Accepts RFC 3339 strings or epoch-ms numbers (or digit strings, from multipart forms). */
-export const ScheduledTimeInput = z.union([z.string().max(64), z.number()]);
+export const ScheduledTimeInput = z.union([lineText().max(64), finiteNumber()]);
 
 export const CreateScheduledBody = z
   .object({
     senderId: UserId.optional(),
     receiverId: UserId.optional(),
     conversationId: ConversationId.optional(),
-    content: z.string().max(MAX_CONTENT_LENGTH * 4),
+    content: multilineText().max(MAX_CONTENT_LENGTH * 4),
     contentType: z.enum(['text', 'image', 'video']).optional(),
     mediaId: MediaId.optional(),
     replyToId: MessageId.optional(),
@@ -100,9 +101,9 @@ export type CreateScheduledBody = z.input<typeof CreateScheduledBody>;
 
 export const UpdateScheduledBody = z
   .object({
-    content: z.string().max(MAX_CONTENT_LENGTH * 4),
+    content: multilineText().max(MAX_CONTENT_LENGTH * 4),
     scheduledTime: ScheduledTimeInput,
-    version: z.int().min(1),
+    version: boundedInt(1, INT4_MAX),
   })
   .partial()
   .refine((b) => b.content !== undefined || b.scheduledTime !== undefined, 'give content and/or scheduledTime');

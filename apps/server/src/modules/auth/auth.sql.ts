@@ -66,7 +66,8 @@ export async function insertSession(
     session.id,
     session.userId,
     session.expiresAt,
-    session.userAgent?.slice(0, 300) ?? null,
+    // A header is not validated input: keep it printable (no NUL, which PostgreSQL refuses).
+    session.userAgent?.replace(/\p{Cc}/gu, '').slice(0, 300) ?? null,
   ]);
 }
 

@@ -51,6 +51,25 @@ const sameKdfCost = (a: KdfDefaults, b: KdfDefaults) =>
   a.iterations === b.iterations &&
   a.parallelism === b.parallelism;
 
+/** Salt size of new accounts (16 bytes, as @herald/crypto makes it), so that a fake one can match it. */
+const SALT_BYTES = 16;
+const SALT_LENGTH = Math.ceil((SALT_BYTES * 4) / 3);
+
+/**
+ * The one place a prelogin answer is built, keys in one fixed order: an account's parameters come
+ * back from a jsonb column, whose key order differs from an object literal's, and any difference in
+ * bytes between known and unknown names would tell which usernames exist.
+ */
+function kdfAnswer(cost: KdfDefaults, salt: string): KdfParams {
+  return {
+    algorithm: cost.algorithm,
+    salt,
+    memoryKiB: cost.memoryKiB,
+    iterations: cost.iterations,
+    parallelism: cost.parallelism,
+  };
+}
+
 export function createAuth(deps: AuthDeps) {
   const { db, clock, tokens, hasher } = deps;
 
@@ -66,6 +85,13 @@ export function createAuth(deps: AuthDeps) {
    * account looks exactly like the one invented for an unknown username.
    */
   function assertKdfIsCurrent(kdf: KdfParams): void {
+    if (kdf.salt.length !== SALT_LENGTH) {
+      throw new AppError(
+        'validation_failed',
+        `The key-derivation salt must be ${SALT_BYTES} random bytes (${SALT_LENGTH} base64url characters).`,
+        [{ path: 'kdf.salt', message: `must be ${SALT_LENGTH} base64url characters` }],
+      );
+    }
     if (!sameKdfCost(kdf, deps.kdfDefaults)) {
       throw new AppError(
         'validation_failed',
@@ -82,17 +108,17 @@ export function createAuth(deps: AuthDeps) {
 
     /**
      * The salt and cost a client needs to derive its keys. For an unknown username, a stable salt
-     * derived from a server secret, so that the answer does not reveal whether the account exists.
+     * derived from a server secret, so that the answer does not reveal whether the account exists:
+     * both paths run the same query and the same HMAC, and build the answer in kdfAnswer.
      */
     async prelogin(username: string): Promise<KdfParams> {
       const credentials = await selectCredentialsByUsername(db, username);
-      if (credentials) return credentials.kdf;
-      const salt = createHmac('sha256', deps.secret)
+      const fakeSalt = createHmac('sha256', deps.secret)
         .update(`prelogin:${username.trim().toLowerCase()}`)
         .digest()
-        .subarray(0, 16)
+        .subarray(0, SALT_BYTES)
         .toString('base64url');
-      return { ...deps.kdfDefaults, salt };
+      return credentials ? kdfAnswer(credentials.kdf, credentials.kdf.salt) : kdfAnswer(deps.kdfDefaults, fakeSalt);
     },
 
     async register(body: RegisterBody, userAgent?: string): Promise<IssuedSession> {

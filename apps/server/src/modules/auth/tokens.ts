@@ -1,4 +1,6 @@
 import { SignJWT, jwtVerify } from 'jose';
+import { z } from 'zod';
+import { INT4_MAX, SessionId, UserId } from '@herald/shared';
 import type { Clock } from '../../lib/clock.js';
 
 export const SESSION_COOKIE = 'herald_session';
@@ -8,6 +10,17 @@ export interface SessionClaims {
   sessionId: string;
   tokenVersion: number;
 }
+
+/**
+ * The claims a session token must carry, checked before any of them reaches a query: a token
+ * signed with our secret but shaped otherwise (a sub or sid that is not a uuid, a ver that is not a
+ * whole number within the token_version column) is simply not a session.
+ */
+const Claims = z.object({
+  sub: UserId,
+  sid: SessionId,
+  ver: z.int().min(0).max(INT4_MAX),
+});
 
 /**
  * Session tokens: HS256 JWTs, and only HS256 (a token naming any other algorithm, `none`
@@ -48,8 +61,9 @@ export class SessionTokens {
         currentDate: this.clock.now(),
         requiredClaims: ['sub', 'exp', 'iat'],
       });
-      const { sub, sid, ver } = payload;
-      if (typeof sub !== 'string' || typeof sid !== 'string' || typeof ver !== 'number') return null;
+      const claims = Claims.safeParse(payload);
+      if (!claims.success) return null;
+      const { sub, sid, ver } = claims.data;
       return { userId: sub, sessionId: sid, tokenVersion: ver };
     } catch {
       return null;
