@@ -7,3 +7,4 @@ export * from './scheduling.js';
 export * from './events.js';
 export * from './time.js';
 export * from './text.js';
+export * from './media-types.js';

@@ -1,5 +1,14 @@
 import type { Readable } from 'node:stream';
-import type { MediaInfo, MediaId } from '@herald/shared';
+import {
+  ACCEPTED_MEDIA_TEXT,
+  ENCRYPTED_MEDIA_TYPE,
+  mediaKindOfType,
+  normalizeMimeType,
+  safeMediaType,
+  type MediaInfo,
+  type MediaId,
+  type MediaKind,
+} from '@herald/shared';
 import type { Db, Queryable } from '../../db/db.js';
 import { AppError, notFound } from '../../lib/app-error.js';
 import { BlobTooLargeError, type BlobStorage } from '../../lib/blob-storage.js';
@@ -32,7 +41,7 @@ export interface MediaDeps {
 export const UNATTACHED_MEDIA_TTL_MS = 24 * 3_600_000;
 
 export function toMediaInfo(row: Pick<MediaRow, 'id' | 'kind' | 'mimeType' | 'size'>): MediaInfo {
-  return { id: row.id as MediaId, kind: row.kind, mimeType: row.mimeType, size: Number(row.size) };
+  return { id: row.id as MediaId, kind: row.kind, mimeType: safeMediaType(row.mimeType), size: Number(row.size) };
 }
 
 export interface OpenedMedia {
@@ -42,20 +51,48 @@ export interface OpenedMedia {
   after: () => Promise<void>;
 }
 
-/** image/* and video/* name their kind; an encrypted blob (octet-stream) must say it in `kind`. */
-export function mediaKindOf(declared: string | undefined, mimeType: string): 'image' | 'video' {
-  if (declared === 'image' || declared === 'video') return declared;
-  if (declared !== undefined && declared !== '') {
+/**
+ * What an upload is and how it is stored. Allow-listed raster images and videos name their kind
+ * (a `kind` field, if given, must agree); an encrypted blob (application/octet-stream) must say
+ * its kind and is stored as octet-stream; any other type (SVG, HTML, ...) is refused with 415.
+ */
+export function classifyUpload(
+  declared: string | undefined,
+  rawMimeType: string | undefined,
+): { kind: MediaKind; mimeType: string } {
+  if (declared !== undefined && declared !== '' && declared !== 'image' && declared !== 'video') {
     throw new AppError('validation_failed', 'kind must be image or video.', [
       { path: 'kind', message: 'image or video' },
     ]);
   }
-  if (mimeType.startsWith('image/')) return 'image';
-  if (mimeType.startsWith('video/')) return 'video';
-  throw new AppError(
-    'unsupported_media_type',
-    'Upload an image or a video; for an encrypted blob, send a kind field (image or video) before the file.',
-  );
+  const mimeType = normalizeMimeType(rawMimeType);
+  if (mimeType === ENCRYPTED_MEDIA_TYPE) {
+    if (!declared) {
+      throw new AppError(
+        'unsupported_media_type',
+        'An encrypted file (application/octet-stream) needs its kind: send a field kind (contentType for a scheduled message) set to image or video before the file.',
+      );
+    }
+    return { kind: declared, mimeType };
+  }
+  const kind = mediaKindOfType(mimeType);
+  if (!kind) {
+    throw new AppError(
+      'unsupported_media_type',
+      `${mimeType ? `The type ${mimeType}` : 'A file without a type'} is not accepted: upload ${ACCEPTED_MEDIA_TEXT}.`,
+    );
+  }
+  if (declared && declared !== kind) {
+    throw new AppError('validation_failed', `kind ${declared} does not match the ${mimeType} file.`, [
+      { path: 'kind', message: `must be ${kind} for ${mimeType}` },
+    ]);
+  }
+  return { kind, mimeType };
+}
+
+/** The kind of an upload (see classifyUpload, which also refuses types that are not allowed). */
+export function mediaKindOf(declared: string | undefined, mimeType: string): MediaKind {
+  return classifyUpload(declared, mimeType).kind;
 }
 
 export type MediaService = ReturnType<typeof createMediaService>;
@@ -70,7 +107,15 @@ export function createMediaService(deps: MediaDeps) {
 
   return {
     /** Streams an upload to storage, within the size limit of its kind and the user's quota. */
-    async upload(uploaderId: string, kind: 'image' | 'video', mimeType: string, stream: Readable): Promise<MediaInfo> {
+    async upload(uploaderId: string, kind: MediaKind, declaredType: string, stream: Readable): Promise<MediaInfo> {
+      // Whatever the route checked, only an allow-listed type or opaque bytes are ever stored.
+      let mimeType: string;
+      try {
+        mimeType = classifyUpload(kind, declaredType).mimeType;
+      } catch (error) {
+        stream.resume();
+        throw error;
+      }
       const kindMax = kind === 'image' ? limits.maxImageBytes : limits.maxVideoBytes;
       const remaining = limits.quotaBytes - (await selectUsedBytes(db, uploaderId));
       if (remaining <= 0) {

@@ -1,13 +1,14 @@
-import type {
-  ConversationId,
-  MediaId,
-  Message,
-  MessageId,
-  MessageStatus,
-  Reaction,
-  Receipt,
-  ScheduledMessageId,
-  UserId,
+import {
+  safeMediaType,
+  type ConversationId,
+  type MediaId,
+  type Message,
+  type MessageId,
+  type MessageStatus,
+  type Reaction,
+  type Receipt,
+  type ScheduledMessageId,
+  type UserId,
 } from '@herald/shared';
 import type { MemberRow } from '../membership/index.js';
 import type { MessageRow, ReactionRow } from './messages.sql.js';
@@ -51,7 +52,7 @@ export function toMessage(
         ? {
             id: row.mediaId as MediaId,
             kind: row.mediaKind,
-            mimeType: row.mediaMimeType ?? '',
+            mimeType: safeMediaType(row.mediaMimeType ?? ''),
             size: Number(row.mediaSize),
           }
         : null,
