@@ -22,7 +22,7 @@ export function blocksRoutes(app: FastifyInstance, deps: BlocksRoutesDeps): void
   app.get('/api/blocks', async (request) => {
     const me = requireUser(request);
     const ids = await selectBlockedIds(db, me.id);
-    return ok(await toPublicUsers(await selectUsersByIds(db, ids), deps.presence));
+    return ok(await toPublicUsers(db, me.id, await selectUsersByIds(db, ids), deps.presence));
   });
 
   app.put('/api/users/:id/block', async (request) => {

@@ -15,9 +15,16 @@ import type { Clock } from '../../lib/clock.js';
 import type { MembershipEndedStep, MembershipEndReason } from '../../lib/membership-events.js';
 import type { PresenceReader } from '../../lib/presence.js';
 import { isBlockedEitherWay, selectBlockedIds } from '../blocks/index.js';
-import { directKey, isAdmin, requireAdmin, requireMembership, selectCurrentMembers } from '../membership/index.js';
+import {
+  directKey,
+  isAdmin,
+  requireAdmin,
+  requireMembership,
+  selectContactIds,
+  selectCurrentMembers,
+} from '../membership/index.js';
 import { selectMessagesByIds, type MessagesService } from '../messages/index.js';
-import { selectUsersByIds, toPublicUsers } from '../users/index.js';
+import { selectUsersByIds, toPublicUsers, withoutPresence } from '../users/index.js';
 import {
   hideConversation,
   insertConversation,
@@ -58,9 +65,14 @@ export function createConversationsService(deps: ConversationsDeps) {
     const ids = items.map((i) => i.id);
     const members = await selectCurrentMembers(q, ids);
     const users = new Map(
-      (await toPublicUsers(await selectUsersByIds(q, [...new Set(members.map((m) => m.userId))]), deps.presence)).map(
-        (u) => [u.id as string, u],
-      ),
+      (
+        await toPublicUsers(
+          q,
+          viewerId,
+          await selectUsersByIds(q, [...new Set(members.map((m) => m.userId))]),
+          deps.presence,
+        )
+      ).map((u) => [u.id as string, u]),
     );
     const lastIds = items.flatMap((i) => (i.state.lastMessageId ? [i.state.lastMessageId] : []));
     const lastMessages = new Map(
@@ -282,10 +294,20 @@ export function createConversationsService(deps: ConversationsDeps) {
       if (added.length) {
         const view = await viewOne(db, userId, conversationId);
         for (const member of view.members.filter((m) => added.includes(m.user.id))) {
+          // The view is the adder's: members with a block against the newcomer get no presence.
+          const recipients = current.map((m) => m.userId);
+          const contacts = new Set(await selectContactIds(db, member.user.id, recipients));
+          const event = { conversationId: conversationId as ConversationId, member };
+          const hiddenEvent = { ...event, member: { ...member, user: withoutPresence(member.user) } };
           broadcaster.toUsers(
-            current.map((m) => m.userId),
+            recipients.filter((id) => contacts.has(id)),
             'member_joined',
-            { conversationId: conversationId as ConversationId, member },
+            event,
+          );
+          broadcaster.toUsers(
+            recipients.filter((id) => !contacts.has(id)),
+            'member_joined',
+            hiddenEvent,
           );
         }
         for (const id of added)

@@ -76,15 +76,26 @@ export async function selectCurrentMemberIds(q: Queryable, conversationId: strin
   return rows.map((r) => r.userId);
 }
 
-/** Everyone who currently shares at least one conversation with the user (presence audience). */
-export async function selectContactIds(q: Queryable, userId: string): Promise<string[]> {
+/**
+ * The user's contacts: everyone who currently shares at least one conversation with them, minus
+ * anyone with a block between the two (either way). This is the one presence rule: contacts see
+ * each other's online state and last seen (and get user_online / user_offline), nobody else does.
+ * With `among`, only those of these ids who are contacts.
+ */
+export async function selectContactIds(q: Queryable, userId: string, among?: readonly string[]): Promise<string[]> {
+  if (among?.length === 0) return [];
   const { rows } = await q.query<{ userId: string }>(
     `SELECT DISTINCT other.user_id AS "userId"
      FROM conversation_members me
      JOIN conversation_members other
        ON other.conversation_id = me.conversation_id AND other.left_at IS NULL AND other.user_id <> me.user_id
-     WHERE me.user_id = $1 AND me.left_at IS NULL`,
-    [userId],
+     WHERE me.user_id = $1 AND me.left_at IS NULL
+       AND ($2::uuid[] IS NULL OR other.user_id = ANY($2::uuid[]))
+       AND NOT EXISTS (
+         SELECT 1 FROM blocks b
+         WHERE (b.blocker_id = $1 AND b.blocked_id = other.user_id)
+            OR (b.blocker_id = other.user_id AND b.blocked_id = $1))`,
+    [userId, among ?? null],
   );
   return rows.map((r) => r.userId);
 }

@@ -21,16 +21,16 @@ export function usersRoutes(app: FastifyInstance, deps: UsersRoutesDeps): void {
     const me = requireUser(request);
     const query = parseInput(UserSearchQuery, request.query, 'query');
     const rows = await searchUsers(db, query.search, me.id, query.limit);
-    return ok(await toPublicUsers(rows, presence));
+    return ok(await toPublicUsers(db, me.id, rows, presence));
   });
 
   app.get('/api/users/:id', async (request) => {
-    requireUser(request);
+    const me = requireUser(request);
     const id = parseId(UserId, request.params, 'user');
     const row = await selectUserById(db, id);
     if (!row) throw notFound('No such user.');
-    const online = await presence.onlineAmong([row.id]);
-    return ok(toPublicUser(row, online.has(row.id)));
+    const [user] = await toPublicUsers(db, me.id, [row], presence);
+    return ok(user!);
   });
 
   app.patch('/api/users/me', async (request) => {
