@@ -195,6 +195,22 @@ export default tseslint.config(
       ],
     },
   },
+  // Blob URLs carry their type into the browser (an SVG or HTML blob opened in a tab runs script in
+  // Herald's origin): media gets them only through objectUrlFor, typed from the allow-list.
+  {
+    files: [`${web}/**/*.{ts,tsx}`],
+    ignores: [`${web}/**/*.test.{ts,tsx}`, `${web}/test-support/**`],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'URL',
+          property: 'createObjectURL',
+          message: 'Use objectUrlFor (features/media/media-types.ts): blob URLs only with allow-listed types.',
+        },
+      ],
+    },
+  },
   // Web dependency direction (DESIGN section 3): no feature imports another; features never import
   // app/ (cross-feature flows are composed there); ui primitives and lib know no feature.
   ...webFeatures.map((feature) =>

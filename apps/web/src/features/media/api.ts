@@ -41,8 +41,10 @@ export function uploadMedia(file: Blob, kind: 'image' | 'video', onProgress: (fr
   return { done, abort: () => xhr.abort() };
 }
 
-/** The stored blob (served as octet-stream), retyped so that the browser renders it. */
-export async function fetchMedia(mediaId: string, mimeType: string): Promise<Blob> {
-  const blob = await requestBlob(`/api/media/${encodeURIComponent(mediaId)}`);
-  return new Blob([blob], { type: mimeType });
+/**
+ * The stored bytes, as the server serves them (application/octet-stream). `objectUrlFor` gives
+ * them a type, from the allow-list only.
+ */
+export function fetchMedia(mediaId: string): Promise<Blob> {
+  return requestBlob(`/api/media/${encodeURIComponent(mediaId)}`);
 }

@@ -3,10 +3,15 @@ import { IconButton } from '../../../components/ui/button';
 import { CloseIcon, PaperclipIcon } from '../../../components/ui/icons';
 import { ProgressBar } from '../../../components/ui/progress-bar';
 import { toast } from '../../../components/ui/toast-store';
-import { useMedia } from '../store';
+import { ACCEPTED_TYPES } from '../media-types';
+import { useMedia, type MediaLimits } from '../store';
 
-/** The paperclip button: pick an image or a video for this conversation's composer. */
-export function AttachButton({ conversationId }: { conversationId: string }) {
+/**
+ * The paperclip button: pick an image or a video for this conversation's composer. The picker
+ * offers only the allowed types; anything else (dropped in by other means, or too large) is
+ * refused with a sentence saying why.
+ */
+export function AttachButton({ conversationId, limits }: { conversationId: string; limits?: MediaLimits }) {
   const attach = useMedia((s) => s.attach);
   const input = useRef<HTMLInputElement>(null);
   return (
@@ -17,14 +22,14 @@ export function AttachButton({ conversationId }: { conversationId: string }) {
       <input
         ref={input}
         type="file"
-        accept="image/*,video/*"
+        accept={ACCEPTED_TYPES}
         hidden
         data-testid="attach-input"
         onChange={(event) => {
           const file = event.target.files?.[0];
           event.target.value = '';
           if (!file) return;
-          const problem = attach(conversationId, file);
+          const problem = attach(conversationId, file, limits);
           if (problem) toast.error(problem);
         }}
       />

@@ -22,14 +22,30 @@ export function MessageMedia(props: MessageMediaProps) {
   return <InlineMedia media={props.media} />;
 }
 
+/**
+ * Media whose type is not an allowed image or video (or that the browser cannot decode): never
+ * shown, offered as an application/octet-stream download only.
+ */
+function NotShown({ url, kind }: { url: string; kind: MediaInfo['kind'] }) {
+  return (
+    <div className="media-box media-error media-not-shown" role="note">
+      <span>This {kind === 'video' ? 'video' : 'photo'} cannot be shown here.</span>
+      <a className="link" href={url} download="attachment">
+        Download it
+      </a>
+    </div>
+  );
+}
+
 function InlineMedia({ media }: { media: MediaInfo }) {
   const entry = useMedia((s) => s.loaded[media.id]);
   const load = useMedia((s) => s.load);
   const [zoomed, setZoomed] = useState(false);
+  const [broken, setBroken] = useState(false);
 
   useEffect(() => {
-    void load(media.id, media.mimeType);
-  }, [load, media.id, media.mimeType]);
+    void load(media);
+  }, [load, media]);
 
   // A fixed box whatever the state, so that nothing moves when the bytes arrive.
   if (!entry || entry.status === 'loading') {
@@ -46,13 +62,23 @@ function InlineMedia({ media }: { media: MediaInfo }) {
       </div>
     );
   }
+  if (!entry.shown || broken) return <NotShown url={entry.url} kind={media.kind} />;
   if (media.kind === 'video') {
-    return <video className="media-box" src={entry.url} controls preload="metadata" aria-label="Video" />;
+    return (
+      <video
+        className="media-box"
+        src={entry.url}
+        controls
+        preload="metadata"
+        aria-label="Video"
+        onError={() => setBroken(true)}
+      />
+    );
   }
   return (
     <>
       <button type="button" className="media-box media-button" onClick={() => setZoomed(true)} aria-label="Open image">
-        <img src={entry.url} alt="" />
+        <img src={entry.url} alt="" onError={() => setBroken(true)} />
       </button>
       {zoomed ? (
         <Dialog title="Image" onClose={() => setZoomed(false)} size="lg">
@@ -65,7 +91,8 @@ function InlineMedia({ media }: { media: MediaInfo }) {
 
 function OneTimeMedia({ media, viewLimit, myViews, mediaExpiresAt, mine, onViewed }: MessageMediaProps) {
   const openOnce = useMedia((s) => s.openOnce);
-  const [url, setUrl] = useState<string | null>(null);
+  const [opened, setOpened] = useState<{ url: string; shown: boolean } | null>(null);
+  const url = opened?.url ?? null;
   const [error, setError] = useState<string | null>(null);
   const [gone, setGone] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -80,7 +107,7 @@ function OneTimeMedia({ media, viewLimit, myViews, mediaExpiresAt, mine, onViewe
     setBusy(true);
     setError(null);
     try {
-      setUrl(await openOnce(media.id, media.mimeType));
+      setOpened(await openOnce(media));
       if (!mine) onViewed();
     } catch (err) {
       if (isApiError(err, 'gone')) {
@@ -94,7 +121,7 @@ function OneTimeMedia({ media, viewLimit, myViews, mediaExpiresAt, mine, onViewe
 
   function close() {
     if (url) URL.revokeObjectURL(url);
-    setUrl(null);
+    setOpened(null);
   }
 
   if (used && !url) {
@@ -125,7 +152,9 @@ function OneTimeMedia({ media, viewLimit, myViews, mediaExpiresAt, mine, onViewe
           size="lg"
           description="This closes for good when you leave it."
         >
-          {media.kind === 'video' ? (
+          {!opened?.shown ? (
+            <NotShown url={url} kind={media.kind} />
+          ) : media.kind === 'video' ? (
             <video className="media-full" src={url} controls autoPlay />
           ) : (
             <img className="media-full" src={url} alt="One-time media" />

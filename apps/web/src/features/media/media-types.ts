@@ -1,0 +1,50 @@
+/**
+ * Which media the app shows, as an allow-list: raster images and videos only. A blob URL carries
+ * its type into the browser, and a blob URL opened in a tab runs in Herald's origin: typed as SVG
+ * or HTML, it could run script there (a stored-script attack through a declared media type). So
+ * no blob URL is ever created with a type that is not on this list; anything else gets
+ * application/octet-stream, which a browser only downloads. The server keeps the same list for
+ * uploads (it answers 415 for other types).
+ */
+export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/avif'] as const;
+export const VIDEO_TYPES = ['video/mp4', 'video/webm', 'video/ogg', 'video/quicktime'] as const;
+
+/** What can never run script: the type of every blob URL that is not an allowed image or video. */
+export const DOWNLOAD_ONLY_TYPE = 'application/octet-stream';
+
+/** For the file picker's `accept`: only what can be sent. */
+export const ACCEPTED_TYPES = [...IMAGE_TYPES, ...VIDEO_TYPES].join(',');
+
+/** The allowed formats in words, for messages. */
+export const ALLOWED_FORMATS = 'photos (JPEG, PNG, GIF, WebP, AVIF) and videos (MP4, WebM, Ogg, QuickTime)';
+
+/** `image/PNG; charset=x` -> `image/png`. */
+function normalise(type: string): string {
+  return type.split(';')[0]!.trim().toLowerCase();
+}
+
+/** The kind of an allowed type, or null when the type is not allowed. */
+export function mediaKindOf(type: string): 'image' | 'video' | null {
+  const t = normalise(type);
+  if ((IMAGE_TYPES as readonly string[]).includes(t)) return 'image';
+  if ((VIDEO_TYPES as readonly string[]).includes(t)) return 'video';
+  return null;
+}
+
+/**
+ * The type a blob URL of this media may carry: the declared type when it is allowed for the
+ * media's kind, else application/octet-stream (shown nowhere, download only).
+ */
+export function blobTypeFor(declared: string, kind: 'image' | 'video'): string {
+  return mediaKindOf(declared) === kind ? normalise(declared) : DOWNLOAD_ONLY_TYPE;
+}
+
+/**
+ * The one way the app makes a blob URL for media (ESLint forbids `URL.createObjectURL` elsewhere):
+ * typed by `blobTypeFor`, whatever type the blob came with.
+ */
+export function objectUrlFor(blob: Blob, declared: string, kind: 'image' | 'video'): string {
+  const type = blobTypeFor(declared, kind);
+  // eslint-disable-next-line no-restricted-properties -- the one allowed place
+  return URL.createObjectURL(blob.type === type ? blob : new Blob([blob], { type }));
+}
