@@ -209,6 +209,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     pollIntervalMs: config.delivery.pollIntervalMs,
     // PGlite has a single connection: parallel batches would only queue behind each other.
     concurrency: db.concurrentConnections ? config.delivery.concurrency : 1,
+    onListenLost: metrics.listenLost,
   });
   const housekeeping = new Housekeeping({ messages, media, clock, log: app.log });
 

@@ -36,6 +36,8 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   DATABASE_POOL_SIZE: int(2, 200).default(10),
+  DATABASE_LOCK_TIMEOUT_MS: int(10, 60_000).default(1000),
+  DATABASE_ACQUIRE_TIMEOUT_MS: int(10, 60_000).default(3000),
   HERALD_DATA_DIR: z.string().min(1).default('./data'),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -58,6 +60,8 @@ const EnvSchema = z.object({
   AUTH_HASH_ITERATIONS: int(1, 20).default(2),
   RATE_LIMIT_LOGIN_PER_MINUTE: int(1, 100_000).default(10),
   RATE_LIMIT_REGISTER_PER_HOUR: int(1, 100_000).default(20),
+  RATE_LIMIT_MESSAGES_PER_MINUTE: int(1, 100_000_000).default(120),
+  RATE_LIMIT_SOCKET_EVENTS_PER_MINUTE: int(1, 100_000_000).default(600),
   WEB_DIST_DIR: z.string().min(1).optional(),
   MEDIA_MAX_IMAGE_MB: int(1, 1024).default(16),
   MEDIA_MAX_VIDEO_MB: int(1, 4096).default(100),
@@ -89,6 +93,10 @@ export interface Config {
   logLevel: string;
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  /** How long a request's statement waits for a row lock before answering 503 (PostgreSQL). */
+  databaseLockTimeoutMs: number;
+  /** How long a request waits for a free pooled connection before answering 503 (PostgreSQL). */
+  databaseAcquireTimeoutMs: number;
   dataDir: string;
   redisUrl: string | undefined;
   jwtSecret: string | undefined;
@@ -98,7 +106,15 @@ export interface Config {
   allowedOrigins: string[];
   kdf: { memoryKiB: number; iterations: number; parallelism: number };
   authHash: { memoryKiB: number; iterations: number };
-  rateLimits: { loginPerMinute: number; registerPerHour: number; schedulePerMinute: number };
+  rateLimits: {
+    loginPerMinute: number;
+    registerPerHour: number;
+    schedulePerMinute: number;
+    /** Live messages per user per minute, HTTP and socket together. */
+    messagesPerMinute: number;
+    /** Socket commands of any kind per user per minute. */
+    socketEventsPerMinute: number;
+  };
   /** The built web app to serve; default apps/web/dist when it exists. */
   webDistDir: string | undefined;
   media: { maxImageBytes: number; maxVideoBytes: number; quotaBytes: number };
@@ -144,6 +160,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databaseLockTimeoutMs: e.DATABASE_LOCK_TIMEOUT_MS,
+    databaseAcquireTimeoutMs: e.DATABASE_ACQUIRE_TIMEOUT_MS,
     dataDir: resolve(e.HERALD_DATA_DIR),
     redisUrl: e.REDIS_URL,
     jwtSecret: e.JWT_SECRET,
@@ -157,6 +175,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       loginPerMinute: e.RATE_LIMIT_LOGIN_PER_MINUTE,
       registerPerHour: e.RATE_LIMIT_REGISTER_PER_HOUR,
       schedulePerMinute: e.SCHEDULE_RATE_LIMIT_PER_MINUTE,
+      messagesPerMinute: e.RATE_LIMIT_MESSAGES_PER_MINUTE,
+      socketEventsPerMinute: e.RATE_LIMIT_SOCKET_EVENTS_PER_MINUTE,
     },
     webDistDir: e.WEB_DIST_DIR ? resolve(e.WEB_DIST_DIR) : undefined,
     media: {

@@ -20,9 +20,7 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const db = await openDb(config, (error) => {
-    console.error('database notification connection lost:', error.message);
-  });
+  const db = await openDb(config);
   const applied = await migrate(db);
   const secret = await loadOrCreateSecret(config.jwtSecret, config.dataDir);
   // Every process measures "now" on the database clock, so that they agree on what is due.

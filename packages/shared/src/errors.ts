@@ -39,6 +39,7 @@ export const ERROR_CATALOGUE = {
   // 5xx
   internal_error: { status: 500, message: 'Something went wrong on our side.' },
   not_ready: { status: 503, message: 'The service is not ready.' },
+  busy: { status: 503, message: 'The server is busy with this right now; try again in a moment.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -34,6 +34,17 @@ export interface Tx extends Queryable {
 
 export type NotificationHandler = (payload: string) => void;
 
+/**
+ * What a listener hears about its connection. PostgreSQL's LISTEN lives on one dedicated
+ * connection; when it breaks, notifications sent meanwhile are lost, so a listener must catch up
+ * (re-read whatever it waits for) once listening resumes.
+ */
+export interface ListenerEvents {
+  lost?(error: Error): void;
+  /** Listening again after a loss: notifications may have been missed in between. */
+  restored?(): void;
+}
+
 export interface Db extends Queryable {
   readonly kind: 'pg' | 'pglite';
   /**
@@ -44,8 +55,11 @@ export interface Db extends Queryable {
   readonly concurrentConnections: boolean;
   /** BEGIN ... COMMIT around `fn`; ROLLBACK if it throws. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
-  /** Subscribes to a NOTIFY channel; resolves once listening. Returns the unsubscribe function. */
-  listen(channel: string, handler: NotificationHandler): Promise<() => Promise<void>>;
+  /**
+   * Subscribes to a NOTIFY channel; resolves once listening, and keeps listening across lost
+   * connections (reconnecting with backoff). Returns the unsubscribe function.
+   */
+  listen(channel: string, handler: NotificationHandler, events?: ListenerEvents): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
   /** Runs a script of several statements (migrations); no parameters. */
   exec(sql: string): Promise<void>;

@@ -11,12 +11,13 @@ export { openPgDb } from './pg.js';
 export { openPgliteDb } from './pglite.js';
 
 /** PostgreSQL when DATABASE_URL is set; otherwise embedded PGlite keeping its files in the data dir. */
-export async function openDb(config: Config, onListenerError?: (error: Error) => void): Promise<Db> {
+export async function openDb(config: Config): Promise<Db> {
   if (config.databaseUrl) {
     return openPgDb({
       connectionString: config.databaseUrl,
       max: config.databasePoolSize,
-      ...(onListenerError ? { onListenerError } : {}),
+      lockTimeoutMs: config.databaseLockTimeoutMs,
+      acquireTimeoutMs: config.databaseAcquireTimeoutMs,
     });
   }
   const dataDir = join(config.dataDir, 'pglite');

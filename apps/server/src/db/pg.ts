@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { makeTx, quoteIdent, type Db, type NotificationHandler } from './db.js';
+import { makeTx, quoteIdent, type Db, type ListenerEvents, type NotificationHandler } from './db.js';
 
 // int8 (count(*), sums) as JS numbers: every count Herald handles fits in 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
@@ -8,9 +8,20 @@ export interface PgDbOptions {
   connectionString: string;
   max?: number;
   applicationName?: string;
-  /** Called when the LISTEN connection dies; the caller decides (log, exit, reconnect). */
-  onListenerError?: (error: Error) => void;
+  /**
+   * How long any statement waits for a row lock before failing with 55P03 (answered 503). Requests
+   * then answer quickly instead of piling up behind a long transaction; the dispatcher raises it
+   * for its own transactions (see allowLockWaits). Unset: wait as long as PostgreSQL lets it.
+   */
+  lockTimeoutMs?: number;
+  /** How long a caller waits for a free pooled connection before failing (answered 503). */
+  acquireTimeoutMs?: number;
 }
+
+/** Backoff between attempts to listen again after the LISTEN connection broke. */
+const RELISTEN_DELAYS_MS = [100, 500, 1000, 2000, 5000];
+
+type Listener = { handler: NotificationHandler; events: ListenerEvents | undefined };
 
 export async function openPgDb(options: PgDbOptions): Promise<Db> {
   const pool = new pg.Pool({
@@ -19,6 +30,8 @@ export async function openPgDb(options: PgDbOptions): Promise<Db> {
     application_name: options.applicationName ?? 'herald',
     // A process that hangs inside a transaction must not hold claimed rows forever.
     idle_in_transaction_session_timeout: 30_000,
+    ...(options.lockTimeoutMs ? { lock_timeout: options.lockTimeoutMs } : {}),
+    ...(options.acquireTimeoutMs ? { connectionTimeoutMillis: options.acquireTimeoutMs } : {}),
   });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
@@ -26,21 +39,49 @@ export async function openPgDb(options: PgDbOptions): Promise<Db> {
   const probe = await pool.connect();
   probe.release();
 
+  // LISTEN lives on one dedicated client (taken from the pool for the process's lifetime).
   let listener: pg.PoolClient | undefined;
-  const handlers = new Map<string, Set<NotificationHandler>>();
+  let connecting: Promise<pg.PoolClient> | undefined;
+  let closed = false;
+  let relistenAttempt = 0;
+  const channels = new Map<string, Set<Listener>>();
 
-  async function listenerClient(): Promise<pg.PoolClient> {
-    if (listener) return listener;
+  async function connectListener(): Promise<pg.PoolClient> {
     const client = await pool.connect();
     client.on('notification', (msg) => {
-      for (const handler of handlers.get(msg.channel) ?? []) handler(msg.payload ?? '');
+      for (const l of channels.get(msg.channel) ?? []) l.handler(msg.payload ?? '');
     });
     client.on('error', (error) => {
+      if (listener !== client) return;
       listener = undefined;
-      options.onListenerError?.(error);
+      client.release(error); // destroys it
+      for (const set of channels.values()) for (const l of set) l.events?.lost?.(error);
+      scheduleRelisten();
     });
+    for (const channel of channels.keys()) await client.query(`LISTEN ${quoteIdent(channel)}`);
     listener = client;
     return client;
+  }
+
+  function listenerClient(): Promise<pg.PoolClient> {
+    if (listener) return Promise.resolve(listener);
+    connecting ??= connectListener().finally(() => (connecting = undefined));
+    return connecting;
+  }
+
+  function scheduleRelisten(): void {
+    if (closed || channels.size === 0) return;
+    const delay = RELISTEN_DELAYS_MS[Math.min(relistenAttempt, RELISTEN_DELAYS_MS.length - 1)]!;
+    relistenAttempt += 1;
+    setTimeout(() => {
+      if (closed || listener) return;
+      listenerClient()
+        .then(() => {
+          relistenAttempt = 0;
+          for (const set of channels.values()) for (const l of set) l.events?.restored?.();
+        })
+        .catch(() => scheduleRelisten());
+    }, delay).unref();
   }
 
   const db: Db = {
@@ -52,6 +93,15 @@ export async function openPgDb(options: PgDbOptions): Promise<Db> {
     },
     async transaction(fn) {
       const client = await pool.connect();
+      // The server may end this session while it is checked out (idle-in-transaction timeout, a
+      // restart, pg_terminate_backend): pg then emits 'error' on the client, which would be an
+      // uncaught exception without a listener. The transaction's next query fails instead, and
+      // the broken client is discarded rather than returned to the pool.
+      let broken: Error | undefined;
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const tx = makeTx({
@@ -68,25 +118,32 @@ export async function openPgDb(options: PgDbOptions): Promise<Db> {
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
+        if (!broken) {
+          await client.query('ROLLBACK').catch((rollbackError: Error) => {
+            broken = rollbackError;
+          });
+        }
         throw error;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(broken);
       }
     },
-    async listen(channel, handler) {
-      const client = await listenerClient();
-      let set = handlers.get(channel);
+    async listen(channel, handler, events) {
+      const entry: Listener = { handler, events };
+      let set = channels.get(channel);
+      const first = !set;
       if (!set) {
         set = new Set();
-        handlers.set(channel, set);
-        await client.query(`LISTEN ${quoteIdent(channel)}`);
+        channels.set(channel, set);
       }
-      set.add(handler);
+      set.add(entry);
+      const client = await listenerClient();
+      if (first) await client.query(`LISTEN ${quoteIdent(channel)}`);
       return async () => {
-        set.delete(handler);
+        set.delete(entry);
         if (set.size === 0) {
-          handlers.delete(channel);
+          channels.delete(channel);
           await listener?.query(`UNLISTEN ${quoteIdent(channel)}`).catch(() => {});
         }
       };
@@ -98,6 +155,7 @@ export async function openPgDb(options: PgDbOptions): Promise<Db> {
       await pool.query(sql);
     },
     async close() {
+      closed = true;
       listener?.release();
       listener = undefined;
       await pool.end();

@@ -13,9 +13,16 @@ export interface DispatcherOptions {
   pollIntervalMs: number;
   /** Batches delivered in parallel by this process (each claims its own rows with SKIP LOCKED). */
   concurrency: number;
+  /** Counts LISTEN connection losses (a metric). */
+  onListenLost?: () => void;
 }
 
 const MAX_BACKOFF_MS = 30_000;
+/**
+ * Due rows that a request held when a pass wanted them (an edit, a cancel, a send-now) are tried
+ * again this soon, rather than at once: no busy loop while the request finishes.
+ */
+const HELD_ROW_RETRY_MS = 50;
 /** An in-flight batch record older than this most likely belongs to a process that died. */
 const STALE_BATCH_MS = 10_000;
 
@@ -35,15 +42,31 @@ export class Dispatcher {
   private unlisten: (() => Promise<void>) | undefined;
   /** Whether rows of dead processes' batches may be waiting (checked at start, then when seen). */
   private suspectsPossible = true;
+  /** The last pass found due rows held by requests (see HELD_ROW_RETRY_MS). */
+  private sawHeldRows = false;
 
   constructor(private readonly options: DispatcherOptions) {}
 
   async start(): Promise<void> {
     this.stopped = false;
-    this.unlisten = await this.options.db.listen(SCHEDULE_CHANNEL, (payload) => {
-      const dueMs = Number(payload);
-      this.wake(Number.isFinite(dueMs) ? dueMs : undefined);
-    });
+    this.unlisten = await this.options.db.listen(
+      SCHEDULE_CHANNEL,
+      (payload) => {
+        const dueMs = Number(payload);
+        this.wake(Number.isFinite(dueMs) ? dueMs : undefined);
+      },
+      {
+        lost: (error) => {
+          this.options.onListenLost?.();
+          this.options.log.warn({ err: error }, 'dispatcher lost its LISTEN connection; reconnecting');
+        },
+        // Notifications sent while it was gone are lost: re-read what is due and re-arm.
+        restored: () => {
+          this.options.log.info('dispatcher listening again');
+          this.kick();
+        },
+      },
+    );
     // A restart delivers at once whatever came due while no process was running.
     this.kick();
   }
@@ -109,8 +132,9 @@ export class Dispatcher {
     const suspects = this.suspectsPossible;
     try {
       for (;;) {
-        const handled = await scheduling.deliverDueBatch(batchSize, { suspects });
-        if (handled < batchSize || this.stopped) break;
+        const { picked, handled } = await scheduling.deliverDueBatch(batchSize, { suspects });
+        if (handled < picked) this.sawHeldRows = true;
+        if (picked < batchSize || this.stopped) break;
         this.kick(); // a full batch: more is due, so another pass may help with the rest
       }
       // The suspects pass ran to the end: none left until a stale batch record shows up again.
@@ -136,9 +160,9 @@ export class Dispatcher {
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
         for (;;) {
-          const handled = await scheduling.deliverDueBatch(batchSize, { suspects });
+          const { picked, handled } = await scheduling.deliverDueBatch(batchSize, { suspects });
           total += handled;
-          if (handled < batchSize) break;
+          if (picked < batchSize) break;
         }
       }),
     );
@@ -157,7 +181,10 @@ export class Dispatcher {
       return;
     }
     const poll = now + this.options.pollIntervalMs;
-    this.arm(Math.min(outlook.nextDue?.getTime() ?? Number.POSITIVE_INFINITY, poll));
+    let next = Math.min(outlook.nextDue?.getTime() ?? Number.POSITIVE_INFINITY, poll);
+    if (this.sawHeldRows) next = Math.max(next, now + HELD_ROW_RETRY_MS);
+    this.sawHeldRows = false;
+    this.arm(next);
   }
 
   private arm(atMs: number): void {

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ERROR_CATALOGUE, type ApiErrorBody, type ErrorCode } from '@herald/shared';
+import { unavailableError } from '../db/errors.js';
 import { AppError } from '../lib/app-error.js';
 import { isSpaRoute } from './web-app.js';
 
@@ -45,7 +46,9 @@ function fromFastifyError(error: FastifyError): AppError | undefined {
 /** The one error handler: every error leaves as the spec's error envelope with the right status. */
 export function registerErrorHandler(app: FastifyInstance, options: { spaIndex?: () => boolean } = {}): void {
   app.setErrorHandler((rawError: FastifyError, request, reply) => {
-    const error = rawError instanceof AppError ? rawError : fromFastifyError(rawError);
+    const unavailable = rawError instanceof AppError ? undefined : unavailableError(rawError);
+    if (unavailable) request.log.warn({ err: rawError }, 'database busy or unreachable');
+    const error = rawError instanceof AppError ? rawError : (unavailable ?? fromFastifyError(rawError));
     if (!error) {
       request.log.error({ err: rawError }, 'unexpected error');
       const body: ApiErrorBody = {

@@ -27,8 +27,14 @@ export function createMetrics(backlog: () => Promise<number>) {
       this.set(await backlog());
     },
   });
+  const listenLost = new Counter({
+    name: 'herald_dispatcher_listen_lost_total',
+    help: 'Times the dispatcher lost its LISTEN connection (it relistens and catches up by itself)',
+    registers: [registry],
+  });
   return {
     registry,
+    listenLost: () => listenLost.inc(),
     observer: {
       delivered(outcome: 'sent' | 'failed' | 'retried', count: number, latenessMs: readonly number[] = []) {
         if (count > 0) deliveries.inc({ outcome }, count);

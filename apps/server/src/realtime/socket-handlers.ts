@@ -10,6 +10,7 @@ import {
 } from '@herald/shared';
 import type { z } from 'zod';
 import type { Db } from '../db/db.js';
+import { unavailableError } from '../db/errors.js';
 import { AppError } from '../lib/app-error.js';
 import { readCookie } from '../lib/cookies.js';
 import type { Broadcaster } from '../lib/broadcaster.js';
@@ -34,6 +35,9 @@ export interface SocketHandlersDeps {
 
 /** Turns any thrown error into the one ack shape; unexpected ones are logged, not leaked. */
 function failure(error: unknown, log: FastifyBaseLogger): Ack<never> {
+  const unavailable = unavailableError(error);
+  if (unavailable) log.warn({ err: error }, 'socket command: database busy or unreachable');
+  error = unavailable ?? error;
   if (error instanceof AppError) {
     return {
       ok: false,

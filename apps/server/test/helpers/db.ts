@@ -62,3 +62,28 @@ export async function createTestDb(): Promise<TestDb> {
     },
   };
 }
+
+/**
+ * PostgreSQL only: a fresh migrated database for tests that start real server processes
+ * (`DATABASE_URL` for them), plus a direct pool to inspect it. `drop()` removes both.
+ */
+export async function createProcessDatabase(prefix: string): Promise<{ url: string; db: Db; drop(): Promise<void> }> {
+  const template = inject('pgTemplate');
+  if (!template) throw new Error('a server-process database needs PostgreSQL (set TEST_DATABASE_URL)');
+  const name = `${prefix}_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: template.baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template.database}`);
+  const url = new URL(template.baseUrl);
+  url.pathname = `/${name}`;
+  const db = await openPgDb({ connectionString: url.toString(), max: 4 });
+  return {
+    url: url.toString(),
+    db,
+    async drop() {
+      await db.close().catch(() => {});
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}

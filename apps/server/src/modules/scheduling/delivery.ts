@@ -1,17 +1,23 @@
+import { randomUUID } from 'node:crypto';
 import { FAILURE_TEXT, type FailureCode, type Message, type ScheduledMessageId } from '@herald/shared';
-import type { Tx } from '../../db/db.js';
+import type { Db, Tx } from '../../db/db.js';
 import type { BlobStorage } from '../../lib/blob-storage.js';
 import type { Broadcaster } from '../../lib/broadcaster.js';
 import { announceMessages, type NewMessage, type WrittenMessages } from '../messages/index.js';
 import { toScheduled } from './scheduled-view.js';
 import {
+  allowDeliveryLockWaits,
+  finishBatch,
+  lockRecordedRows,
   markFailed,
   markSent,
   recordAttemptFailure,
-  releaseMedia,
-  type ClaimedRow,
-  type ScheduledRow,
-} from './scheduling.sql.js';
+  recordDueBatch,
+  selectDeliveryChecks,
+  takePickTurn,
+  type DeliveryChecks,
+} from './delivery.sql.js';
+import { releaseMedia, type ScheduledRow } from './scheduling.sql.js';
 
 /** How a batch is written: chat core's `writeMessages`; tests wrap it to inject transient faults. */
 export type WriteMessages = (tx: Tx, batch: readonly NewMessage[], now: Date) => Promise<WrittenMessages>;
@@ -44,24 +50,29 @@ export interface DeliveryOutcome {
   announce(commitTime: Date): void;
 }
 
-/** The permanent reason a claimed row cannot be delivered now, if any. */
-function failureOf(row: ClaimedRow, now: Date, rules: DeliveryRules): { code: FailureCode; detail: string } | null {
+/** The permanent reason a locked row cannot be delivered now, if any. */
+function failureOf(
+  row: ScheduledRow,
+  checks: DeliveryChecks,
+  now: Date,
+  rules: DeliveryRules,
+): { code: FailureCode; detail: string } | null {
   const fail = (code: FailureCode, detail = FAILURE_TEXT[code]) => ({ code, detail });
-  if (row.senderDeleted) return fail('sender_deleted');
-  if (row.conversationMissing || row.senderHidden) return fail('conversation_deleted');
-  if (row.senderLeft) return fail('sender_not_member');
-  if (row.receiverDeleted) return fail('receiver_deleted');
+  if (checks.senderDeleted) return fail('sender_deleted');
+  if (checks.conversationMissing || checks.senderHidden) return fail('conversation_deleted');
+  if (checks.senderLeft) return fail('sender_not_member');
+  if (checks.receiverDeleted) return fail('receiver_deleted');
   // Worded like a refused live send, so that a block is not revealed (docs/security.md).
-  if (row.blocked) return fail('recipient_unavailable');
-  if (row.mediaMissing) return fail('media_missing');
-  if (row.replyMissing) return fail('reply_missing');
+  if (checks.blocked) return fail('recipient_unavailable');
+  if (checks.mediaMissing) return fail('media_missing');
+  if (checks.replyMissing) return fail('reply_missing');
   if (now.getTime() - row.scheduledTime.getTime() > rules.lateCutoffMs) {
     return fail(
       'late_cutoff',
       `It was due at ${row.scheduledTime.toISOString()}, more than ${Math.round(rules.lateCutoffMs / 3_600_000)} h before the server could send it.`,
     );
   }
-  if (row.crashes >= rules.maxCrashes) {
+  if (checks.crashes >= rules.maxCrashes) {
     return fail('delivery_error', 'Delivering this message repeatedly crashed the server; it was not sent.');
   }
   return null;
@@ -93,37 +104,38 @@ function describe(error: unknown): string {
 }
 
 /**
- * Delivers claimed rows inside the caller's transaction, which holds their locks: re-checks each
- * row, writes the deliverable ones through chat core in one set-based batch, and records every
- * outcome. A batch that throws is retried row by row in savepoints, so that one bad row cannot
- * hold back the others; a row whose write throws is a transient failure: retried later, at most
- * `maxRetries` times.
+ * Delivers locked rows inside the caller's transaction, which holds their locks: re-checks each
+ * row (under the locks, so nothing changes under it), writes the deliverable ones through chat
+ * core in one set-based batch, and records every outcome. A batch that throws is retried row by
+ * row in savepoints, so that one bad row cannot hold back the others; a row whose write throws is
+ * a transient failure: retried later, at most `maxRetries` times.
  */
-export async function deliverClaimed(
+export async function deliverLocked(
   tx: Tx,
-  rows: readonly ClaimedRow[],
+  rows: readonly ScheduledRow[],
+  batchId: string | null,
   now: Date,
   deps: DeliveryDeps,
 ): Promise<DeliveryOutcome> {
   const { rules } = deps;
+  const checks = await selectDeliveryChecks(
+    tx,
+    rows.map((r) => r.id),
+    batchId,
+  );
   const permanent: { id: string; code: FailureCode; detail: string }[] = [];
-  const deliverable: ClaimedRow[] = [];
+  const toWrite: ScheduledRow[] = [];
   for (const row of rows) {
-    const failure = failureOf(row, now, rules);
+    const check = checks.get(row.id)!;
+    // The blob must still be on disk, not just in the table (a file check, no database call).
+    const failure =
+      failureOf(row, check, now, rules) ??
+      (check.mediaKey && !(await deps.storage.exists(check.mediaKey))
+        ? { code: 'media_missing' as const, detail: FAILURE_TEXT.media_missing }
+        : null);
     if (failure) permanent.push({ id: row.id, ...failure });
-    else deliverable.push(row);
+    else toWrite.push(row);
   }
-  // The blob must still be on disk, not just in the table.
-  for (const row of deliverable.filter((r) => r.mediaId)) {
-    const { rows: media } = await tx.query<{ key: string }>('SELECT storage_key AS key FROM media WHERE id = $1', [
-      row.mediaId,
-    ]);
-    if (!media[0] || !(await deps.storage.exists(media[0].key))) {
-      permanent.push({ id: row.id, code: 'media_missing', detail: FAILURE_TEXT.media_missing });
-    }
-  }
-  const failedIds = new Set(permanent.map((p) => p.id));
-  const toWrite = deliverable.filter((r) => !failedIds.has(r.id));
 
   const written: WrittenMessages = { messages: [], audience: new Map() };
   const transient = new Map<string, string[]>();
@@ -246,4 +258,49 @@ export function announceFailed(broadcaster: Broadcaster, rows: readonly Schedule
       scheduledMessage: view,
     });
   }
+}
+
+/** What one delivery pass over a batch did. */
+export interface BatchResult {
+  /** Due rows picked and recorded (a full batch means more may be due). */
+  picked: number;
+  /** Of those, rows locked and handled (sent, failed or retried). */
+  handled: number;
+}
+
+/**
+ * One batch of the delivery protocol (see delivery.sql.ts): record the due rows as in flight
+ * (committed on its own), then one transaction that locks them, re-checks, writes, records the
+ * outcomes and deletes the record. Nothing in the transaction waits for another connection. The
+ * announcements go out after the commit.
+ */
+export async function deliverDueBatch(
+  db: Db,
+  kind: 'fresh' | 'suspect',
+  limit: number,
+  now: Date,
+  deps: DeliveryDeps,
+  clockNow: () => Date,
+): Promise<BatchResult> {
+  const batchId = randomUUID();
+  const recorded = await db.transaction(async (tx) => {
+    await takePickTurn(tx);
+    return recordDueBatch(tx, batchId, now, limit, kind);
+  });
+  if (recorded.length === 0) return { picked: 0, handled: 0 };
+  const outcome = await db
+    .transaction(async (tx) => {
+      await allowDeliveryLockWaits(tx);
+      const rows = await lockRecordedRows(tx, recorded, now);
+      const delivered = rows.length ? await deliverLocked(tx, rows, batchId, now, deps) : undefined;
+      await finishBatch(tx, batchId, kind === 'suspect' ? rows.map((r) => r.id) : []);
+      return { handled: rows.length, delivered };
+    })
+    .catch(async (error: unknown) => {
+      // Rolled back with the process alive: the record would wrongly mark its rows as suspects.
+      await finishBatch(db, batchId, []).catch(() => {});
+      throw error;
+    });
+  outcome.delivered?.announce(clockNow());
+  return { picked: recorded.length, handled: outcome.handled };
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   CreateScheduledBody,
   FAILURE_TEXT,
@@ -20,9 +19,12 @@ import { parseInput } from '../../lib/validate.js';
 import type { ConversationsService } from '../conversations/index.js';
 import { assertMayPost, directKey, selectPostingContext } from '../membership/index.js';
 import { oneTimeMediaColumns, validateContent } from '../messages/index.js';
+import { finishBatch, lockOwnScheduled } from './delivery.sql.js';
 import {
   announceFailed,
-  deliverClaimed,
+  deliverDueBatch,
+  deliverLocked,
+  type BatchResult,
   type DeliveryObserver,
   type DeliveryRules,
   type WriteMessages,
@@ -30,26 +32,18 @@ import {
 import { toScheduled } from './scheduled-view.js';
 import {
   cancelPending,
-  claimByIds,
-  claimDueBatch,
-  claimOne,
-  claimSuspect,
   countPendingByConversation,
   countUnseenFailures,
   dismissFailed,
   failPendingWhere,
-  finishBatch,
   insertScheduledWithinQuota,
   markFailuresSeen,
-  peekDueIds,
-  recordBatch,
   releaseMedia,
   selectScheduled,
   selectScheduledByClientId,
   selectConversationTitles,
   selectScheduledList,
   updatePending,
-  type ClaimedRow,
   type ScheduledRow,
 } from './scheduling.sql.js';
 import { resolveScheduledTime } from './time-rules.js';
@@ -121,51 +115,6 @@ export function createSchedulingService(deps: SchedulingDeps) {
 
   function notPending(row: ScheduledRow): AppError {
     return new AppError('invalid_state', `This scheduled message is already ${row.status}.`, { status: row.status });
-  }
-
-  /**
-   * Claims and delivers in one transaction, with the batch recorded as in flight on the side (see
-   * scheduled_delivery_batches): if this process dies mid-delivery, the record outlives the
-   * rolled-back transaction and marks its rows as suspects.
-   */
-  async function deliverClaimedBatch(kind: 'batch' | 'suspect', limit: number): Promise<number> {
-    const now = clock.now();
-    const batchId = randomUUID();
-    let peeked: string[] | undefined;
-    if (!db.concurrentConnections) {
-      // PGlite: one connection, so record the batch first (committed), then claim those rows.
-      peeked = await peekDueIds(db, now, limit, kind === 'suspect');
-      if (peeked.length === 0) return 0;
-      await recordBatch(db, batchId, peeked, now);
-    }
-    const outcome = await db.transaction(async (tx) => {
-      let rows: ClaimedRow[];
-      if (peeked) rows = await claimByIds(tx, peeked, batchId);
-      else if (kind === 'batch') rows = await claimDueBatch(tx, now, limit, batchId);
-      else rows = [await claimSuspect(tx, now, batchId)].filter((r): r is ClaimedRow => r !== undefined);
-      if (rows.length === 0) {
-        if (peeked) await finishBatch(tx, batchId, []);
-        return undefined;
-      }
-      // PostgreSQL: recorded on another pooled connection, committed on its own while this
-      // transaction delivers the rows it holds; it must exist before this one commits.
-      const recorded = peeked
-        ? Promise.resolve()
-        : recordBatch(
-            db,
-            batchId,
-            rows.map((r) => r.id),
-            now,
-          );
-      recorded.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
-      const delivered = await deliverClaimed(tx, rows, now, deliveryDeps);
-      await recorded;
-      await finishBatch(tx, batchId, kind === 'suspect' ? rows.map((r) => r.id) : []);
-      return { count: rows.length, delivered };
-    });
-    if (!outcome) return 0;
-    outcome.delivered.announce(clock.now());
-    return outcome.count;
   }
 
   return {
@@ -329,26 +278,31 @@ export function createSchedulingService(deps: SchedulingDeps) {
       return scheduled;
     },
 
-    /** Delivers one now, through the same path as the dispatcher (it waits for a delivery in flight). */
+    /**
+     * Delivers one now, through the same path as the dispatcher. It waits (under the request's
+     * lock_timeout) for a delivery that holds the row, then answers from the row as it is: sent
+     * by that delivery, cancelled or failed meanwhile is a 409 with the current status.
+     */
     async sendNow(
       senderId: string,
       id: string,
     ): Promise<{ scheduledMessage: ScheduledMessage; message: Message | null }> {
       const now = clock.now();
-      const outcome = await db.transaction(async (tx) => {
-        const row = await claimOne(tx, id, senderId);
-        if (!row) throw notFound('No such scheduled message.');
-        if (row.status !== 'pending') throw notPending(row);
-        const delivered = await deliverClaimed(tx, [{ ...row, crashes: 0 }], now, deliveryDeps);
-        await finishBatch(tx, randomUUID(), [row.id]);
-        return delivered;
+      const { row, delivered } = await db.transaction(async (tx) => {
+        const locked = await lockOwnScheduled(tx, id, senderId);
+        if (!locked) throw notFound('No such scheduled message.');
+        if (locked.status !== 'pending') return { row: locked, delivered: undefined };
+        const outcome = await deliverLocked(tx, [locked], null, now, deliveryDeps);
+        await finishBatch(tx, null, [locked.id]);
+        return { row: locked, delivered: outcome };
       });
-      outcome.announce(clock.now());
-      const sent = outcome.sent[0];
+      if (!delivered) throw notPending(row);
+      delivered.announce(clock.now());
+      const sent = delivered.sent[0];
       if (sent) return { scheduledMessage: view(sent.row), message: sent.message };
-      const row = outcome.failed[0] ?? outcome.retried[0];
-      if (!row) throw new Error('send-now produced no outcome');
-      return { scheduledMessage: view(row), message: null };
+      const outcome = delivered.failed[0] ?? delivered.retried[0];
+      if (!outcome) throw new Error('send-now: a locked pending row produced no outcome');
+      return { scheduledMessage: view(outcome), message: null };
     },
 
     async dismiss(senderId: string, id: string): Promise<ScheduledMessage> {
@@ -373,16 +327,20 @@ export function createSchedulingService(deps: SchedulingDeps) {
       countPendingByConversation(db, senderId, ids),
 
     /**
-     * One dispatcher pass: up to `limit` due rows in one transaction (claim, re-check, write,
-     * mark), then any suspects (rows of a batch whose process died) one per transaction. Returns
-     * how many rows it handled (0 when nothing is due).
+     * One dispatcher pass: up to `limit` due rows in one transaction, then any suspects (rows of a
+     * batch whose process died) one per transaction.
      */
-    async deliverDueBatch(limit: number, options: { suspects: boolean } = { suspects: true }): Promise<number> {
-      const handled = await deliverClaimedBatch('batch', limit);
-      if (handled >= limit || !options.suspects) return handled;
-      let suspects = 0;
-      while (suspects < limit && (await deliverClaimedBatch('suspect', 1)) > 0) suspects += 1;
-      return handled + suspects;
+    async deliverDueBatch(limit: number, options: { suspects: boolean } = { suspects: true }): Promise<BatchResult> {
+      const result = await deliverDueBatch(db, 'fresh', limit, clock.now(), deliveryDeps, () => clock.now());
+      if (result.picked >= limit || !options.suspects) return result;
+      for (let n = 0; n < limit; n++) {
+        const one = await deliverDueBatch(db, 'suspect', 1, clock.now(), deliveryDeps, () => clock.now());
+        result.picked += one.picked;
+        result.handled += one.handled;
+        // None left, or one held by a request right now: the next pass takes it.
+        if (one.handled === 0) break;
+      }
+      return result;
     },
 
     /** Leaving, being removed or deleting the chat fails the person's pending messages there at once. */

@@ -1,0 +1,66 @@
+import { AppError } from '../lib/app-error.js';
+
+/**
+ * Database errors that mean "not now" rather than "a bug": a lock or a pooled connection that did
+ * not come in time, or a database that cannot be reached. Requests answer them 503 with
+ * Retry-After (nothing was changed: the transaction rolled back); only anything else is a 500.
+ */
+export interface Unavailability {
+  code: 'busy' | 'not_ready';
+  retryAfterSeconds: number;
+}
+
+const BUSY_SQLSTATES = new Set([
+  '55P03', // lock_not_available: our lock_timeout
+  '57014', // query_canceled: a statement timeout
+  '40P01', // deadlock_detected
+  '40001', // serialization_failure
+  '53300', // too_many_connections
+]);
+
+const GONE_SQLSTATES = new Set([
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up, shutting down)
+  '25P03', // idle_in_transaction_session_timeout ended the session
+]);
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
+
+export function databaseUnavailability(error: unknown): Unavailability | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (BUSY_SQLSTATES.has(code)) return { code: 'busy', retryAfterSeconds: 1 };
+    if (GONE_SQLSTATES.has(code) || code.startsWith('08') || NETWORK_CODES.has(code)) {
+      return { code: 'not_ready', retryAfterSeconds: 5 };
+    }
+  }
+  // pg-pool and pg say these in words only.
+  if (/timeout exceeded when trying to connect/i.test(error.message)) return { code: 'busy', retryAfterSeconds: 1 };
+  if (
+    /^Connection terminated|Client was closed and is not queryable|Client has encountered a connection error/i.test(
+      error.message,
+    )
+  ) {
+    return { code: 'not_ready', retryAfterSeconds: 5 };
+  }
+  return undefined;
+}
+
+/**
+ * A database that is busy (a lock or a pooled connection did not come in time) or unreachable: a
+ * 503 to retry, with nothing changed, not a 500.
+ */
+export function unavailableError(error: unknown): AppError | undefined {
+  const unavailable = databaseUnavailability(error);
+  if (!unavailable) return undefined;
+  return new AppError(
+    unavailable.code,
+    unavailable.code === 'busy'
+      ? 'The server is busy with this right now; try again in a moment.'
+      : 'The database is not reachable right now; try again shortly.',
+    { retryAfterSeconds: unavailable.retryAfterSeconds },
+    { 'retry-after': String(unavailable.retryAfterSeconds) },
+  );
+}

@@ -1,0 +1,266 @@
+import type { FailureCode } from '@herald/shared';
+import type { Queryable } from '../../db/db.js';
+import { SCHEDULED_COLUMNS, type ScheduledRow } from './scheduling.sql.js';
+
+/**
+ * The delivery protocol's statements, in the order a delivery runs them:
+ *   takePickTurn + recordDueBatch (own transaction) pick due rows, record them as in flight
+ *   lockRecordedRows (delivery transaction)  lock those still pending, latest versions
+ *   selectDeliveryChecks                     what delivery re-checks, read under those locks
+ *   (chat core writes the messages)
+ *   markSent / markFailed / recordAttemptFailure
+ *   finishBatch                              the record goes with the commit
+ * The in-flight record is committed BEFORE any row is locked, never from inside the delivery
+ * transaction: a transaction that holds row locks and then waits for a second pooled connection
+ * deadlocks as soon as requests blocked on those locks fill the pool (seen: a 30 s hang, then the
+ * process died). The delivery transaction uses its one connection from BEGIN to COMMIT.
+ */
+
+/** A row of a batch still on record although its transaction is gone: its process died. */
+const IN_SOME_BATCH = 'EXISTS (SELECT 1 FROM scheduled_delivery_batches b WHERE s.id = ANY (b.scheduled_ids))';
+
+/**
+ * Picks up to `limit` due rows, oldest due first, and records them as the in-flight batch
+ * `batchId`. Run it in its own short transaction, committed before delivery locks anything: if the
+ * process dies while delivering them, the record outlives the rolled-back delivery and marks its
+ * rows as suspects.
+ *  - Picks take turns (a transaction-level advisory lock, taken in the statement before, so that
+ *    this statement's snapshot sees every record committed by the previous pick): two picks never
+ *    record the same fresh rows, and a row is never counted as "in a dead batch" because another
+ *    live dispatcher happened to pick it at the same moment.
+ *  - `fresh` rows are in no record; `suspect` rows are in a record (a dead process's, or for the
+ *    moment between another pass's record and its lock, a live one's: harmless, the delivery locks
+ *    decide, and FOR KEY SHARE SKIP LOCKED passes over rows a live delivery has locked).
+ * Returns the recorded ids (none: nothing due, and nothing recorded).
+ */
+export async function takePickTurn(q: Queryable): Promise<void> {
+  await q.query("SELECT pg_advisory_xact_lock(hashtextextended('herald:delivery-pick', 0))", [], {
+    name: 'herald_pick_turn',
+  });
+}
+
+export async function recordDueBatch(
+  q: Queryable,
+  batchId: string,
+  now: Date,
+  limit: number,
+  kind: 'fresh' | 'suspect',
+): Promise<string[]> {
+  const { rows } = await q.query<{ ids: string[] }>(
+    `WITH due AS (
+       SELECT s.id, s.due_at FROM scheduled_messages s
+       WHERE s.status = 'pending' AND s.due_at <= $2 AND ${kind === 'fresh' ? 'NOT' : ''} ${IN_SOME_BATCH}
+       ORDER BY s.due_at LIMIT $3
+       ${kind === 'suspect' ? 'FOR KEY SHARE SKIP LOCKED' : ''}
+     )
+     INSERT INTO scheduled_delivery_batches (id, scheduled_ids, claimed_at)
+     SELECT $1, array_agg(id ORDER BY due_at), $2 FROM due HAVING count(*) > 0
+     RETURNING scheduled_ids AS ids`,
+    [batchId, now, limit],
+    { name: `herald_record_${kind}_batch` },
+  );
+  return rows[0]?.ids ?? [];
+}
+
+/**
+ * First statement of a delivery transaction. Requests run under a short lock_timeout so that they
+ * answer quickly; a delivery, which holds its rows' locks and needs each conversation's lock in
+ * turn (other batches, live sends), may wait longer: giving up would cost every row a retry.
+ * Still below idle_in_transaction_session_timeout, and it never waits on a pooled connection.
+ */
+export async function allowDeliveryLockWaits(q: Queryable): Promise<void> {
+  await q.query("SET LOCAL lock_timeout = '10s'", [], { name: 'herald_delivery_lock_timeout' });
+}
+
+/**
+ * Inside the delivery transaction: locks the recorded rows that are still pending and due. SKIP
+ * LOCKED: a row that an edit, a cancel or a send-now holds right now is left to the next pass
+ * (the dispatcher never waits for a user's request). FOR UPDATE returns each row's latest
+ * committed version, so an edit that committed a moment ago is delivered as edited.
+ */
+export async function lockRecordedRows(q: Queryable, ids: readonly string[], now: Date): Promise<ScheduledRow[]> {
+  const { rows } = await q.query<ScheduledRow>(
+    `SELECT ${SCHEDULED_COLUMNS} FROM scheduled_messages s
+     WHERE s.id = ANY($1::uuid[]) AND s.status = 'pending' AND s.due_at <= $2
+     ORDER BY s.due_at
+     FOR UPDATE SKIP LOCKED`,
+    [ids, now],
+    { name: 'herald_lock_recorded' },
+  );
+  return rows;
+}
+
+/**
+ * Send-now: locks one of the sender's rows, waiting for a delivery that holds it (requests run
+ * under a lock_timeout). Returns its latest version, whatever its status.
+ */
+export async function lockOwnScheduled(q: Queryable, id: string, senderId: string): Promise<ScheduledRow | undefined> {
+  const { rows } = await q.query<ScheduledRow>(
+    `SELECT ${SCHEDULED_COLUMNS} FROM scheduled_messages s WHERE s.id = $1 AND s.sender_id = $2 FOR UPDATE`,
+    [id, senderId],
+  );
+  return rows[0];
+}
+
+/** What delivery re-checks for a locked row, read under the lock (a fresh snapshot). */
+export interface DeliveryChecks {
+  id: string;
+  /** Records of dead processes' batches (other than `batchId`) that contain this row. */
+  crashes: number;
+  senderDeleted: boolean;
+  conversationMissing: boolean;
+  senderHidden: boolean;
+  senderLeft: boolean;
+  receiverDeleted: boolean;
+  blocked: boolean;
+  /** The media row is gone or deleted; when it exists, `mediaKey` names its blob to look for. */
+  mediaMissing: boolean;
+  mediaKey: string | null;
+  replyMissing: boolean;
+}
+
+export async function selectDeliveryChecks(
+  q: Queryable,
+  ids: readonly string[],
+  batchId: string | null,
+): Promise<Map<string, DeliveryChecks>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await q.query<DeliveryChecks>(
+    `SELECT s.id,
+       (SELECT count(*)::int FROM scheduled_delivery_batches b
+        WHERE s.id = ANY (b.scheduled_ids) AND b.id IS DISTINCT FROM $2::uuid) AS crashes,
+       su.deleted_at IS NOT NULL AS "senderDeleted",
+       c.id IS NULL AS "conversationMissing",
+       sm.hidden_at IS NOT NULL AS "senderHidden",
+       (sm.user_id IS NULL OR sm.left_at IS NOT NULL) AS "senderLeft",
+       COALESCE(ru.deleted_at IS NOT NULL, false) AS "receiverDeleted",
+       (s.receiver_id IS NOT NULL AND EXISTS (
+          SELECT 1 FROM blocks bl
+          WHERE (bl.blocker_id = s.sender_id AND bl.blocked_id = s.receiver_id)
+             OR (bl.blocker_id = s.receiver_id AND bl.blocked_id = s.sender_id))) AS blocked,
+       (s.media_id IS NOT NULL AND (md.id IS NULL OR md.deleted_at IS NOT NULL)) AS "mediaMissing",
+       md.storage_key AS "mediaKey",
+       (s.reply_to_id IS NOT NULL AND NOT EXISTS (
+          SELECT 1 FROM messages rm WHERE rm.id = s.reply_to_id AND rm.conversation_id = s.conversation_id))
+         AS "replyMissing"
+     FROM scheduled_messages s
+     JOIN users su ON su.id = s.sender_id
+     LEFT JOIN conversations c ON c.id = s.conversation_id
+     LEFT JOIN conversation_members sm ON sm.conversation_id = s.conversation_id AND sm.user_id = s.sender_id
+     LEFT JOIN users ru ON ru.id = s.receiver_id
+     LEFT JOIN media md ON md.id = s.media_id
+     WHERE s.id = ANY($1::uuid[])`,
+    [ids, batchId],
+    { name: 'herald_delivery_checks' },
+  );
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/**
+ * Inside the delivery transaction: the batch completed, so its record goes (with the commit); and
+ * the rows it handled are struck from records that dead processes left behind.
+ */
+export async function finishBatch(q: Queryable, batchId: string | null, handledIds: readonly string[]): Promise<void> {
+  if (batchId) {
+    await q.query('DELETE FROM scheduled_delivery_batches WHERE id = $1', [batchId], { name: 'herald_finish_batch' });
+  }
+  if (handledIds.length === 0) return;
+  await q.query(
+    `UPDATE scheduled_delivery_batches
+     SET scheduled_ids = ARRAY(SELECT unnest(scheduled_ids) EXCEPT SELECT unnest($1::uuid[]))
+     WHERE scheduled_ids && $1::uuid[]`,
+    [handledIds],
+  );
+  await q.query('DELETE FROM scheduled_delivery_batches WHERE cardinality(scheduled_ids) = 0');
+}
+
+/** Marks delivered rows sent; returns the ids it changed (the caller knows the rest). */
+export async function markSent(
+  q: Queryable,
+  sent: readonly { id: string; messageId: string }[],
+  now: Date,
+): Promise<Set<string>> {
+  if (sent.length === 0) return new Set();
+  const { rows } = await q.query<{ id: string }>(
+    `UPDATE scheduled_messages s SET status = 'sent', sent_at = $3, message_id = x.message_id, updated_at = $3,
+       last_error = NULL, version = s.version + 1
+     FROM unnest($1::uuid[], $2::uuid[]) AS x(id, message_id)
+     WHERE s.id = x.id AND s.status = 'pending'
+     RETURNING s.id`,
+    [sent.map((s) => s.id), sent.map((s) => s.messageId), now],
+    { name: 'herald_mark_sent' },
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
+export async function markFailed(
+  q: Queryable,
+  failed: readonly { id: string; code: FailureCode; detail: string }[],
+  now: Date,
+): Promise<ScheduledRow[]> {
+  if (failed.length === 0) return [];
+  const { rows } = await q.query<ScheduledRow>(
+    `UPDATE scheduled_messages s SET status = 'failed', failure_code = x.code, failure_detail = x.detail,
+       updated_at = $4, version = s.version + 1
+     FROM unnest($1::uuid[], $2::text[], $3::text[]) AS x(id, code, detail)
+     WHERE s.id = x.id AND s.status = 'pending'
+     RETURNING ${SCHEDULED_COLUMNS}`,
+    [failed.map((f) => f.id), failed.map((f) => f.code), failed.map((f) => f.detail), now],
+  );
+  return rows;
+}
+
+/**
+ * Records a transient failure: another try after `delayMs`, or `failed` with delivery_error once
+ * the retries are used up.
+ */
+export async function recordAttemptFailure(
+  q: Queryable,
+  ids: readonly string[],
+  error: string,
+  maxRetries: number,
+  delayMs: number,
+  now: Date,
+): Promise<ScheduledRow[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await q.query<ScheduledRow>(
+    `UPDATE scheduled_messages s SET
+       last_error = $2, updated_at = $5, version = s.version + 1,
+       retry_count = LEAST(s.retry_count + 1, $3),
+       due_at = $5::timestamptz + make_interval(secs => $4::double precision / 1000),
+       status = CASE WHEN s.retry_count >= $3 THEN 'failed' ELSE 'pending' END,
+       failure_code = CASE WHEN s.retry_count >= $3 THEN 'delivery_error' ELSE NULL END,
+       failure_detail = CASE WHEN s.retry_count >= $3 THEN $2 ELSE NULL END
+     WHERE s.id = ANY($1::uuid[]) AND s.status = 'pending'
+     RETURNING ${SCHEDULED_COLUMNS}`,
+    [ids, error.slice(0, 500), maxRetries, delayMs, now],
+  );
+  return rows;
+}
+
+/**
+ * What the dispatcher needs to plan its sleep: the next due time of any pending row, and whether
+ * in-flight batch records older than `staleBefore` exist (their process probably died, leaving
+ * suspects to deliver one by one).
+ */
+export async function selectDispatchOutlook(
+  q: Queryable,
+  staleBefore: Date,
+): Promise<{ nextDue: Date | undefined; staleBatches: boolean }> {
+  const { rows } = await q.query<{ nextDue: Date | null; staleBatches: boolean }>(
+    `SELECT
+       (SELECT due_at FROM scheduled_messages WHERE status = 'pending' ORDER BY due_at LIMIT 1) AS "nextDue",
+       EXISTS (SELECT 1 FROM scheduled_delivery_batches WHERE claimed_at < $1) AS "staleBatches"`,
+    [staleBefore],
+    { name: 'herald_dispatch_outlook' },
+  );
+  return { nextDue: rows[0]?.nextDue ?? undefined, staleBatches: rows[0]?.staleBatches ?? false };
+}
+
+export async function countDueBacklog(q: Queryable, now: Date): Promise<number> {
+  const { rows } = await q.query<{ n: number }>(
+    `SELECT count(*) AS n FROM scheduled_messages WHERE status = 'pending' AND due_at <= $1`,
+    [now],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
