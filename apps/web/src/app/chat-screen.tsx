@@ -13,6 +13,7 @@ import { MessageMedia } from '../features/media/components/message-media';
 import { useMedia } from '../features/media/store';
 import { Composer } from '../features/messages/components/composer';
 import { Timeline } from '../features/messages/components/timeline';
+import { sendBlocker } from '../features/messages/limits';
 import type { TimelineMessage } from '../features/messages/merge';
 import { useMessages } from '../features/messages/store';
 import { ScheduleDialog } from '../features/scheduling/components/schedule-dialog';
@@ -47,8 +48,13 @@ export default function ChatScreen({ conversationId, panel, focusMessageId }: Ch
   const loadLatest = useMessages((s) => s.loadLatest);
   const attachment = useMedia((s) => s.attachments[conversationId]);
   const config = useConfig((s) => s.config);
-  const [replyTo, setReplyTo] = useState<TimelineMessage | null>(null);
+  const replyToId = useMessages((s) => s.replyTo[conversationId] ?? null);
+  const replyTarget = useMessages((s) =>
+    replyToId ? s.timelines[conversationId]?.messages.find((m) => m.id === replyToId) : undefined,
+  );
   const [scheduling, setScheduling] = useState(false);
+  // Only while the schedule dialog is open: typing does not re-render the whole screen.
+  const draftText = useMessages((s) => (scheduling ? (s.drafts[conversationId] ?? '') : ''));
   const now = useNow(5000);
 
   useEffect(() => {
@@ -83,6 +89,22 @@ export default function ChatScreen({ conversationId, panel, focusMessageId }: Ch
         />
       ) : null,
     [me.id, conversationId],
+  );
+
+  const onReply = useCallback(
+    (message: TimelineMessage) => useMessages.getState().setReplyTo(conversationId, message.id),
+    [conversationId],
+  );
+
+  /** What a message says, in one line: for reply quotes in the composer and the scheduled list. */
+  const quoteOf = useCallback(
+    (messageId: string | null) => {
+      if (!messageId) return null;
+      const target = useMessages.getState().timelines[conversationId]?.messages.find((m) => m.id === messageId);
+      if (!target) return null;
+      return { name: nameOf(target.senderId), text: decodeText(target.content) || 'Attachment' };
+    },
+    [conversationId, nameOf],
   );
 
   const onReact = useCallback(
@@ -142,36 +164,61 @@ export default function ChatScreen({ conversationId, panel, focusMessageId }: Ch
     return { mediaId: info.id, contentType: info.kind, oneTime: current.oneTime, media: info };
   }
 
+  /** Puts a picked file back into the composer (after a refusal or an undone schedule). */
+  function reattach(picked: { file: File; oneTime: boolean } | undefined) {
+    if (!picked || useMedia.getState().attachments[conversationId]) return;
+    if (useMedia.getState().attach(conversationId, picked.file, config.media) === null) {
+      useMedia.getState().setOneTime(conversationId, picked.oneTime);
+    }
+  }
+
   async function send(text: string) {
-    const reply = replyTo;
-    setReplyTo(null);
+    const messages = useMessages.getState();
+    // The composer starts afresh at once: the reply belongs to this message, not to the next one.
+    const reply = messages.replyTo[conversationId] ?? null;
+    messages.setReplyTo(conversationId, null);
+    const picked = useMedia.getState().attachments[conversationId];
+    let upload: Awaited<ReturnType<typeof uploadIfAny>>;
     try {
-      const upload = await uploadIfAny();
-      useMedia.getState().clearAttachment(conversationId);
-      const message = await useMessages.getState().send(conversationId, me.id, {
-        content: encodeText(text),
-        contentType: upload.contentType,
-        mediaId: upload.mediaId,
-        media: upload.media ?? null,
-        replyToId: reply?.id ?? undefined,
-        isOneTimeMedia: upload.oneTime,
-        viewLimit: upload.oneTime ? 1 : undefined,
-      });
-      if (message) useConversations.getState().applyMessage(message, { mine: true, visible: true });
+      upload = await uploadIfAny();
     } catch (err) {
-      useMessages.getState().setDraft(conversationId, text);
+      // The attachment stays in the tray with its error; the words and the reply come back.
+      useMessages.getState().restoreDraft(conversationId, text, reply);
       toast.error(errorMessage(err));
+      return;
+    }
+    useMedia.getState().clearAttachment(conversationId);
+    const outcome = await useMessages.getState().send(conversationId, me.id, {
+      content: encodeText(text),
+      text,
+      contentType: upload.contentType,
+      mediaId: upload.mediaId,
+      media: upload.media ?? null,
+      replyToId: reply ?? undefined,
+      isOneTimeMedia: upload.oneTime,
+      viewLimit: upload.oneTime ? 1 : undefined,
+    });
+    if (outcome.status === 'sent') {
+      useConversations.getState().applyMessage(outcome.message, { mine: true, visible: true });
+    } else if (outcome.status === 'refused') {
+      reattach(picked);
     }
   }
 
   async function schedule(at: Date) {
     const text = (useMessages.getState().drafts[conversationId] ?? '').trim();
+    const picked = useMedia.getState().attachments[conversationId];
+    // Never submit what the server must refuse (the dialog says so and keeps Schedule disabled).
+    const blocker = sendBlocker(text, Boolean(picked), config.maxContentLength);
+    if (blocker) throw new Error(blocker.text);
+    const reply = useMessages.getState().replyTo[conversationId] ?? null;
     const upload = await uploadIfAny();
     const created = await useScheduling.getState().create({
       conversationId: conversationId,
       content: encodeText(text),
       contentType: upload.contentType,
       mediaId: upload.mediaId,
+      replyToId: reply ?? undefined,
       isOneTimeMedia: upload.oneTime,
       viewLimit: upload.oneTime ? 1 : undefined,
       scheduledTime: toRfc3339(at),
@@ -179,6 +226,7 @@ export default function ChatScreen({ conversationId, panel, focusMessageId }: Ch
     });
     useMedia.getState().clearAttachment(conversationId);
     useMessages.getState().setDraft(conversationId, '');
+    useMessages.getState().setReplyTo(conversationId, null);
     setScheduling(false);
     useToasts.getState().show({
       text: `Scheduled for ${formatDateTime(at, timeZone)}`,
@@ -189,14 +237,19 @@ export default function ChatScreen({ conversationId, panel, focusMessageId }: Ch
         onAction: () => {
           // Right after scheduling, Undo takes the message back into the composer.
           useScheduling.getState().cancelWithUndo(created.id, 0);
-          useMessages.getState().setDraft(conversationId, text);
+          useMessages.getState().restoreDraft(conversationId, text, reply);
+          reattach(picked);
         },
       },
     });
   }
 
-  const draftText = useMessages.getState().drafts[conversationId] ?? '';
   const showPanel = panel === 'scheduled';
+  const replyPreview = replyToId
+    ? replyTarget
+      ? { name: nameOf(replyTarget.senderId), text: decodeText(replyTarget.content) || 'Attachment' }
+      : { name: 'an earlier message', text: '' }
+    : null;
 
   return (
     <div className={`chat ${showPanel ? 'chat-with-panel' : ''}`}>
@@ -253,7 +306,7 @@ export default function ChatScreen({ conversationId, panel, focusMessageId }: Ch
           isGroup={conversation.kind === 'group'}
           nameOf={nameOf}
           renderMedia={renderMedia}
-          onReply={setReplyTo}
+          onReply={onReply}
           onReact={onReact}
           focusMessageId={focusMessageId}
           onSeeLatest={onSeeLatest}
@@ -269,18 +322,19 @@ export default function ChatScreen({ conversationId, panel, focusMessageId }: Ch
             disabledReason={disabledReason}
             onSend={(text) => void send(text)}
             onTyping={(isTyping) => emitTyping(conversationId, isTyping)}
-            replyTo={
-              replyTo ? { name: nameOf(replyTo.senderId), text: decodeText(replyTo.content) || 'Attachment' } : null
-            }
-            onCancelReply={() => setReplyTo(null)}
-            start={<AttachButton conversationId={conversationId} />}
+            replyTo={replyPreview}
+            onCancelReply={() => useMessages.getState().setReplyTo(conversationId, null)}
+            start={<AttachButton conversationId={conversationId} limits={config.media} />}
             end={
-              <IconButton label="Schedule message" onClick={() => setScheduling(true)}>
-                <ClockIcon />
-              </IconButton>
+              <ScheduleButton
+                conversationId={conversationId}
+                maxLength={config.maxContentLength}
+                onOpen={() => setScheduling(true)}
+              />
             }
             above={<AttachmentTray conversationId={conversationId} />}
             canSendEmpty={Boolean(attachment)}
+            maxLength={config.maxContentLength}
           />
         </div>
       </section>
@@ -300,6 +354,7 @@ export default function ChatScreen({ conversationId, panel, focusMessageId }: Ch
               pickerMinLeadSeconds={config.scheduling.pickerMinLeadSeconds}
               maxHorizonDays={config.scheduling.maxHorizonDays}
               recipientOf={() => (other ? { name: other.displayName, timeZone: other.timeZone } : null)}
+              replyPreviewOf={(item) => quoteOf(item.replyToId)}
               onOpenMessage={(cid, messageId) => navigate(paths.chat(cid, null, messageId))}
             />
           </div>
@@ -324,13 +379,49 @@ export default function ChatScreen({ conversationId, panel, focusMessageId }: Ch
           maxHorizonDays={config.scheduling.maxHorizonDays}
           contentPreview={
             attachment
-              ? `${attachment.kind === 'image' ? '📷' : '🎬'} ${draftText || attachment.file.name}`
-              : draftText || null
+              ? `${attachment.kind === 'image' ? '📷' : '🎬'} ${draftText.trim() || attachment.file.name}`
+              : draftText.trim() || null
           }
+          replyPreview={replyPreview}
+          contentProblem={sendBlocker(draftText, Boolean(attachment), config.maxContentLength)?.text ?? null}
           onSubmit={schedule}
           onClose={() => setScheduling(false)}
         />
       ) : null}
     </div>
+  );
+}
+
+/**
+ * The clock beside the emoji button. Scheduling is offered only when there is something to send
+ * (text or an attachment) within the length limit; otherwise the button says why (tooltip, and a
+ * toast when pressed) instead of opening a dialog that could only fail.
+ */
+function ScheduleButton({
+  conversationId,
+  maxLength,
+  onOpen,
+}: {
+  conversationId: string;
+  maxLength: number;
+  onOpen: () => void;
+}) {
+  const text = useMessages((s) => s.drafts[conversationId] ?? '');
+  const hasAttachment = useMedia((s) => Boolean(s.attachments[conversationId]));
+  const blocker = sendBlocker(text, hasAttachment, maxLength);
+  const reason = !blocker
+    ? null
+    : blocker.reason === 'empty'
+      ? 'Write a message or attach a photo or video to schedule it.'
+      : 'This message is too long to schedule; shorten it first.';
+  return (
+    <IconButton
+      label="Schedule message"
+      title={reason ?? 'Schedule message'}
+      aria-disabled={reason ? true : undefined}
+      onClick={() => (reason ? toast.info(reason) : onOpen())}
+    >
+      <ClockIcon />
+    </IconButton>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fakeServer } from '../test-support/network';
-import { ApiError, http } from './http';
+import { ApiError, asSentence, errorMessage, http, isRetryable } from './http';
 
 describe('http wrapper', () => {
   it('unwraps the envelope and sends JSON with same-origin credentials', async () => {
@@ -38,5 +38,57 @@ describe('http wrapper', () => {
     const server = fakeServer();
     server.fetch.mockRejectedValueOnce(new TypeError('Failed to fetch'));
     await expect(http.get('/api/config')).rejects.toMatchObject({ code: 'network_error', status: 0 });
+  });
+});
+
+describe('errors in sentences a person understands (item 19)', () => {
+  const api = (code: ApiError['code'], message: string, status = 400, details?: unknown) =>
+    new ApiError(code, message, status, details);
+
+  it('never shows raw validator or router text', () => {
+    const tooLong = api(
+      'validation_failed',
+      'Invalid body: content: Too big: expected string to have <=65536 characters',
+      400,
+      [{ path: 'content', message: 'Too big: expected string to have <=65536 characters' }],
+    );
+    expect(errorMessage(tooLong)).toBe('This message is too long to send.');
+    expect(errorMessage(api('validation_failed', 'Invalid body: title: Too small'))).toBe(
+      'Something in what you sent was not accepted; check it and try again.',
+    );
+    expect(errorMessage(api('validation_failed', 'receiverId is not the other member of that conversation.'))).toBe(
+      'Something in what you sent was not accepted; check it and try again.',
+    );
+    expect(errorMessage(api('not_found', 'No route for POST /api/nothing.', 404))).toBe('That is no longer available.');
+    expect(errorMessage(api('payload_too_large', 'The request body is too large.', 413))).toBe(
+      'That is too large to send.',
+    );
+    expect(errorMessage(api('bad_response', 'Unexpected answer from the server (502).', 502))).toBe(
+      'The server gave an unexpected answer; try again in a moment.',
+    );
+  });
+
+  it("keeps the server's own sentences, with exactly one full stop", () => {
+    expect(errorMessage(api('validation_failed', 'The message is empty.'))).toBe('The message is empty.');
+    expect(errorMessage(api('invalid_credentials', 'The current password is incorrect.', 401))).toBe(
+      'The current password is incorrect.',
+    );
+    expect(errorMessage(api('recipient_unavailable', 'You cannot send messages to this user.', 403))).toBe(
+      'You cannot send messages to this person.',
+    );
+    expect(errorMessage(api('recipient_unavailable', 'This account was deleted.', 403))).toBe(
+      'This account was deleted.',
+    );
+    expect(asSentence('Done..')).toBe('Done.');
+    expect(asSentence('Really?')).toBe('Really?');
+    expect(errorMessage(new Error('Key derivation failed'))).toBe('Key derivation failed.');
+  });
+
+  it('tells a refusal (same answer again) from trouble worth retrying', () => {
+    expect(isRetryable(api('network_error', 'x', 0))).toBe(true);
+    expect(isRetryable(api('not_ready', 'x', 503))).toBe(true);
+    expect(isRetryable(api('rate_limited', 'x', 429))).toBe(true);
+    expect(isRetryable(api('validation_failed', 'x', 400))).toBe(false);
+    expect(isRetryable(api('recipient_unavailable', 'x', 403))).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { isErrorCode, type ApiResponse, type ErrorCode } from '@herald/shared';
+import { ERROR_CATALOGUE, isErrorCode, type ApiResponse, type ErrorCode } from '@herald/shared';
 
 /**
  * The one way the web app talks HTTP. Feature `api.ts` modules call these helpers; components
@@ -21,10 +21,89 @@ export function isApiError(error: unknown, code?: ApiError['code']): error is Ap
   return error instanceof ApiError && (code === undefined || error.code === code);
 }
 
+/**
+ * Sentences for the codes whose server text is written for developers (or, for the catalogue's
+ * default texts, could say more to a person). The server's own sentence is kept otherwise: it is
+ * usually the precise one ("The current password is incorrect.").
+ */
+const SENTENCES: Partial<Record<ApiError['code'], string>> = {
+  validation_failed: 'Something in what you sent was not accepted; check it and try again.',
+  invalid_time: 'That time could not be read; pick it again.',
+  csrf_rejected: 'The request was refused for your safety; reload the page and try again.',
+  sender_mismatch: 'You can only send as yourself; reload the page and try again.',
+  recipient_unavailable: 'You cannot send messages to this person.',
+  recipients_mismatch: 'The members of this chat changed; reload the page and try again.',
+  payload_too_large: 'That is too large to send.',
+  unsupported_media_type: 'This kind of file cannot be sent; send a photo or a video.',
+  unprocessable: 'That cannot be done.',
+  internal_error: 'Something went wrong on our side; try again in a moment.',
+  bad_response: 'The server gave an unexpected answer; try again in a moment.',
+};
+
+/** Codes whose server text is never shown: it names fields, routes or formats. */
+const ALWAYS_OURS = new Set<ApiError['code']>([
+  'invalid_time',
+  'csrf_rejected',
+  'sender_mismatch',
+  'recipients_mismatch',
+  'payload_too_large',
+  'unsupported_media_type',
+  'bad_response',
+]);
+
+/** Raw validator or router text ("Invalid body: content: Too big: ...", "No route for POST ..."). */
+const MACHINE_TEXT = /^(Invalid [a-z]+:|No route for )|\b[a-z]+[A-Z][A-Za-z]*\b|[<>=]=?\s*\d/;
+
+/** Ends a sentence with exactly one full stop (or the punctuation it has). */
+export function asSentence(text: string): string {
+  const trimmed = text.trim().replace(/\.+$/, '');
+  if (!trimmed) return 'Something went wrong.';
+  return /[!?…]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+/** A field the server refused as too long (`details` of validation_failed), if any. */
+export function tooLongField(error: unknown): string | null {
+  if (!(error instanceof ApiError) || error.code !== 'validation_failed' || !Array.isArray(error.details)) return null;
+  for (const issue of error.details as { path?: unknown; message?: unknown }[]) {
+    if (
+      typeof issue.path === 'string' &&
+      typeof issue.message === 'string' &&
+      /too big|at most|<=/i.test(issue.message)
+    ) {
+      return issue.path;
+    }
+  }
+  return null;
+}
+
+/**
+ * Whether trying the same request again may succeed (connection, server trouble, rate limit), as
+ * opposed to a refusal that would only repeat (the request itself is not acceptable).
+ */
+export function isRetryable(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return true;
+  if (['network_error', 'bad_response', 'rate_limited', 'not_ready', 'internal_error', 'busy'].includes(error.code)) {
+    return true;
+  }
+  return error.status >= 500 || error.status === 0;
+}
+
 /** A sentence for the person in front of the screen, whatever was thrown. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
-  if (error instanceof Error) return error.message;
+  if (error instanceof ApiError) {
+    if (tooLongField(error) === 'content') return 'This message is too long to send.';
+    const ours = SENTENCES[error.code];
+    const catalogueDefault = isErrorCode(error.code) ? ERROR_CATALOGUE[error.code].message : null;
+    if (
+      ours &&
+      (ALWAYS_OURS.has(error.code) || error.message === catalogueDefault || MACHINE_TEXT.test(error.message))
+    ) {
+      return ours;
+    }
+    if (error.code === 'not_found' && MACHINE_TEXT.test(error.message)) return 'That is no longer available.';
+    return asSentence(error.message);
+  }
+  if (error instanceof Error) return asSentence(error.message);
   return 'Something went wrong.';
 }
 

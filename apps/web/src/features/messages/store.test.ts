@@ -11,7 +11,7 @@ const at = (minute: number) => `2026-03-10T10:${String(minute).padStart(2, '0')}
 const ids = () => useMessages.getState().timelines[C]!.messages.map((m) => m.id);
 const contents = () => useMessages.getState().timelines[C]!.messages.map((m) => m.content);
 
-beforeEach(() => useMessages.setState({ timelines: {}, drafts: {} }));
+beforeEach(() => useMessages.setState({ timelines: {}, drafts: {}, replyTo: {}, refusals: {} }));
 
 describe('messages store: REST pages merged with socket events', () => {
   it('opens a conversation from one request, oldest first', async () => {
@@ -172,5 +172,49 @@ describe('messages store: REST pages merged with socket events', () => {
     // A stale copy from a REST page cannot move it back.
     useMessages.getState().receive({ ...m, messageStatus: 'delivered' });
     expect(useMessages.getState().timelines[C]!.messages[0]!.messageStatus).toBe('read');
+  });
+});
+
+describe('messages store: refusals and failures (item 19)', () => {
+  it('a refused message leaves no bubble: the words and the reply go back to the composer with the reason', async () => {
+    fakeServer().on('POST', `/api/conversations/${C}/messages`, () => ({
+      status: 403,
+      error: { code: 'recipient_unavailable', message: 'You cannot send messages to this user.' },
+    }));
+    const outcome = await useMessages.getState().send(C, ME, {
+      content: 'hello there',
+      text: 'hello there',
+      replyToId: 'm0000000-0000-4000-8000-000000000077',
+    });
+    expect(outcome).toEqual({ status: 'refused', error: 'You cannot send messages to this person.' });
+    expect(useMessages.getState().timelines[C]!.messages).toEqual([]);
+    expect(useMessages.getState().drafts[C]).toBe('hello there');
+    expect(useMessages.getState().replyTo[C]).toBe('m0000000-0000-4000-8000-000000000077');
+    expect(useMessages.getState().refusals[C]).toBe('You cannot send messages to this person.');
+  });
+
+  it('what was typed meanwhile is kept after the refused words', async () => {
+    fakeServer().on('POST', `/api/conversations/${C}/messages`, () => ({
+      status: 400,
+      error: { code: 'validation_failed', message: 'The message is empty.' },
+    }));
+    const pending = useMessages.getState().send(C, ME, { content: 'first', text: 'first' });
+    useMessages.getState().setDraft(C, 'second');
+    await pending;
+    expect(useMessages.getState().drafts[C]).toBe('first\nsecond');
+  });
+
+  it('a failed message (worth retrying) can be discarded', async () => {
+    fakeServer().on('POST', `/api/conversations/${C}/messages`, () => ({
+      status: 503,
+      error: { code: 'not_ready', message: 'The service is not ready.' },
+    }));
+    const outcome = await useMessages.getState().send(C, ME, { content: 'later' });
+    expect(outcome.status).toBe('failed');
+    const failed = useMessages.getState().timelines[C]!.messages[0]!;
+    useMessages.getState().discard(C, failed.id);
+    expect(useMessages.getState().timelines[C]!.messages).toEqual([]);
+    await useMessages.getState().retry(C, failed.id); // nothing left to retry
+    expect(useMessages.getState().timelines[C]!.messages).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { Message, MessagePage, MessageStatusEvent, Reaction, SendMessageBody } from '@herald/shared';
-import { errorMessage } from '../../lib/http';
+import { errorMessage, isRetryable } from '../../lib/http';
 import { newClientId } from '../../lib/id';
 import { messagesApi, PAGE_SIZE } from './api';
 import { applyStatus, isLocal, localIdFor, mergeMessages, type TimelineMessage } from './merge';
@@ -20,19 +20,42 @@ const EMPTY: Timeline = { messages: [], nextCursor: null, loaded: false, loading
 export interface OutgoingMessage extends Omit<SendMessageBody, 'clientId'> {
   /** For the optimistic copy: what the attachment is, if any. */
   media?: Message['media'];
+  /** What the person wrote (before encoding): it goes back into the composer on a refusal. */
+  text?: string;
 }
+
+/**
+ * How a send ended. `failed`: a transient problem (connection, server busy); the bubble stays with
+ * Retry and Discard. `refused`: the server will never take it as it is (too long, blocked, no
+ * longer a member); the bubble goes and what was written returns to the composer with the reason.
+ */
+export type SendOutcome =
+  { status: 'sent'; message: Message } | { status: 'failed'; error: string } | { status: 'refused'; error: string };
 
 interface MessagesState {
   timelines: Record<string, Timeline>;
   drafts: Record<string, string>;
+  /** The message the composer replies to, per conversation (a message id). */
+  replyTo: Record<string, string>;
+  /** Why the last send was refused, per conversation: shown in the composer until the next edit. */
+  refusals: Record<string, string>;
 
   loadLatest: (conversationId: string) => Promise<void>;
   loadOlder: (conversationId: string) => Promise<void>;
   /** REST page of the newest messages, merged (used on open and after a reconnect). */
   mergeLatestPage: (conversationId: string, page: MessagePage) => void;
   receive: (message: Message) => void;
-  send: (conversationId: string, senderId: string, message: OutgoingMessage) => Promise<Message | null>;
+  send: (conversationId: string, senderId: string, message: OutgoingMessage) => Promise<SendOutcome>;
   retry: (conversationId: string, localId: string) => Promise<void>;
+  /** Drop a failed message for good. */
+  discard: (conversationId: string, localId: string) => void;
+  setReplyTo: (conversationId: string, messageId: string | null) => void;
+  /**
+   * Puts text back into the composer (after a refusal, an undone schedule, a failed upload) before
+   * whatever was typed since, and what it replied to unless a reply was chosen since.
+   */
+  restoreDraft: (conversationId: string, text: string, replyToId?: string | null) => void;
+  clearRefusal: (conversationId: string) => void;
   applyStatus: (event: MessageStatusEvent) => void;
   setReactions: (conversationId: string, messageId: string, reactions: Reaction[]) => void;
   toggleReaction: (conversationId: string, messageId: string, emoji: string, myId: string) => Promise<void>;
@@ -50,28 +73,42 @@ export const useMessages = create<MessagesState>()((set, get) => {
       const next = typeof change === 'function' ? change(current) : change;
       return { timelines: { ...s.timelines, [id]: { ...current, ...next } } };
     });
-  /** Outgoing bodies of optimistic messages, for retry. */
-  const outbox = new Map<string, { conversationId: string; body: SendMessageBody }>();
+  /** Outgoing bodies of optimistic messages, for retry (and the text, for a refusal). */
+  const outbox = new Map<string, { conversationId: string; body: SendMessageBody; text: string }>();
 
-  async function deliver(conversationId: string, localId: string, body: SendMessageBody): Promise<Message | null> {
+  async function deliver(conversationId: string, localId: string): Promise<SendOutcome> {
+    const pending = outbox.get(localId);
+    if (!pending) return { status: 'failed', error: 'This message is no longer waiting to be sent.' };
     try {
-      const message = await messagesApi.send(conversationId, body);
+      const message = await messagesApi.send(conversationId, pending.body);
       outbox.delete(localId);
       get().receive(message);
-      return message;
+      return { status: 'sent', message };
     } catch (error) {
-      patch(conversationId, (t) => ({
-        messages: t.messages.map((m) =>
-          m.id === localId ? { ...m, localStatus: 'failed' as const, localError: errorMessage(error) } : m,
-        ),
-      }));
-      return null;
+      const sentence = errorMessage(error);
+      if (isRetryable(error)) {
+        patch(conversationId, (t) => ({
+          messages: t.messages.map((m) =>
+            m.id === localId ? { ...m, localStatus: 'failed' as const, localError: sentence } : m,
+          ),
+        }));
+        return { status: 'failed', error: sentence };
+      }
+      // Refused: sending it again would be refused again. Nothing the person wrote is lost: the
+      // text (and what it replied to) goes back into the composer, with the reason.
+      outbox.delete(localId);
+      patch(conversationId, (t) => ({ messages: t.messages.filter((m) => m.id !== localId) }));
+      get().restoreDraft(conversationId, pending.text, pending.body.replyToId);
+      set((s) => ({ refusals: { ...s.refusals, [conversationId]: sentence } }));
+      return { status: 'refused', error: sentence };
     }
   }
 
   return {
     timelines: {},
     drafts: {},
+    replyTo: {},
+    refusals: {},
 
     loadLatest: async (conversationId) => {
       try {
@@ -130,7 +167,7 @@ export const useMessages = create<MessagesState>()((set, get) => {
     send: async (conversationId, senderId, outgoing) => {
       const clientId = newClientId();
       const localId = localIdFor(clientId);
-      const { media, ...rest } = outgoing;
+      const { media, text, ...rest } = outgoing;
       const body: SendMessageBody = { ...rest, clientId };
       const optimistic: TimelineMessage = {
         id: localId as Message['id'],
@@ -155,19 +192,50 @@ export const useMessages = create<MessagesState>()((set, get) => {
         reactions: [],
         localStatus: 'sending',
       };
-      outbox.set(localId, { conversationId, body });
+      outbox.set(localId, { conversationId, body, text: text ?? body.content });
+      get().clearRefusal(conversationId);
       patch(conversationId, (t) => ({ messages: mergeMessages(t.messages, [optimistic]) }));
-      return deliver(conversationId, localId, body);
+      return deliver(conversationId, localId);
     },
 
     retry: async (conversationId, localId) => {
-      const pending = outbox.get(localId);
-      if (!pending) return;
+      if (!outbox.has(localId)) return;
       patch(conversationId, (t) => ({
         messages: t.messages.map((m) => (m.id === localId ? { ...m, localStatus: 'sending' as const } : m)),
       }));
-      await deliver(conversationId, localId, pending.body);
+      await deliver(conversationId, localId);
     },
+
+    discard: (conversationId, localId) => {
+      outbox.delete(localId);
+      patch(conversationId, (t) => ({ messages: t.messages.filter((m) => m.id !== localId || !isLocal(m)) }));
+    },
+
+    setReplyTo: (conversationId, messageId) =>
+      set((s) => {
+        if ((s.replyTo[conversationId] ?? null) === messageId) return s;
+        const replyTo = { ...s.replyTo };
+        if (messageId) replyTo[conversationId] = messageId;
+        else delete replyTo[conversationId];
+        return { replyTo };
+      }),
+
+    restoreDraft: (conversationId, text, replyToId) =>
+      set((s) => {
+        const draft = s.drafts[conversationId] ?? '';
+        const restored = !draft.trim() ? text : text.trim() ? `${text}\n${draft}` : draft;
+        const replyTo = { ...s.replyTo };
+        if (replyToId && !replyTo[conversationId]) replyTo[conversationId] = replyToId;
+        return { drafts: { ...s.drafts, [conversationId]: restored }, replyTo };
+      }),
+
+    clearRefusal: (conversationId) =>
+      set((s) => {
+        if (!(conversationId in s.refusals)) return s;
+        const refusals = { ...s.refusals };
+        delete refusals[conversationId];
+        return { refusals };
+      }),
 
     applyStatus: (event) => patch(event.conversationId, (t) => ({ messages: applyStatus(t.messages, event) })),
 

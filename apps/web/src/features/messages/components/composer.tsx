@@ -1,5 +1,6 @@
-import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { CloseIcon, SendIcon, SmileIcon } from '../../../components/ui/icons';
+import { contentLength, formatCount, nearLimit, sendBlocker } from '../limits';
 import { useMessages } from '../store';
 
 const EmojiPanel = lazy(() => import('./emoji-panel'));
@@ -20,6 +21,8 @@ export interface ComposerProps {
   above?: ReactNode;
   /** Send is allowed with no text (an attachment is ready). */
   canSendEmpty?: boolean;
+  /** The server's limit on a message's content (GET /api/config `maxContentLength`). */
+  maxLength: number;
 }
 
 const TYPING_REFRESH_MS = 3000;
@@ -37,10 +40,16 @@ export function Composer({
   end,
   above,
   canSendEmpty,
+  maxLength,
 }: ComposerProps) {
   const text = useMessages((s) => s.drafts[conversationId] ?? '');
   const setDraft = useMessages((s) => s.setDraft);
+  const refusal = useMessages((s) => s.refusals[conversationId]);
+  const clearRefusal = useMessages((s) => s.clearRefusal);
   const [emojiOpen, setEmojiOpen] = useState(false);
+  const limitId = useId();
+  const length = contentLength(text);
+  const blocker = sendBlocker(text, Boolean(canSendEmpty), maxLength);
   const input = useRef<HTMLTextAreaElement>(null);
   const typing = useRef<{ last: number; idle: ReturnType<typeof setTimeout> | null }>({ last: 0, idle: null });
 
@@ -84,7 +93,7 @@ export function Composer({
 
   function submit() {
     const value = text.trim();
-    if (!value && !canSendEmpty) return;
+    if (blocker) return;
     onSend(value);
     setDraft(conversationId, '');
     stopTyping();
@@ -96,6 +105,7 @@ export function Composer({
     const startAt = el?.selectionStart ?? text.length;
     const endAt = el?.selectionEnd ?? text.length;
     setDraft(conversationId, text.slice(0, startAt) + emoji + text.slice(endAt));
+    if (refusal) clearRefusal(conversationId);
     requestAnimationFrame(() => {
       el?.focus();
       el?.setSelectionRange(startAt + emoji.length, startAt + emoji.length);
@@ -124,6 +134,11 @@ export function Composer({
         </div>
       ) : null}
       {above}
+      {refusal ? (
+        <p className="composer-error" role="alert">
+          Not sent: {refusal}
+        </p>
+      ) : null}
       {emojiOpen ? (
         <div
           className="emoji-popover"
@@ -147,9 +162,12 @@ export function Composer({
           rows={1}
           placeholder="Message"
           aria-label="Message"
+          aria-describedby={nearLimit(length, maxLength) ? limitId : undefined}
+          aria-invalid={blocker?.reason === 'too_long' ? true : undefined}
           value={text}
           onChange={(event) => {
             setDraft(conversationId, event.target.value);
+            if (refusal) clearRefusal(conversationId);
             if (event.target.value) noteTyping();
             else stopTyping();
           }}
@@ -177,13 +195,22 @@ export function Composer({
           type="button"
           className="icon-btn send-btn"
           aria-label="Send"
-          title="Send"
-          disabled={!text.trim() && !canSendEmpty}
+          title={blocker?.reason === 'too_long' ? 'This message is too long to send' : 'Send'}
+          disabled={blocker !== null}
           onClick={submit}
         >
           <SendIcon />
         </button>
       </div>
+      {nearLimit(length, maxLength) ? (
+        <p
+          id={limitId}
+          className={`composer-limit ${blocker?.reason === 'too_long' ? 'is-over' : ''}`}
+          data-testid="composer-limit"
+        >
+          {blocker?.reason === 'too_long' ? blocker.text : `${formatCount(maxLength - length)} characters left.`}
+        </p>
+      ) : null}
     </div>
   );
 }

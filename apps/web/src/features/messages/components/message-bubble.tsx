@@ -19,6 +19,7 @@ export interface MessageBubbleProps {
   onReply: (message: TimelineMessage) => void;
   onReact: (message: TimelineMessage, emoji: string) => void;
   onRetry: (message: TimelineMessage) => void;
+  onDiscard: (message: TimelineMessage) => void;
 }
 
 function StatusMark({ message }: { message: TimelineMessage }) {
@@ -47,6 +48,7 @@ function MessageBubbleView({
   onReply,
   onReact,
   onRetry,
+  onDiscard,
 }: MessageBubbleProps) {
   const text = decodeText(message.content);
   const counts = new Map<string, { count: number; mine: boolean }>();
@@ -56,7 +58,7 @@ function MessageBubbleView({
   }
   return (
     <div
-      className={`msg ${mine ? 'msg-mine' : 'msg-theirs'} ${highlighted ? 'msg-highlight' : ''}`}
+      className={`msg ${mine ? 'msg-mine' : 'msg-theirs'} ${highlighted ? 'msg-highlight' : ''} ${message.localStatus ? `msg-local msg-${message.localStatus}` : ''}`}
       data-message-id={message.id}
     >
       <div className="msg-bubble">
@@ -87,10 +89,15 @@ function MessageBubbleView({
       </div>
       {message.localStatus === 'failed' ? (
         <div className="msg-failed" role="alert">
-          Not sent{message.localError ? `: ${message.localError}` : ''}.{' '}
-          <Button size="sm" variant="ghost" onClick={() => onRetry(message)}>
-            Retry
-          </Button>
+          <span>{message.localError ? `Not sent: ${message.localError}` : 'Not sent.'}</span>
+          <span className="msg-failed-actions">
+            <Button size="sm" variant="ghost" onClick={() => onRetry(message)}>
+              Retry
+            </Button>
+            <Button size="sm" variant="ghost" onClick={() => onDiscard(message)}>
+              Discard
+            </Button>
+          </span>
         </div>
       ) : null}
       {counts.size > 0 ? (

@@ -50,6 +50,7 @@ export function Timeline(props: TimelineProps) {
   const timeline = useMessages((s) => s.timelines[conversationId] ?? emptyTimeline);
   const loadOlder = useMessages((s) => s.loadOlder);
   const retry = useMessages((s) => s.retry);
+  const discard = useMessages((s) => s.discard);
   const scroller = useRef<HTMLDivElement>(null);
   const [atBottom, setAtBottom] = useState(true);
   const [unseenBelow, setUnseenBelow] = useState(0);
@@ -220,6 +221,7 @@ export function Timeline(props: TimelineProps) {
                     onReply={onReply}
                     onReact={onReact}
                     onRetry={(m) => void retry(conversationId, m.id)}
+                    onDiscard={(m) => discard(conversationId, m.id)}
                   />
                 )}
               </div>

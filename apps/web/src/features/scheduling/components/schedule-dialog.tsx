@@ -37,6 +37,13 @@ export interface ScheduleDialogProps {
   initial?: Date | null;
   /** What will be sent, shown for context. */
   contentPreview?: string | null;
+  /** The message it answers, shown for context. */
+  replyPreview?: { name: string; text: string } | null;
+  /**
+   * Why there is nothing that could be scheduled (an empty or too long message): said at once,
+   * and Schedule stays disabled, so that nothing is ever submitted that the server must refuse.
+   */
+  contentProblem?: string | null;
   /** Resolves when scheduled; a rejection's message is shown in the dialog. */
   onSubmit: (at: Date) => Promise<void>;
   onClose: () => void;
@@ -61,6 +68,8 @@ export function ScheduleDialog({
   maxHorizonDays,
   initial,
   contentPreview,
+  replyPreview,
+  contentProblem,
   onSubmit,
   onClose,
 }: ScheduleDialogProps) {
@@ -109,7 +118,7 @@ export function ScheduleDialog({
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (!chosen || problem) return;
+    if (!chosen || problem || contentProblem) return;
     setBusy(true);
     setServerError(null);
     try {
@@ -123,7 +132,17 @@ export function ScheduleDialog({
   return (
     <Dialog title={title} onClose={onClose} size="md">
       <form className="schedule-form" onSubmit={(e) => void submit(e)} aria-describedby={previewId}>
+        {replyPreview ? (
+          <p className="schedule-reply muted">
+            Replying to <strong>{replyPreview.name}</strong>: {replyPreview.text}
+          </p>
+        ) : null}
         {contentPreview ? <blockquote className="schedule-content">{contentPreview}</blockquote> : null}
+        {contentProblem ? (
+          <p className="form-error" role="alert" data-testid="schedule-content-problem">
+            {contentProblem}
+          </p>
+        ) : null}
         {picks.length ? (
           <fieldset className="quick-picks">
             <legend>Quick picks</legend>
@@ -227,7 +246,7 @@ export function ScheduleDialog({
         ) : null}
         <div className="dialog-actions">
           <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={busy} disabled={problem !== null}>
+          <Button type="submit" variant="primary" busy={busy} disabled={problem !== null || Boolean(contentProblem)}>
             {submitLabel}
           </Button>
         </div>

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { ScheduledMessage } from '@herald/shared';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
-import { ClockIcon, ImageIcon } from '../../../components/ui/icons';
+import { ClockIcon, ImageIcon, ReplyIcon } from '../../../components/ui/icons';
 import { toast, useToasts } from '../../../components/ui/toast-store';
 import { errorMessage } from '../../../lib/http';
 import { decodeText, encodeText } from '../../../lib/message-codec';
@@ -21,6 +21,8 @@ export interface ScheduledListProps {
   /** Global view: which chat each item belongs to. */
   conversationName?: (item: ScheduledMessage) => string;
   recipientOf?: (conversationId: string) => ScheduleRecipient | null;
+  /** The message a scheduled reply answers, when it is loaded (null: not loaded, or gone). */
+  replyPreviewOf?: (item: ScheduledMessage) => { name: string; text: string } | null;
   onOpenMessage: (conversationId: string, messageId: string) => void;
 }
 
@@ -100,8 +102,10 @@ function ScheduledItem({
   maxHorizonDays,
   conversationName,
   recipientOf,
+  replyPreviewOf,
   onOpenMessage,
 }: ScheduledListProps & { item: ScheduledMessage }) {
+  const reply = item.replyToId ? (replyPreviewOf?.(item) ?? null) : null;
   const now = useNow(15_000);
   const store = useScheduling();
   const cancelling = useScheduling((s) => s.cancelling[item.id] !== undefined);
@@ -156,6 +160,19 @@ function ScheduledItem({
         </span>
         {conversationName ? <span className="scheduled-chat muted">{conversationName(item)}</span> : null}
       </div>
+
+      {item.replyToId ? (
+        <p className="scheduled-reply" data-testid="scheduled-reply">
+          <ReplyIcon size={14} aria-hidden="true" />
+          {reply ? (
+            <span>
+              Replying to <strong>{reply.name}</strong>: {reply.text}
+            </span>
+          ) : (
+            <span>Replying to an earlier message</span>
+          )}
+        </p>
+      ) : null}
 
       {editing ? (
         <form

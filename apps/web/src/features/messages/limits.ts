@@ -1,0 +1,39 @@
+import { encodeText } from '../../lib/message-codec';
+
+/** What stops the composer's content from being sent (or scheduled), in words. */
+export interface SendBlocker {
+  reason: 'empty' | 'too_long';
+  text: string;
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** How long the content of this text is, in the unit the server's limit counts. */
+export function contentLength(text: string): number {
+  return encodeText(text.trim()).length;
+}
+
+/**
+ * Why the composer's text cannot go out now, or null when it can: nothing to send (no text and no
+ * attachment), or over the server's limit (`maxContentLength`, GET /api/config).
+ */
+export function sendBlocker(text: string, hasAttachment: boolean, maxLength: number): SendBlocker | null {
+  const length = contentLength(text);
+  if (length > maxLength) {
+    return {
+      reason: 'too_long',
+      text: `This message is ${count(length - maxLength)} characters too long (the limit is ${count(maxLength)}). Shorten it or split it into several messages.`,
+    };
+  }
+  if (length === 0 && !hasAttachment) {
+    return { reason: 'empty', text: 'Write a message or attach a photo or video first.' };
+  }
+  return null;
+}
+
+/** From how close to the limit the composer shows how many characters are left (as Slack does). */
+export function nearLimit(length: number, maxLength: number): boolean {
+  return length > maxLength - Math.max(100, Math.floor(maxLength * 0.1));
+}
+
+export { count as formatCount };
