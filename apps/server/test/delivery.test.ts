@@ -17,7 +17,14 @@ import { connectSocket, type TestSocket } from './helpers/socket.js';
  */
 const failing = new Set<string>();
 let faultyWrites = 0;
+/** When set, a scheduled write waits for it while its delivery holds the rows' locks. */
+let writeGate: Promise<void> | undefined;
+let writesAtGate = 0;
 const faultyWrite: WriteMessages = async (tx, batch, now) => {
+  if (writeGate) {
+    writesAtGate += 1;
+    await writeGate;
+  }
   if (batch.some((m) => m.scheduledMessageId && failing.has(m.scheduledMessageId))) {
     faultyWrites += 1;
     throw Object.assign(new Error('connection terminated unexpectedly'), { code: '08006' });
@@ -388,6 +395,41 @@ describe('races', () => {
         }
         if (action === 1) expect(res.status).toBe(409);
       }
+    }
+  });
+});
+
+describe('send-now racing the dispatcher', () => {
+  it('waits for the delivery that holds the row, then answers 409 with the status it ended in (never a 500)', async () => {
+    const [alice, bob] = await pair();
+    const s = await schedule(alice, { receiverId: bob.id, content: 'raced', scheduledTime: inMs(t, 60_000) });
+    t.clock.advance(60_000);
+    let open!: () => void;
+    writeGate = new Promise<void>((resolve) => (open = resolve));
+    writesAtGate = 0;
+    try {
+      const delivering = deliverDue();
+      await expect.poll(() => writesAtGate).toBe(1); // the delivery holds the row's lock
+      const sendNow = alice.client.post(`/api/scheduled-messages/${s.id}/send-now`);
+      if (t.db.kind === 'pg') {
+        // send-now is now waiting for that lock (PGlite simply queues it behind the transaction)
+        await expect
+          .poll(
+            async () =>
+              (await t.db.query<{ n: number }>('SELECT count(*) AS n FROM pg_locks WHERE NOT granted')).rows[0]!.n,
+          )
+          .toBeGreaterThan(0);
+      }
+      open();
+      expect(await delivering).toBe(1);
+      const res = await sendNow;
+      expect(res.status).toBe(409);
+      expect(res.body.error).toMatchObject({ code: 'invalid_state', details: { status: 'sent' } });
+      const { rows } = await t.db.query('SELECT id FROM messages WHERE scheduled_message_id = $1', [s.id]);
+      expect(rows).toHaveLength(1);
+    } finally {
+      writeGate = undefined;
+      open();
     }
   });
 });
