@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Avatar } from '../components/ui/avatar';
 import { IconButton } from '../components/ui/button';
+import { LastSeen } from '../components/ui/last-seen';
 import { BackIcon, ClockIcon, CloseIcon, DotsIcon, TimerIcon } from '../components/ui/icons';
 import { Menu } from '../components/ui/menu';
 import { toast, useToasts } from '../components/ui/toast-store';
@@ -23,7 +24,7 @@ import { useScheduling } from '../features/scheduling/store';
 import { errorMessage } from '../lib/http';
 import { newClientId } from '../lib/id';
 import { decodeText, encodeText } from '../lib/message-codec';
-import { formatDateTime, lastSeenText, toRfc3339 } from '../lib/time';
+import { formatDateTime, toRfc3339 } from '../lib/time';
 import { useNow } from '../lib/use-now';
 import { useConfig } from './config';
 import { emitTyping } from './realtime';
@@ -134,17 +135,23 @@ export default function ChatScreen({ conversationId, panel, focusMessageId }: Ch
   const other = otherMember(conversation, me.id);
   const otherPresence = other ? presence[other.id] : undefined;
   const typers = typingUserIds(typing, now).filter((id) => id !== me.id);
-  const subtitle = typers.length
-    ? conversation.kind === 'group'
-      ? `${typers.map(nameOf).join(', ')} ${typers.length > 1 ? 'are' : 'is'} typing…`
-      : 'typing…'
-    : other
-      ? other.deleted
-        ? 'account deleted'
-        : (otherPresence?.online ?? other.online)
-          ? 'online'
-          : lastSeenText(otherPresence?.lastSeenAt ?? other.lastSeenAt, timeZone, now)
-      : `${conversation.members.length} members`;
+  const subtitle = typers.length ? (
+    conversation.kind === 'group' ? (
+      `${typers.map(nameOf).join(', ')} ${typers.length > 1 ? 'are' : 'is'} typing…`
+    ) : (
+      'typing…'
+    )
+  ) : other ? (
+    other.deleted ? (
+      'account deleted'
+    ) : (otherPresence?.online ?? other.online) ? (
+      'online'
+    ) : (
+      <LastSeen lastSeenAt={otherPresence?.lastSeenAt ?? other.lastSeenAt} timeZone={timeZone} />
+    )
+  ) : (
+    `${conversation.members.length} members`
+  );
 
   const disabledReason = other?.deleted
     ? 'This account was deleted; you cannot write here any more.'

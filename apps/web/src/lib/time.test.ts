@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromInputs, relativeTime, zonedParts, zonedToUtc } from './time';
+import { fromInputs, lastSeenText, relativeTime, zonedParts, zonedToUtc } from './time';
 
 const iso = (d: Date) => d.toISOString();
 
@@ -93,5 +93,17 @@ describe('relativeTime', () => {
     expect(relativeTime(now + 2 * 86_400_000, now)).toBe('in 2 d');
     expect(relativeTime(now - 10 * 60_000, now)).toBe('10 min ago');
     expect(relativeTime(now + 10_000, now)).toBe('in a few seconds');
+  });
+});
+
+describe('lastSeenText (item 17)', () => {
+  const now = Date.parse('2026-03-10T10:00:00Z');
+  it('says "just now" right after someone goes offline, even against a "now" read a moment earlier', () => {
+    expect(lastSeenText(new Date(now).toISOString(), 'UTC', now)).toBe('last seen just now');
+    // The event's time is a few seconds after the screen's last clock tick (or the server clock runs ahead).
+    expect(lastSeenText(new Date(now + 4_000).toISOString(), 'UTC', now)).toBe('last seen just now');
+    expect(lastSeenText(new Date(now - 30_000).toISOString(), 'UTC', now)).toBe('last seen just now');
+    expect(lastSeenText(new Date(now - 5 * 60_000).toISOString(), 'UTC', now)).toBe('last seen 5 min ago');
+    expect(lastSeenText(new Date(now - 3 * 3_600_000).toISOString(), 'UTC', now)).toMatch(/^last seen today at 7:00/);
   });
 });

@@ -246,10 +246,15 @@ export function dayKey(instant: Date | number | string, timeZone: string): strin
   return toDateInput(p);
 }
 
-/** "last seen 5 min ago" / "last seen Mon 14:02". */
+/**
+ * "last seen just now" / "last seen 5 min ago" / "last seen today at 14:02" / "last seen Mon 14:02".
+ * Last seen is in the past by definition: a time after `now` (a `now` read a moment before the
+ * event arrived, or a server clock slightly ahead) is "just now", never "in a few seconds".
+ */
 export function lastSeenText(lastSeenAt: string | null, timeZone: string, now = Date.now()): string {
   if (!lastSeenAt) return 'offline';
-  const t = Date.parse(lastSeenAt);
+  const t = Math.min(Date.parse(lastSeenAt), now);
+  if (now - t < 45_000) return 'last seen just now';
   if (now - t < HOUR) return `last seen ${relativeTime(t, now)}`;
   if (sameDay(t, now, timeZone)) return `last seen today at ${formatClock(t, timeZone)}`;
   return `last seen ${formatDateTime(t, timeZone, now)}`;

@@ -5,9 +5,9 @@ import { Avatar } from '../../../components/ui/avatar';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
+import { LastSeen } from '../../../components/ui/last-seen';
 import { toast } from '../../../components/ui/toast-store';
 import { errorMessage } from '../../../lib/http';
-import { lastSeenText } from '../../../lib/time';
 import { conversationTitle, otherMember, ttlLabel } from '../model';
 import { useConversations } from '../store';
 import { UserSearch } from './user-search';
@@ -49,9 +49,11 @@ export function ConversationInfo({ conversation, myId, timeZone, onClose, onGone
               <strong>{other.displayName}</strong>
               <div className="muted">@{other.username}</div>
               <div className="muted">
-                {store.presence[other.id]?.online
-                  ? 'online'
-                  : lastSeenText(store.presence[other.id]?.lastSeenAt ?? other.lastSeenAt, timeZone)}{' '}
+                {store.presence[other.id]?.online ? (
+                  'online'
+                ) : (
+                  <LastSeen lastSeenAt={store.presence[other.id]?.lastSeenAt ?? other.lastSeenAt} timeZone={timeZone} />
+                )}{' '}
                 · local time zone {other.timeZone.replace(/_/g, ' ')}
               </div>
             </div>
