@@ -384,3 +384,135 @@ describe('failure badge', () => {
     expect((await alice.client.post(`/api/scheduled-messages/${pending.id}/dismiss`)).status).toBe(409);
   });
 });
+
+describe('a refused request changes nothing', () => {
+  const chatsOf = async (user: TestUser) => (await user.client.get<Conversation[]>('/api/conversations')).body.data;
+  const directKeyCount = async (a: TestUser, b: TestUser) =>
+    (
+      await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM conversations WHERE direct_key = $1', [
+        a.id < b.id ? `${a.id}:${b.id}` : `${b.id}:${a.id}`,
+      ])
+    ).rows[0]!.n;
+
+  it('opens no direct chat with a stranger when the schedule is refused, whatever the reason', async () => {
+    await fresh();
+    const refusals: [Record<string, unknown>, number][] = [
+      [{ content: '', scheduledTime: inMs(t, 60_000) }, 400],
+      [{ content: '   ', scheduledTime: inMs(t, 60_000) }, 400],
+      [{ content: 'too soon', scheduledTime: inMs(t, 1_000) }, 422],
+      [{ content: 'bad time', scheduledTime: '2026-02-30T10:00:00Z' }, 400],
+      [
+        { content: 'not my media', mediaId: '00000000-0000-4000-8000-000000000000', scheduledTime: inMs(t, 60_000) },
+        404,
+      ],
+      [
+        {
+          content: 'a reply to nothing',
+          replyToId: '00000000-0000-4000-8000-000000000000',
+          scheduledTime: inMs(t, 60_000),
+        },
+        404,
+      ],
+    ];
+    for (const [body, status] of refusals) {
+      const res = await alice.client.post('/api/scheduled-messages', { receiverId: bob.id, ...body });
+      expect([JSON.stringify(body), res.status]).toEqual([JSON.stringify(body), status]);
+    }
+    expect(await directKeyCount(alice, bob)).toBe(0);
+    expect(await chatsOf(alice)).toEqual([]);
+    expect(await chatsOf(bob)).toEqual([]);
+  });
+
+  it('opens no direct chat when the pending quota refuses the message (the chat is rolled back with it)', async () => {
+    await fresh();
+    const carol = await registerUser(t.app);
+    // Alice's per-user quota (7) is used up elsewhere.
+    for (let i = 0; i < 7; i++) {
+      await schedule(alice, {
+        receiverId: i < 4 ? bob.id : carol.id,
+        content: `q${i}`,
+        scheduledTime: inMs(t, 60_000),
+      });
+    }
+    const dave = await registerUser(t.app);
+    const res = await alice.client.post('/api/scheduled-messages', {
+      receiverId: dave.id,
+      content: 'over quota',
+      scheduledTime: inMs(t, 60_000),
+    });
+    expect(res.status).toBe(429);
+    expect(await directKeyCount(alice, dave)).toBe(0);
+    expect(await chatsOf(dave)).toEqual([]);
+  });
+
+  it('leaves a chat I deleted deleted when the schedule is refused, and brings it back when one is accepted', async () => {
+    await fresh();
+    const chat = await directChat(alice, bob);
+    expect((await alice.client.delete(`/api/conversations/${chat.id}`)).status).toBe(200);
+    for (const target of [{ receiverId: bob.id }, { conversationId: chat.id }]) {
+      const res = await alice.client.post('/api/scheduled-messages', {
+        ...target,
+        content: '',
+        scheduledTime: inMs(t, 60_000),
+      });
+      expect(res.status).toBe(400);
+      expect((await chatsOf(alice)).map((c) => c.id)).toEqual([]);
+    }
+    const s = await schedule(alice, { receiverId: bob.id, content: 'back again', scheduledTime: inMs(t, 60_000) });
+    expect(s.conversationId).toBe(chat.id);
+    expect((await chatsOf(alice)).map((c) => c.id)).toEqual([chat.id]);
+  });
+});
+
+describe('scheduled replies', () => {
+  it('keeps the link to the message it answers at delivery', async () => {
+    await fresh();
+    const chat = await directChat(alice, bob);
+    const question = await bob.client.post<Message>(`/api/conversations/${chat.id}/messages`, { content: 'lunch?' });
+    const s = await schedule(alice, {
+      conversationId: chat.id,
+      content: 'yes, at noon',
+      replyToId: question.body.data.id,
+      scheduledTime: inMs(t, 60_000),
+    });
+    expect(s.replyToId).toBe(question.body.data.id);
+    t.clock.advance(60_000);
+    await t.app.herald.dispatcher.runOnce();
+    const sent = await getScheduled(alice, s.id);
+    expect(sent.status).toBe('sent');
+    const page = await bob.client.get<{ messages: Message[] }>(`/api/conversations/${chat.id}/messages`);
+    expect(page.body.data.messages.find((m) => m.id === sent.messageId)).toMatchObject({
+      replyToId: question.body.data.id,
+      scheduledMessageId: s.id,
+    });
+  });
+
+  it('refuses a reply to a message of another conversation (404) and fails with reply_missing if the original is gone', async () => {
+    await fresh();
+    const chat = await directChat(alice, bob);
+    const other = await groupChat(alice, 'Elsewhere', [bob]);
+    const elsewhere = await bob.client.post<Message>(`/api/conversations/${other.id}/messages`, { content: 'hi' });
+    const res = await alice.client.post('/api/scheduled-messages', {
+      conversationId: chat.id,
+      content: 'wrong chat',
+      replyToId: elsewhere.body.data.id,
+      scheduledTime: inMs(t, 60_000),
+    });
+    expect(res.status).toBe(404);
+    // The original disappears before the due time (temporary mode deletes it).
+    const s = await schedule(alice, {
+      conversationId: other.id,
+      content: 'answer',
+      replyToId: elsewhere.body.data.id,
+      scheduledTime: inMs(t, 60_000),
+    });
+    await t.db.query('DELETE FROM messages WHERE id = $1', [elsewhere.body.data.id]);
+    t.clock.advance(60_000);
+    await t.app.herald.dispatcher.runOnce();
+    expect(await getScheduled(alice, s.id)).toMatchObject({
+      status: 'failed',
+      failureCode: 'reply_missing',
+      failureReason: 'The message it replies to is no longer available.',
+    });
+  });
+});

@@ -187,23 +187,27 @@ export function createConversationsService(deps: ConversationsDeps) {
       return views(db, userId, await selectMyConversations(db, userId, clock.now()));
     },
 
-    /** The direct chat with someone: created if needed (201), else the existing one, unhidden. */
-    async openDirect(userId: string, otherId: string): Promise<{ conversation: Conversation; created: boolean }> {
+    /** Refuses a direct chat that could not be opened (no such live user, a block), reading only. */
+    async assertMayOpenDirect(q: Queryable, userId: string, otherId: string): Promise<void> {
       if (otherId === userId) throw new AppError('validation_failed', 'A direct chat needs another person.');
-      const [other] = await selectUsersByIds(db, [otherId]);
+      const [other] = await selectUsersByIds(q, [otherId]);
       if (!other || other.deletedAt) throw notFound('No such user.');
-      if (await isBlockedEitherWay(db, userId, otherId)) throw new AppError('recipient_unavailable');
+      if (await isBlockedEitherWay(q, userId, otherId)) throw new AppError('recipient_unavailable');
+    },
+
+    /**
+     * Inside the caller's transaction: the direct chat between the two, created if needed, else
+     * brought back for `userId` if they had deleted it. Call `announceDirectOpened` after commit.
+     */
+    async openDirectIn(
+      tx: Tx,
+      userId: string,
+      otherId: string,
+      now: Date,
+    ): Promise<{ conversationId: string; created: boolean }> {
       const key = directKey(userId, otherId);
-      const now = clock.now();
-      const created = await db.transaction(async (tx) => {
-        const id = await insertConversation(tx, {
-          kind: 'direct',
-          title: null,
-          createdBy: userId,
-          directKey: key,
-          now,
-        });
-        if (!id) return undefined;
+      const id = await insertConversation(tx, { kind: 'direct', title: null, createdBy: userId, directKey: key, now });
+      if (id) {
         await upsertMembers(
           tx,
           id,
@@ -213,18 +217,32 @@ export function createConversationsService(deps: ConversationsDeps) {
           ],
           now,
         );
-        return id;
-      });
-      const id = created ?? (await selectDirectByKey(db, key));
-      if (!id) throw new Error('direct conversation vanished');
-      if (!created) await unhideConversation(db, id, userId);
-      const conversation = await viewOne(db, userId, id);
-      if (created) {
-        const otherView = await viewOne(db, otherId, id);
-        broadcaster.toUsers([otherId], 'conversation_updated', otherView);
+        return { conversationId: id, created: true };
       }
+      const existing = await selectDirectByKey(tx, key);
+      if (!existing) throw new Error('direct conversation vanished');
+      await unhideConversation(tx, existing, userId);
+      return { conversationId: existing, created: false };
+    },
+
+    /**
+     * After commit: a chat opened or brought back for `userId` appears on their devices, and a new
+     * direct chat on the other person's (`newFor`).
+     */
+    async announceOpened(conversationId: string, userId: string, newFor?: string): Promise<Conversation> {
+      const conversation = await viewOne(db, userId, conversationId);
+      if (newFor) broadcaster.toUsers([newFor], 'conversation_updated', await viewOne(db, newFor, conversationId));
       broadcaster.toUsers([userId], 'conversation_updated', conversation);
-      return { conversation, created: Boolean(created) };
+      return conversation;
+    },
+
+    /** The direct chat with someone: created if needed (201), else the existing one, unhidden. */
+    async openDirect(userId: string, otherId: string): Promise<{ conversation: Conversation; created: boolean }> {
+      await this.assertMayOpenDirect(db, userId, otherId);
+      const now = clock.now();
+      const { conversationId, created } = await db.transaction((tx) => this.openDirectIn(tx, userId, otherId, now));
+      const conversation = await this.announceOpened(conversationId, userId, created ? otherId : undefined);
+      return { conversation, created };
     },
 
     async createGroup(userId: string, title: string, memberIds: readonly string[]): Promise<Conversation> {
@@ -363,9 +381,9 @@ export function createConversationsService(deps: ConversationsDeps) {
       for (const run of later) run();
     },
 
-    /** Brings back a chat the user had deleted (its old history stays hidden). */
-    async unhide(userId: string, conversationId: string): Promise<void> {
-      await unhideConversation(db, conversationId, userId);
+    /** Brings back, in the caller's transaction, a chat the user had deleted (its old history stays hidden). */
+    async unhideIn(tx: Tx, userId: string, conversationId: string): Promise<void> {
+      await unhideConversation(tx, conversationId, userId);
     },
 
     /** "Delete chat": hidden with its history, for me only; my pending scheduled messages there fail. */

@@ -112,6 +112,14 @@ export async function validateContent(
   return contentType;
 }
 
+/** A reply must answer a message of the same conversation (live and scheduled sends alike). */
+export async function assertRepliable(q: Queryable, conversationId: string, replyToId: string): Promise<void> {
+  const [reply] = await selectMessagesByIds(q, [replyToId]);
+  if (!reply || reply.conversationId !== conversationId) {
+    throw notFound('The message you reply to is not in this conversation.');
+  }
+}
+
 /** The one-time media options of a send, as stored (a one-time view limit defaults to 1). */
 export function oneTimeMediaColumns(body: {
   isOneTimeMedia: boolean;
@@ -208,11 +216,7 @@ export function createMessagesService(deps: MessagesDeps) {
       }
       assertMayPost(await selectPostingContext(db, senderId, { conversationId }));
       const contentType = await validateContent(db, senderId, body);
-      if (body.replyToId) {
-        const [reply] = await selectMessagesByIds(db, [body.replyToId]);
-        if (!reply || reply.conversationId !== conversationId)
-          throw notFound('The message you reply to is not in this conversation.');
-      }
+      if (body.replyToId) await assertRepliable(db, conversationId, body.replyToId);
       const now = clock.now();
       const written = await db.transaction(async (tx) => {
         if (body.mediaId && !(await attachMedia(tx, body.mediaId, senderId, now))) {

@@ -69,6 +69,16 @@ export interface InsertOutcome {
 }
 
 /**
+ * One creation at a time per sender, until the transaction ends: the quota counts of the next
+ * one then see every earlier creation (READ COMMITTED takes a new snapshot per statement).
+ */
+export async function lockSenderQuota(q: Queryable, senderId: string): Promise<void> {
+  await q.query("SELECT pg_advisory_xact_lock(hashtextextended('herald:schedule-quota:' || $1, 0))", [senderId], {
+    name: 'herald_sender_quota_lock',
+  });
+}
+
+/**
  * Inserts a scheduled message if the sender is under both pending quotas, attaching its media,
  * in one statement; run it in a transaction that first took the sender's advisory lock, so that
  * the counts see every earlier creation (READ COMMITTED: a new snapshot per statement). Counts

@@ -18,7 +18,7 @@ import type { AccountDeletionStep } from '../../lib/session-events.js';
 import { parseInput } from '../../lib/validate.js';
 import type { ConversationsService } from '../conversations/index.js';
 import { assertMayPost, directKey, selectPostingContext } from '../membership/index.js';
-import { oneTimeMediaColumns, validateContent } from '../messages/index.js';
+import { assertRepliable, oneTimeMediaColumns, validateContent } from '../messages/index.js';
 import { finishBatch, lockOwnScheduled } from './delivery.sql.js';
 import {
   announceFailed,
@@ -37,6 +37,7 @@ import {
   dismissFailed,
   failPendingWhere,
   insertScheduledWithinQuota,
+  lockSenderQuota,
   markFailuresSeen,
   releaseMedia,
   selectScheduled,
@@ -120,6 +121,12 @@ export function createSchedulingService(deps: SchedulingDeps) {
   return {
     view,
 
+    /**
+     * Schedules a message. Everything is validated before anything is written (a refused request
+     * must not open a chat or bring back a deleted one); the direct chat, when it has to be
+     * opened or brought back, is opened in the same transaction as the insert, so that a quota
+     * refusal rolls it back too.
+     */
     async create(senderId: string, input: unknown): Promise<{ scheduled: ScheduledMessage; created: boolean }> {
       const body = parseInput(CreateScheduledBody, input);
       if (body.senderId !== undefined && body.senderId !== senderId) {
@@ -132,39 +139,45 @@ export function createSchedulingService(deps: SchedulingDeps) {
       const now = clock.now();
       const scheduledTime = resolveScheduledTime(body.scheduledTime, now, deps.limits);
       assertContentSize(body.content);
-
-      // The conversation: named, or the direct chat with receiverId (opened if new or deleted).
       if (body.receiverId === senderId) {
         throw new AppError('validation_failed', 'You cannot schedule a message to yourself.');
       }
-      const target = body.conversationId
-        ? { conversationId: body.conversationId }
-        : { directKey: directKey(senderId, body.receiverId!) };
-      let context = await selectPostingContext(db, senderId, target);
-      if (!body.conversationId && (!context || context.hidden)) {
-        await deps.conversations.openDirect(senderId, body.receiverId!);
-        context = await selectPostingContext(db, senderId, target);
-      } else if (context?.hidden) {
-        await deps.conversations.unhide(senderId, context.conversationId);
-      }
-      assertMayPost(context);
-      if (body.receiverId && body.conversationId && context.otherId !== body.receiverId) {
+
+      // The conversation: named, or the direct chat with receiverId (to open if it does not exist
+      // for the sender yet). Read only, so far.
+      const context = await selectPostingContext(
+        db,
+        senderId,
+        body.conversationId
+          ? { conversationId: body.conversationId }
+          : { directKey: directKey(senderId, body.receiverId!) },
+      );
+      const directToOpen = !body.conversationId && (!context || !context.isMember) ? body.receiverId! : undefined;
+      if (directToOpen) await deps.conversations.assertMayOpenDirect(db, senderId, directToOpen);
+      else assertMayPost(context);
+      if (body.receiverId && body.conversationId && context?.otherId !== body.receiverId) {
         throw new AppError('validation_failed', 'receiverId is not the other member of that conversation.');
       }
       const contentType = await validateContent(db, senderId, body);
-      const limits = deps.limits;
+      if (body.replyToId) {
+        if (!context || directToOpen) throw notFound('The message you reply to is not in this conversation.');
+        await assertRepliable(db, context.conversationId, body.replyToId);
+      }
 
+      const limits = deps.limits;
       const outcome = await db.transaction(async (tx) => {
-        // One creation at a time per sender: the quota counts then see every earlier one.
-        await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 42))', [senderId], {
-          name: 'herald_sender_lock',
-        });
+        await lockSenderQuota(tx, senderId);
+        const opened = directToOpen
+          ? await deps.conversations.openDirectIn(tx, senderId, directToOpen, now)
+          : undefined;
+        const conversationId = opened?.conversationId ?? context!.conversationId;
+        if (!opened && context!.hidden) await deps.conversations.unhideIn(tx, senderId, conversationId);
         const result = await insertScheduledWithinQuota(
           tx,
           {
-            conversationId: context.conversationId,
+            conversationId,
             senderId,
-            receiverId: context.otherId,
+            receiverId: directToOpen ?? context!.otherId,
             content: body.content,
             contentType,
             mediaId: body.mediaId ?? null,
@@ -193,7 +206,7 @@ export function createSchedulingService(deps: SchedulingDeps) {
           );
         }
         if (!result.mediaAttached) throw new AppError('conflict', 'This media is already attached to another message.');
-        return result;
+        return { ...result, opened: opened ?? (context!.hidden ? { conversationId, created: false } : undefined) };
       });
       const row = outcome.row;
       if (!row) {
@@ -201,6 +214,10 @@ export function createSchedulingService(deps: SchedulingDeps) {
         const existing = body.clientId ? await selectScheduledByClientId(db, senderId, body.clientId) : undefined;
         if (!existing) throw new Error('scheduled insert produced nothing');
         return { scheduled: view(existing), created: false };
+      }
+      if (outcome.opened) {
+        const { conversationId, created } = outcome.opened;
+        await deps.conversations.announceOpened(conversationId, senderId, created ? directToOpen : undefined);
       }
       const scheduled = view(row);
       broadcaster.toUsers([senderId], 'scheduled_message_created', scheduled);
