@@ -8,10 +8,11 @@ import { publicConfig, type Config } from './config.js';
 import type { Db } from './db/db.js';
 import { Housekeeping } from './housekeeping/housekeeping.js';
 import { ok } from './http/envelope.js';
-import { registerErrorHandler } from './http/error-handler.js';
+import { registerApi } from './http/api-scope.js';
+import { frameworkErrorHandler, registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
 import { registerJsonParser } from './http/json-parser.js';
-import { registerOriginCheck } from './http/origin-check.js';
+import { securityHeaders } from './http/security-headers.js';
 import { registerWebApp } from './http/web-app.js';
 import { DiskBlobStorage, type BlobStorage } from './lib/blob-storage.js';
 import type { Broadcaster } from './lib/broadcaster.js';
@@ -19,14 +20,7 @@ import { systemClock, type Clock } from './lib/clock.js';
 import type { MembershipEndedStep } from './lib/membership-events.js';
 import { memoryRateLimitStore, RateLimiter, redisRateLimitStore, type RateLimitStore } from './lib/rate-limiter.js';
 import type { AccountDeletionStep } from './lib/session-events.js';
-import {
-  AuthKeyHasher,
-  SESSION_COOKIE,
-  SessionTokens,
-  authRoutes,
-  createAuth,
-  type Auth,
-} from './modules/auth/index.js';
+import { AuthKeyHasher, SessionTokens, authRoutes, createAuth, type Auth } from './modules/auth/index.js';
 import { blocksRoutes } from './modules/blocks/index.js';
 import {
   conversationsRoutes,
@@ -108,18 +102,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, db } = deps;
   const clock = deps.clock ?? systemClock;
 
+  const headers = securityHeaders({ https: config.cookieSecure, hstsMaxAgeSeconds: config.hstsMaxAgeSeconds });
   const app = Fastify({
     logger: deps.logger ?? false,
+    frameworkErrors: frameworkErrorHandler(headers.apply),
     trustProxy: config.trustProxy,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
   });
 
+  // First, so that every answer carries them (404s and errors included).
+  await headers.register(app);
   let servingWeb = false;
   registerErrorHandler(app, { spaIndex: () => servingWeb });
   registerJsonParser(app);
-  registerOriginCheck(app, config.allowedOrigins);
   await app.register(cookie);
   await app.register(multipart, {
     limits: { fileSize: Math.max(config.media.maxImageBytes, config.media.maxVideoBytes) + 1, files: 1, fields: 20 },
@@ -213,50 +210,49 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const housekeeping = new Housekeeping({ messages, media, clock, log: app.log });
 
-  // Who is calling: read the session cookie once per API request. Routes that need a user call
-  // requireUser(); the actor always comes from here, never from the body.
+  // Who is calling: set by the API scope's session hook (http/api-scope.ts).
   app.decorateRequest('auth', null);
-  app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/')) return;
-    const token = request.cookies[SESSION_COOKIE];
-    if (token) request.auth = await auth.authenticate(token);
-  });
 
+  // Public routes, outside the API scope: the web app, health, metrics.
   servingWeb = await registerWebApp(app, config.webDistDir);
   healthRoutes(app, db);
-  app.get('/api/config', async () => ok(publicConfig(config)));
-  authRoutes(app, {
-    db,
-    auth,
-    rateLimiter,
-    limits: {
-      login: { max: config.rateLimits.loginPerMinute, windowMs: 60_000 },
-      register: { max: config.rateLimits.registerPerHour, windowMs: 3_600_000 },
-    },
-    cookieSecure: config.cookieSecure,
-    countUnseenFailedScheduled,
-  });
-  usersRoutes(app, { db, presence });
-  blocksRoutes(app, {
-    db,
-    presence,
-    onBlockChanged: async (blockerId, otherId) => {
-      const { rows } = await db.query<{ id: string }>('SELECT id FROM conversations WHERE direct_key = $1', [
-        directKey(blockerId, otherId),
-      ]);
-      if (rows[0]) await conversations.announceUpdated(rows[0].id, []);
-    },
-  });
-  conversationsRoutes(app, conversations);
-  messagesRoutes(app, messages);
-  mediaRoutes(app, media);
-  schedulingRoutes(app, {
-    scheduling,
-    media,
-    rateLimiter,
-    createLimit: { max: config.rateLimits.schedulePerMinute, windowMs: 60_000 },
-  });
   metricsRoutes(app, metrics.registry, config.metricsToken);
+
+  // The API: one scope whose CSRF and session hooks run for its routes only (see api-scope.ts).
+  await registerApi(app, { allowedOrigins: config.allowedOrigins, auth }, (api) => {
+    api.get('/api/config', async () => ok(publicConfig(config)));
+    authRoutes(api, {
+      db,
+      auth,
+      rateLimiter,
+      limits: {
+        login: { max: config.rateLimits.loginPerMinute, windowMs: 60_000 },
+        register: { max: config.rateLimits.registerPerHour, windowMs: 3_600_000 },
+      },
+      cookieSecure: config.cookieSecure,
+      countUnseenFailedScheduled,
+    });
+    usersRoutes(api, { db, presence });
+    blocksRoutes(api, {
+      db,
+      presence,
+      onBlockChanged: async (blockerId, otherId) => {
+        const { rows } = await db.query<{ id: string }>('SELECT id FROM conversations WHERE direct_key = $1', [
+          directKey(blockerId, otherId),
+        ]);
+        if (rows[0]) await conversations.announceUpdated(rows[0].id, []);
+      },
+    });
+    conversationsRoutes(api, conversations);
+    messagesRoutes(api, messages);
+    mediaRoutes(api, media);
+    schedulingRoutes(api, {
+      scheduling,
+      media,
+      rateLimiter,
+      createLimit: { max: config.rateLimits.schedulePerMinute, windowMs: 60_000 },
+    });
+  });
 
   registerSocketHandlers(io, { db, clock, auth, messages, broadcaster, presence, log: app.log });
 

@@ -43,6 +43,7 @@ const EnvSchema = z.object({
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SESSION_TTL_HOURS: int(1, 24 * 365).default(24 * 30),
   COOKIE_SECURE: bool.default(false),
+  HSTS_MAX_AGE_SECONDS: int(0, 2 * 365 * 86_400).default(365 * 86_400),
   TRUST_PROXY: bool.default(false),
   ALLOWED_ORIGINS: z
     .string()
@@ -102,6 +103,8 @@ export interface Config {
   jwtSecret: string | undefined;
   sessionTtlHours: number;
   cookieSecure: boolean;
+  /** Strict-Transport-Security max-age, sent over HTTPS when cookieSecure is on; 0 = never. */
+  hstsMaxAgeSeconds: number;
   trustProxy: boolean;
   allowedOrigins: string[];
   kdf: { memoryKiB: number; iterations: number; parallelism: number };
@@ -167,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtSecret: e.JWT_SECRET,
     sessionTtlHours: e.SESSION_TTL_HOURS,
     cookieSecure: e.COOKIE_SECURE,
+    hstsMaxAgeSeconds: e.HSTS_MAX_AGE_SECONDS,
     trustProxy: e.TRUST_PROXY,
     allowedOrigins: e.ALLOWED_ORIGINS,
     kdf: { memoryKiB: e.KDF_MEMORY_KIB, iterations: e.KDF_ITERATIONS, parallelism: 1 },

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CATALOGUE, type ApiErrorBody, type ErrorCode } from '@herald/shared';
 import { unavailableError } from '../db/errors.js';
 import { AppError } from '../lib/app-error.js';
@@ -71,11 +71,37 @@ export function registerErrorHandler(app: FastifyInstance, options: { spaIndex?:
     if (options.spaIndex?.() && isSpaRoute(request.method, request.url)) {
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     }
+    return notFoundEnvelope(request, reply);
+  });
+}
+
+/** The 404 envelope for a path no route matched (the API scope answers its unknown paths with it too). */
+export function notFoundEnvelope(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const body: ApiErrorBody = {
+    success: false,
+    message: `No route for ${request.method} ${request.url.split('?')[0]}.`,
+    error: { code: 'not_found' },
+  };
+  return reply.status(404).send(body);
+}
+
+/**
+ * Fastify's framework errors, answered before any route or hook runs: a URL whose
+ * percent-encoding is malformed (400), or a path parameter over the length limit (an id that names
+ * nothing: 404). The envelope, with the security headers the hooks would have set.
+ */
+export function frameworkErrorHandler(applyHeaders: (request: FastifyRequest, reply: FastifyReply) => void) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    applyHeaders(request, reply);
+    if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+      void notFoundEnvelope(request, reply);
+      return;
+    }
     const body: ApiErrorBody = {
       success: false,
-      message: `No route for ${request.method} ${request.url.split('?')[0]}.`,
-      error: { code: 'not_found' },
+      message: 'The address is not valid: check its percent-encoding (%XX).',
+      error: { code: 'validation_failed' },
     };
-    return reply.status(404).send(body);
-  });
+    void reply.status(400).send(body);
+  };
 }

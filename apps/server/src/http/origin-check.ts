@@ -13,7 +13,9 @@ function hasBody(request: FastifyRequest): boolean {
 }
 
 /**
- * CSRF defence for the API, in two layers besides SameSite=Lax cookies:
+ * CSRF defence for the API, in two layers besides SameSite=Lax cookies, registered inside the API
+ * scope (app.ts) so that it runs for every API route, whichever way its path was written
+ * (`/%61pi/...` reaches the same route and the same hook), and for nothing else:
  * 1. a state-changing request that names an `Origin` must name ours (or a configured one);
  * 2. a POST must be JSON or multipart, and a PUT/PATCH/DELETE body must be JSON. A cross-site
  *    HTML form can only send urlencoded, text/plain or multipart; the first two are refused here,
@@ -22,7 +24,7 @@ function hasBody(request: FastifyRequest): boolean {
 export function registerOriginCheck(app: FastifyInstance, allowedOrigins: readonly string[]): void {
   const allowed = new Set(allowedOrigins.map((o) => new URL(o).origin));
   app.addHook('onRequest', async (request) => {
-    if (!STATE_CHANGING.has(request.method) || !request.url.startsWith('/api/')) return;
+    if (!STATE_CHANGING.has(request.method)) return;
     const origin = request.headers.origin;
     if (origin !== undefined) {
       const own = `${request.protocol}://${request.host}`;

@@ -30,11 +30,40 @@ export async function registerWebApp(app: FastifyInstance, dir: string | undefin
   return true;
 }
 
+/** Paths that belong to the server, never to the web app's client-side routes. */
+const SERVER_PATHS = /^\/(?:api|socket\.io|metrics)(?:\/|$)/;
+
+/**
+ * The path as the most lenient reader would take it: percent-decoded until stable (double encoding
+ * included), backslashes as slashes, repeated slashes and dot segments collapsed, lower case. Only
+ * used to decide what a 404 answers, so it errs towards "this is a server path".
+ */
+export function canonicalPath(url: string): string {
+  let path = url.split(/[?#]/)[0]!;
+  for (let i = 0; i < 5; i++) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(path);
+    } catch {
+      break;
+    }
+    if (decoded === path) break;
+    path = decoded;
+  }
+  path = path.replace(/\\/g, '/').replace(/;[^/]*/g, '');
+  const segments: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') segments.pop();
+    else segments.push(segment);
+  }
+  return `/${segments.join('/')}`.toLowerCase();
+}
+
+/**
+ * Whether an unknown path gets the web app's index.html (client-side routing) rather than the JSON
+ * 404: GET or HEAD, and not a server path however it is written (`/%61pi/x`, `/API/x`, `//api/x`).
+ */
 export function isSpaRoute(method: string, url: string): boolean {
-  return (
-    (method === 'GET' || method === 'HEAD') &&
-    !url.startsWith('/api/') &&
-    !url.startsWith('/socket.io') &&
-    !url.startsWith('/metrics')
-  );
+  return (method === 'GET' || method === 'HEAD') && !SERVER_PATHS.test(canonicalPath(url));
 }
