@@ -25,14 +25,17 @@ const GONE_SQLSTATES = new Set([
   '25P03', // idle_in_transaction_session_timeout ended the session
 ]);
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
+/** Failing to reach the database server at all (a client going away also says ECONNRESET: not this). */
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
 export function databaseUnavailability(error: unknown): Unavailability | undefined {
   if (!(error instanceof Error)) return undefined;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') {
     if (BUSY_SQLSTATES.has(code)) return { code: 'busy', retryAfterSeconds: 1 };
-    if (GONE_SQLSTATES.has(code) || code.startsWith('08') || NETWORK_CODES.has(code)) {
+    const syscall = (error as { syscall?: unknown }).syscall;
+    const unreachable = CONNECT_CODES.has(code) && (syscall === 'connect' || syscall === 'getaddrinfo');
+    if (GONE_SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code) || unreachable) {
       return { code: 'not_ready', retryAfterSeconds: 5 };
     }
   }

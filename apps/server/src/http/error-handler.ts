@@ -49,6 +49,15 @@ export function registerErrorHandler(app: FastifyInstance, options: { spaIndex?:
     const unavailable = rawError instanceof AppError ? undefined : unavailableError(rawError);
     if (unavailable) request.log.warn({ err: rawError }, 'database busy or unreachable');
     const error = rawError instanceof AppError ? rawError : (unavailable ?? fromFastifyError(rawError));
+    if (!error && request.raw.readableAborted) {
+      // The client went away mid-request (an upload cut short): nobody to answer, nothing wrong here.
+      request.log.info({ err: rawError }, 'client went away before the request was read');
+      return reply.status(400).send({
+        success: false,
+        message: 'The request was interrupted before it was complete.',
+        error: { code: 'validation_failed' },
+      } satisfies ApiErrorBody);
+    }
     if (!error) {
       request.log.error({ err: rawError }, 'unexpected error');
       const body: ApiErrorBody = {

@@ -11,21 +11,27 @@ export function mediaRoutes(app: FastifyInstance, media: MediaService): void {
   app.post('/api/media', async (request, reply) => {
     const me = requireUser(request);
     if (!request.isMultipart()) throw new AppError('unsupported_media_type', 'Upload with multipart/form-data.');
-    let uploaded;
-    let kindField: string | undefined;
-    for await (const part of request.parts()) {
-      if (part.type === 'field') {
-        if (part.fieldname === 'kind') kindField = String(part.value);
-        continue;
+    const uploaded = await media.discardUploadsOnFailure(async (stored) => {
+      let info;
+      let kindField: string | undefined;
+      // Reading every part to the end: a second file, too many fields or a client that goes
+      // away surface here, after the first file was stored, and must not leave it behind.
+      for await (const part of request.parts()) {
+        if (part.type === 'field') {
+          if (part.fieldname === 'kind') kindField = String(part.value);
+          continue;
+        }
+        if (part.fieldname !== 'file' || info) {
+          part.file.resume();
+          continue;
+        }
+        const kind = mediaKindOf(kindField, part.mimetype);
+        info = await media.upload(me.id, kind, part.mimetype.slice(0, 100), part.file);
+        stored(info.id);
       }
-      if (part.fieldname !== 'file' || uploaded) {
-        part.file.resume();
-        continue;
-      }
-      const kind = mediaKindOf(kindField, part.mimetype);
-      uploaded = await media.upload(me.id, kind, part.mimetype.slice(0, 100), part.file);
-    }
-    if (!uploaded) throw new AppError('validation_failed', 'Send the file in a part named "file".');
+      if (!info) throw new AppError('validation_failed', 'Send the file in a part named "file".');
+      return info;
+    });
     return reply.status(201).send(ok(uploaded, 'Uploaded'));
   });
 

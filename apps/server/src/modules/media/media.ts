@@ -151,6 +151,9 @@ export function createMediaService(deps: MediaDeps) {
         size: stored.size,
         storageKey: stored.key,
         now: clock.now(),
+      }).catch(async (error: unknown) => {
+        await storage.delete(stored.key); // no row, so no blob either
+        throw error;
       });
       return toMediaInfo(row);
     },
@@ -196,6 +199,22 @@ export function createMediaService(deps: MediaDeps) {
     },
 
     deleteBlobs,
+
+    /**
+     * Runs a request that stores uploads as it reads them (`stored` is told each new media id).
+     * If the request fails for any reason (a multipart limit, a refused form, the client going
+     * away), every upload it stored is deleted again: a failed request keeps nothing, and nothing
+     * counts against the quota until the daily purge.
+     */
+    async discardUploadsOnFailure<T>(run: (stored: (mediaId: string) => void) => Promise<T>): Promise<T> {
+      const ids: string[] = [];
+      try {
+        return await run((id) => ids.push(id));
+      } catch (error) {
+        if (ids.length) await deleteBlobs(db, ids);
+        throw error;
+      }
+    },
 
     /** Deletes blobs nobody can fetch any more; returns how many. */
     async purge(): Promise<number> {

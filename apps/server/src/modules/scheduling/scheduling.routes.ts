@@ -29,14 +29,15 @@ function formValue(name: string, value: string): unknown {
 
 /**
  * Reads the spec's multipart form (senderId, receiverId, content, scheduledTime, optional media
- * file, one-time options). The file is stored first; if the schedule is then refused, the upload
- * is deleted again.
+ * file, one-time options) into a body for `create`, storing the file as it arrives (`stored` is
+ * told its id).
  */
 async function readScheduledForm(
   request: FastifyRequest,
   userId: string,
   media: MediaService,
-): Promise<{ body: Record<string, unknown>; uploadedId?: string }> {
+  stored: (mediaId: string) => void,
+): Promise<Record<string, unknown>> {
   const body: Record<string, unknown> = {};
   let uploadedId: string | undefined;
   for await (const part of request.parts()) {
@@ -56,10 +57,11 @@ async function readScheduledForm(
       part.mimetype.slice(0, 100),
       part.file,
     );
+    stored(info.id);
     uploadedId = info.id;
     body.mediaId = info.id;
   }
-  return uploadedId ? { body, uploadedId } : { body };
+  return body;
 }
 
 export function schedulingRoutes(app: FastifyInstance, deps: SchedulingRoutesDeps): void {
@@ -80,16 +82,12 @@ export function schedulingRoutes(app: FastifyInstance, deps: SchedulingRoutesDep
       const { scheduled, created } = await scheduling.create(me.id, request.body);
       return reply.status(created ? 201 : 200).send(ok(scheduled, created ? 'Message scheduled' : 'Already scheduled'));
     }
-    const { body, uploadedId } = await readScheduledForm(request, me.id, media);
-    try {
-      const { scheduled, created } = await scheduling.create(me.id, body);
-      return await reply
-        .status(created ? 201 : 200)
-        .send(ok(scheduled, created ? 'Message scheduled' : 'Already scheduled'));
-    } catch (error) {
-      if (uploadedId) await media.deleteBlobs(app.herald.db, [uploadedId]);
-      throw error;
-    }
+    // The file is stored while the form is read; if the form or the schedule is then refused,
+    // it is deleted again.
+    const { scheduled, created } = await media.discardUploadsOnFailure(async (stored) =>
+      scheduling.create(me.id, await readScheduledForm(request, me.id, media, stored)),
+    );
+    return reply.status(created ? 201 : 200).send(ok(scheduled, created ? 'Message scheduled' : 'Already scheduled'));
   });
 
   app.get('/api/scheduled-messages', async (request) => {
