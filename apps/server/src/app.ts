@@ -160,7 +160,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const storage = deps.storage ?? new DiskBlobStorage(join(config.dataDir, 'media'));
   const media = createMediaService({ db, clock, storage, limits: config.media });
-  const messages = createMessagesService({ db, clock, broadcaster, media });
+  const messages = createMessagesService({
+    db,
+    clock,
+    broadcaster,
+    media,
+    rateLimiter,
+    sendLimit: { max: config.rateLimits.messagesPerMinute, windowMs: 60_000 },
+  });
   const conversations = createConversationsService({
     db,
     clock,
@@ -254,7 +261,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
   });
 
-  registerSocketHandlers(io, { db, clock, auth, messages, broadcaster, presence, log: app.log });
+  registerSocketHandlers(io, {
+    db,
+    clock,
+    auth,
+    messages,
+    broadcaster,
+    presence,
+    log: app.log,
+    rateLimiter,
+    commandLimit: { max: config.rateLimits.socketEventsPerMinute, windowMs: 60_000 },
+  });
 
   app.addHook('onClose', async () => {
     // Graceful: the dispatcher stops claiming and finishes the batch in flight first.

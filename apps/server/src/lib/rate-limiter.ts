@@ -1,3 +1,4 @@
+import { AppError } from './app-error.js';
 import type { Clock } from './clock.js';
 
 /**
@@ -67,5 +68,21 @@ export class RateLimiter {
     const nowMs = this.clock.now().getTime();
     const { count, resetAtMs } = await this.store.hit(key, rule.windowMs, nowMs);
     return { allowed: count <= rule.max, retryAfterSeconds: Math.max(1, Math.ceil((resetAtMs - nowMs) / 1000)) };
+  }
+
+  /**
+   * Counts one hit and refuses it past the rule: the one 429 answer of every limit (HTTP and
+   * socket alike), with `Retry-After` and `details.retryAfterSeconds`. `refusal` says what was
+   * too much ("You are sending messages too fast"); the wait is added to it.
+   */
+  async enforce(key: string, rule: RateLimitRule, refusal: string): Promise<void> {
+    const verdict = await this.check(key, rule);
+    if (verdict.allowed) return;
+    throw new AppError(
+      'rate_limited',
+      `${refusal}; try again in ${verdict.retryAfterSeconds} s.`,
+      { retryAfterSeconds: verdict.retryAfterSeconds },
+      { 'retry-after': String(verdict.retryAfterSeconds) },
+    );
   }
 }

@@ -15,6 +15,7 @@ import { AppError } from '../lib/app-error.js';
 import { readCookie } from '../lib/cookies.js';
 import type { Broadcaster } from '../lib/broadcaster.js';
 import type { Clock } from '../lib/clock.js';
+import type { RateLimiter, RateLimitRule } from '../lib/rate-limiter.js';
 import { parseInput } from '../lib/validate.js';
 import { SESSION_COOKIE, type Auth } from '../modules/auth/index.js';
 import { requireMembership, selectContactIds, selectCurrentMemberIds } from '../modules/membership/index.js';
@@ -31,6 +32,9 @@ export interface SocketHandlersDeps {
   broadcaster: Broadcaster;
   presence: PresenceTracker;
   log: FastifyBaseLogger;
+  rateLimiter: RateLimiter;
+  /** Commands of any kind per user (all their sockets together). */
+  commandLimit: RateLimitRule;
 }
 
 /** Turns any thrown error into the one ack shape; unexpected ones are logged, not leaked. */
@@ -81,8 +85,10 @@ export function registerSocketHandlers(io: HeraldIo, deps: SocketHandlersDeps): 
   ) {
     return (payload: unknown, ack?: (result: Ack<R>) => void) => {
       const reply = typeof ack === 'function' ? ack : () => {};
-      Promise.resolve()
-        .then(() => run(socket.data.userId, parseInput(schema, payload, 'payload')))
+      const userId = socket.data.userId;
+      deps.rateLimiter
+        .enforce(`socket:${userId}`, deps.commandLimit, 'Too many requests on this connection')
+        .then(() => run(userId, parseInput(schema, payload, 'payload')))
         .then((data) => reply({ ok: true, data }))
         .catch((error: unknown) => reply(failure(error, log)));
     };

@@ -31,15 +31,7 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
   const { db, auth, rateLimiter } = deps;
 
   async function limit(request: FastifyRequest, name: string, rule: RateLimitRule): Promise<void> {
-    const verdict = await rateLimiter.check(`${name}:${request.ip}`, rule);
-    if (!verdict.allowed) {
-      throw new AppError(
-        'rate_limited',
-        `Too many attempts; try again in ${verdict.retryAfterSeconds} s.`,
-        { retryAfterSeconds: verdict.retryAfterSeconds },
-        { 'retry-after': String(verdict.retryAfterSeconds) },
-      );
-    }
+    await rateLimiter.enforce(`${name}:${request.ip}`, rule, 'Too many attempts');
   }
 
   function setSessionCookie(reply: FastifyReply, session: IssuedSession): void {

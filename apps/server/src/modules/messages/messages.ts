@@ -6,6 +6,7 @@ import { AppError, notFound } from '../../lib/app-error.js';
 import { parseInput } from '../../lib/validate.js';
 import type { Broadcaster } from '../../lib/broadcaster.js';
 import type { Clock } from '../../lib/clock.js';
+import type { RateLimiter, RateLimitRule } from '../../lib/rate-limiter.js';
 import { attachMedia, selectMedia, type MediaService } from '../media/index.js';
 import { assertMayPost, requireMembership, selectCurrentMembers, selectPostingContext } from '../membership/index.js';
 import { receiptsFor, toMessage } from './message-view.js';
@@ -32,6 +33,9 @@ export interface MessagesDeps {
   clock: Clock;
   broadcaster: Broadcaster;
   media: MediaService;
+  rateLimiter: RateLimiter;
+  /** Live messages per user, HTTP and socket sends counted together. */
+  sendLimit: RateLimitRule;
 }
 
 /** What a write produced: the messages, and who (current members) must receive each. */
@@ -205,6 +209,7 @@ export function createMessagesService(deps: MessagesDeps) {
       input: SendMessageBody,
     ): Promise<{ message: Message; created: boolean }> {
       const body: ParsedSend = parseInput(SendMessageSchema, input);
+      await deps.rateLimiter.enforce(`send:${senderId}`, deps.sendLimit, 'You are sending messages too fast');
       if (body.clientId) {
         const existing = await selectMessageByClientId(db, senderId, body.clientId);
         if (existing) {

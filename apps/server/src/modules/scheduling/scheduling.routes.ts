@@ -69,15 +69,7 @@ export function schedulingRoutes(app: FastifyInstance, deps: SchedulingRoutesDep
 
   app.post('/api/scheduled-messages', async (request, reply) => {
     const me = requireUser(request);
-    const verdict = await deps.rateLimiter.check(`schedule:${me.id}`, deps.createLimit);
-    if (!verdict.allowed) {
-      throw new AppError(
-        'rate_limited',
-        `You are scheduling too fast; try again in ${verdict.retryAfterSeconds} s.`,
-        { retryAfterSeconds: verdict.retryAfterSeconds },
-        { 'retry-after': String(verdict.retryAfterSeconds) },
-      );
-    }
+    await deps.rateLimiter.enforce(`schedule:${me.id}`, deps.createLimit, 'You are scheduling too fast');
     if (!request.isMultipart()) {
       const { scheduled, created } = await scheduling.create(me.id, request.body);
       return reply.status(created ? 201 : 200).send(ok(scheduled, created ? 'Message scheduled' : 'Already scheduled'));
