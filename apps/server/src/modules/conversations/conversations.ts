@@ -124,6 +124,22 @@ export function createConversationsService(deps: ConversationsDeps) {
     }
   }
 
+  /** A role changed: every current member's screen follows (and can say who owns the group now). */
+  function announceRoleChanged(
+    conversationId: string,
+    audience: readonly string[],
+    userId: string,
+    role: MemberRole,
+    reason: 'changed' | 'inherited',
+  ): void {
+    broadcaster.toUsers(audience, 'member_role_changed', {
+      conversationId: conversationId as ConversationId,
+      userId: userId as UserId,
+      role,
+      reason,
+    });
+  }
+
   async function runMembershipEnded(
     tx: Tx,
     conversationId: string,
@@ -150,9 +166,10 @@ export function createConversationsService(deps: ConversationsDeps) {
     if (!(await markMemberLeft(tx, conversationId, userId, reason, now))) return [];
     // A group keeps an owner: the oldest admin, else the oldest member, inherits it.
     const remaining = await selectCurrentMembers(tx, [conversationId]);
+    let heir: string | undefined;
     if (remaining.length > 0 && !remaining.some((m) => m.role === 'owner')) {
-      const heir = remaining.find((m) => m.role === 'admin') ?? remaining[0]!;
-      await updateRole(tx, conversationId, heir.userId, 'owner');
+      heir = (remaining.find((m) => m.role === 'admin') ?? remaining[0]!).userId;
+      await updateRole(tx, conversationId, heir, 'owner');
     }
     const later = reason === 'account_deleted' ? [] : await runMembershipEnded(tx, conversationId, userId, reason, now);
     later.push(() => {
@@ -161,6 +178,15 @@ export function createConversationsService(deps: ConversationsDeps) {
         'member_left',
         { conversationId: conversationId as ConversationId, userId: userId as UserId, reason },
       );
+      // Everyone learns who owns the group now, without reloading.
+      if (heir)
+        announceRoleChanged(
+          conversationId,
+          remaining.map((m) => m.userId),
+          heir,
+          'owner',
+          'inherited',
+        );
       if (reason !== 'account_deleted') {
         broadcaster.toUsers([userId], 'conversation_removed', {
           conversationId: conversationId as ConversationId,
@@ -367,6 +393,13 @@ export function createConversationsService(deps: ConversationsDeps) {
         throw new AppError('forbidden', 'Only the owner can demote an admin.');
       }
       await updateRole(db, conversationId, targetId, role);
+      announceRoleChanged(
+        conversationId,
+        (await selectCurrentMembers(db, [conversationId])).map((m) => m.userId),
+        targetId,
+        role,
+        'changed',
+      );
       await announceUpdated(conversationId);
       return viewOne(db, userId, conversationId);
     },
