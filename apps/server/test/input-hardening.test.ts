@@ -696,3 +696,40 @@ describe('prelogin answers known and unknown names alike (item 12)', () => {
     expect(res.body.message).toMatch(/salt/);
   });
 });
+
+describe('other malformed input found along the way', () => {
+  it('answers a malformed or truncated multipart form with 400, keeping nothing', async () => {
+    const before = await footprint();
+    const truncated =
+      '--x\r\nContent-Disposition: form-data; name="kind"\r\n\r\nimage\r\n' +
+      '--x\r\nContent-Disposition: form-data; name="file"; filename="a"\r\nContent-Type: image/png\r\n\r\nabc\r\n';
+    for (const url of ['/api/media', '/api/scheduled-messages']) {
+      for (const [type, payload] of [
+        ['multipart/form-data', 'garbage'],
+        ['multipart/form-data; boundary=x', truncated],
+      ] as const) {
+        const res = await alice.client.request({ method: 'POST', url, headers: { 'content-type': type }, payload });
+        expect(res.status, `${url} ${type}`).toBe(400);
+        expect(res.body.message).toMatch(/multipart form is malformed or incomplete/);
+      }
+    }
+    expect(await footprint()).toEqual(before);
+    expect(errorLines).toEqual([]);
+  });
+
+  it('stores a session without the control characters of a User-Agent header', async () => {
+    const res = await new ApiClient(t.app).request({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { 'content-type': 'application/json', 'user-agent': 'Agent\u0000/1\u0007.0' },
+      payload: JSON.stringify({ username: alice.username, authKey: alice.authKey }),
+    });
+    expect(res.status).toBe(200);
+    const { rows } = await t.db.query<{ ua: string }>(
+      'SELECT user_agent AS ua FROM sessions WHERE user_id = $1 ORDER BY created_at DESC LIMIT 1',
+      [alice.id],
+    );
+    expect(rows[0]!.ua).toBe('Agent/1.0');
+    expect(errorLines).toEqual([]);
+  });
+});

@@ -17,6 +17,9 @@ const BY_STATUS: Record<number, ErrorCode> = {
   429: 'rate_limited',
 };
 
+const MALFORMED_MULTIPART =
+  /^(?:Multipart: Boundary not found|Unexpected end of multipart data|.* terminated early due to unexpected end of multipart data)$/;
+
 /** Fastify's own errors, mapped to catalogue codes with a message that says what to fix. */
 function fromFastifyError(error: FastifyError): AppError | undefined {
   switch (error.code) {
@@ -35,6 +38,13 @@ function fromFastifyError(error: FastifyError): AppError | undefined {
       return new AppError('unsupported_media_type', 'Expected multipart/form-data.');
   }
   if (error instanceof SyntaxError) return new AppError('validation_failed', 'The body is not valid JSON.');
+  // The multipart parser (busboy) reports a malformed or truncated form as a plain Error.
+  if (error.statusCode === undefined && MALFORMED_MULTIPART.test(error.message)) {
+    return new AppError(
+      'validation_failed',
+      'The multipart form is malformed or incomplete: send multipart/form-data with its boundary, and the whole body.',
+    );
+  }
   const status = error.statusCode;
   if (status && status >= 400 && status < 500) {
     const code = BY_STATUS[status] ?? 'validation_failed';
