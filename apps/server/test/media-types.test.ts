@@ -58,7 +58,7 @@ describe('upload types', () => {
       'video/x-anything',
     ];
     for (const type of refused) {
-      for (const fields of [{}, { kind: 'image' }, { kind: 'video' }]) {
+      for (const fields of [{}, { kind: 'image' }, { kind: 'video' }] as Record<string, string>[]) {
         const res = await upload(alice, type, fields);
         expect(res.status, `${type} ${JSON.stringify(fields)}`).toBe(415);
         expect(res.body.error.code).toBe('unsupported_media_type');
