@@ -4,12 +4,12 @@ import type { Conversation, Message, MessagePage, ScheduledMessage } from '@hera
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writeMessages } from '../src/modules/messages/index.js';
 import type { WriteMessages } from '../src/modules/scheduling/index.js';
-import { createTestApp, type TestApp } from './helpers/app.js';
+import { createListeningApp, createTestApp, type ListeningTestApp } from './helpers/app.js';
 import { registerUser, type TestUser } from './helpers/client.js';
 import { directChat, groupChat } from './helpers/chat.js';
 import { uploadMedia } from './helpers/media.js';
 import { getScheduled, inMs, schedule } from './helpers/scheduling.js';
-import { connectSocket, type TestSocket } from './helpers/socket.js';
+import type { TestSocket } from './helpers/socket.js';
 
 /**
  * A transient fault, injected through the app's write dependency (not a flag in production code):
@@ -32,26 +32,19 @@ const faultyWrite: WriteMessages = async (tx, batch, now) => {
   return writeMessages(tx, batch, now);
 };
 
-let t: TestApp;
-let baseUrl: string;
-const sockets: TestSocket[] = [];
+let t: ListeningTestApp;
 beforeAll(async () => {
-  t = await createTestApp({ deps: { writeScheduled: faultyWrite } });
-  baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  t = await createListeningApp({ deps: { writeScheduled: faultyWrite } });
 });
 afterEach(() => {
-  for (const s of sockets.splice(0)) s.close();
+  t.closeSockets();
   failing.clear();
 });
 afterAll(async () => {
   await t.close();
 });
 
-const connect = async (user: TestUser) => {
-  const socket = await connectSocket(baseUrl, user.client.cookie);
-  sockets.push(socket);
-  return socket;
-};
+const connect = (user: TestUser) => t.connect(user.client.cookie);
 const deliverDue = () => t.app.herald.dispatcher.runOnce();
 const pair = async () => [await registerUser(t.app), await registerUser(t.app)] as const;
 

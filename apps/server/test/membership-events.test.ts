@@ -1,32 +1,22 @@
 import type { Conversation } from '@herald/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers/app.js';
+import { createListeningApp, type ListeningTestApp } from './helpers/app.js';
 import { registerUser, type TestUser } from './helpers/client.js';
 import { groupChat } from './helpers/chat.js';
-import { connectSocket, type TestSocket } from './helpers/socket.js';
 
 /**
  * Every membership and role change reaches every member live: an outside test found that a group
  * left by its owner looked ownerless to everyone until they reloaded.
  */
-let t: TestApp;
-let baseUrl: string;
-const sockets: TestSocket[] = [];
+let t: ListeningTestApp;
 beforeAll(async () => {
-  t = await createTestApp();
-  baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  t = await createListeningApp();
 });
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.close();
-});
+afterEach(() => t.closeSockets());
 afterAll(async () => {
   await t.close();
 });
-const connect = async (user: TestUser) => {
-  const socket = await connectSocket(baseUrl, user.client.cookie);
-  sockets.push(socket);
-  return socket;
-};
+const connect = (user: TestUser) => t.connect(user.client.cookie);
 
 describe('ownership and roles, live', () => {
   it('when the owner leaves, every remaining member is told who owns the group now', async () => {

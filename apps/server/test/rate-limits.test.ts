@@ -1,35 +1,28 @@
 import type { Message } from '@herald/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers/app.js';
+import { createListeningApp, type ListeningTestApp } from './helpers/app.js';
 import { registerUser } from './helpers/client.js';
 import { directChat } from './helpers/chat.js';
-import { connectSocket, type TestSocket } from './helpers/socket.js';
 
 /**
  * Live sends and socket commands are rate-limited per user, like logins and scheduling: an outside
  * test stored and pushed 1,000 socket send_message events in 2.4 s. HTTP and socket sends share one
  * budget; every socket command counts against another.
  */
-let t: TestApp;
-let baseUrl: string;
-const sockets: TestSocket[] = [];
+let t: ListeningTestApp;
 beforeAll(async () => {
-  t = await createTestApp({ env: { RATE_LIMIT_MESSAGES_PER_MINUTE: '5', RATE_LIMIT_SOCKET_EVENTS_PER_MINUTE: '8' } });
-  baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  t = await createListeningApp({
+    env: { RATE_LIMIT_MESSAGES_PER_MINUTE: '5', RATE_LIMIT_SOCKET_EVENTS_PER_MINUTE: '8' },
+  });
 });
 afterEach(() => {
-  for (const s of sockets.splice(0)) s.close();
+  t.closeSockets();
   t.clock.advance(120_000); // a fresh window for the next test
 });
 afterAll(async () => {
   await t.close();
 });
-
-const connect = async (cookie: string | undefined) => {
-  const socket = await connectSocket(baseUrl, cookie);
-  sockets.push(socket);
-  return socket;
-};
+const connect = (cookie: string | undefined) => t.connect(cookie);
 const stored = async (conversationId: string) =>
   (
     await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1', [

@@ -1,29 +1,22 @@
 import type { Conversation, Message } from '@herald/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers/app.js';
+import { createListeningApp, type ListeningTestApp } from './helpers/app.js';
 import { loginUser, registerUser, type TestUser } from './helpers/client.js';
 import { directChat, groupChat, sendText } from './helpers/chat.js';
-import { connectSocket, disconnected, type TestSocket } from './helpers/socket.js';
+import { disconnected, type TestSocket } from './helpers/socket.js';
 
-let t: TestApp;
-let baseUrl: string;
-const sockets: TestSocket[] = [];
+let t: ListeningTestApp;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  t = await createListeningApp();
 });
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.close();
-});
+afterEach(() => t.closeSockets());
 afterAll(async () => {
   await t.close();
 });
 
-async function connect(cookie: string | undefined, origin?: string): Promise<TestSocket> {
-  const socket = await connectSocket(baseUrl, cookie, origin ? { origin } : {});
-  sockets.push(socket);
-  return socket;
+function connect(cookie: string | undefined, origin?: string): Promise<TestSocket> {
+  return t.connect(cookie, origin ? { origin } : {});
 }
 
 async function device(user: TestUser): Promise<TestSocket> {
@@ -37,7 +30,7 @@ describe('handshake', () => {
     const a = await registerUser(t.app);
     await expect(connect(`herald_session=${'x'.repeat(40)}`)).rejects.toThrow(/unauthenticated/);
     await expect(connect(a.client.cookie, 'https://evil.example')).rejects.toThrow();
-    const ok = await connect(a.client.cookie, baseUrl);
+    const ok = await connect(a.client.cookie, t.baseUrl);
     expect(ok.socket.connected).toBe(true);
   });
 });

@@ -7,6 +7,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import type { Db } from '../../src/db/db.js';
 import { FakeClock } from './clock.js';
 import { createTestDb, type TestDb } from './db.js';
+import { connectSocket, type TestSocket } from './socket.js';
 
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
@@ -61,6 +62,33 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     async close() {
       await app.close();
       if (!options.testDb) await testDb.drop();
+    },
+  };
+}
+
+export interface ListeningTestApp extends TestApp {
+  baseUrl: string;
+  /** A real socket.io-client connection as the owner of `cookie`; closed by `closeSockets()`. */
+  connect(cookie: string | undefined, options?: { origin?: string }): Promise<TestSocket>;
+  /** Closes every socket opened through `connect` (call it after each test). */
+  closeSockets(): void;
+}
+
+/** A test app listening on a free local port, for tests that use real sockets. */
+export async function createListeningApp(options: TestAppOptions = {}): Promise<ListeningTestApp> {
+  const t = await createTestApp(options);
+  const baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const sockets: TestSocket[] = [];
+  return {
+    ...t,
+    baseUrl,
+    async connect(cookie, connectOptions = {}) {
+      const socket = await connectSocket(baseUrl, cookie, connectOptions);
+      sockets.push(socket);
+      return socket;
+    },
+    closeSockets() {
+      for (const socket of sockets.splice(0)) socket.close();
     },
   };
 }

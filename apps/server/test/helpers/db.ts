@@ -22,29 +22,20 @@ export const onPostgres = (): boolean => inject('pgTemplate') !== null;
  * run's template when TEST_DATABASE_URL is set, else an in-memory PGlite loaded from a tarball.
  */
 export async function createTestDb(): Promise<TestDb> {
-  const pgTemplate = inject('pgTemplate');
-  if (pgTemplate) {
-    const name = `herald_test_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: pgTemplate.baseUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${pgTemplate.database}`);
-    const url = new URL(pgTemplate.baseUrl);
-    url.pathname = `/${name}`;
-    const db = await openPgDb({ connectionString: url.toString(), max: 10 });
+  if (inject('pgTemplate')) {
+    const copy = await copyPgTemplate('herald_test', 10);
     const others: Db[] = [];
     return {
-      db,
-      url: url.toString(),
+      db: copy.db,
+      url: copy.url,
       async openAnother() {
-        const another = await openPgDb({ connectionString: url.toString(), max: 10 });
+        const another = await openPgDb({ connectionString: copy.url, max: 10 });
         others.push(another);
         return another;
       },
       async drop() {
         for (const other of others) await other.close().catch(() => {});
-        await db.close().catch(() => {});
-        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await admin.end();
+        await copy.drop();
       },
     };
   }
@@ -64,19 +55,19 @@ export async function createTestDb(): Promise<TestDb> {
 }
 
 /**
- * PostgreSQL only: a fresh migrated database for tests that start real server processes
- * (`DATABASE_URL` for them), plus a direct pool to inspect it. `drop()` removes both.
+ * PostgreSQL only: a fresh migrated database (a copy of the run's template) with a pool of `max`
+ * connections to it. `drop()` closes the pool and removes the database.
  */
-export async function createProcessDatabase(prefix: string): Promise<{ url: string; db: Db; drop(): Promise<void> }> {
+async function copyPgTemplate(prefix: string, max: number): Promise<{ url: string; db: Db; drop(): Promise<void> }> {
   const template = inject('pgTemplate');
-  if (!template) throw new Error('a server-process database needs PostgreSQL (set TEST_DATABASE_URL)');
-  const name = `${prefix}_${randomBytes(5).toString('hex')}`;
+  if (!template) throw new Error('this test needs PostgreSQL (set TEST_DATABASE_URL)');
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: template.baseUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template.database}`);
   const url = new URL(template.baseUrl);
   url.pathname = `/${name}`;
-  const db = await openPgDb({ connectionString: url.toString(), max: 4 });
+  const db = await openPgDb({ connectionString: url.toString(), max });
   return {
     url: url.toString(),
     db,
@@ -86,4 +77,12 @@ export async function createProcessDatabase(prefix: string): Promise<{ url: stri
       await admin.end();
     },
   };
+}
+
+/**
+ * PostgreSQL only: a fresh migrated database for tests that start real server processes
+ * (`DATABASE_URL` for them), plus a small pool to inspect it. `drop()` removes both.
+ */
+export function createProcessDatabase(prefix: string): Promise<{ url: string; db: Db; drop(): Promise<void> }> {
+  return copyPgTemplate(prefix, 4);
 }
