@@ -93,10 +93,10 @@ const REPORT_CSP_VIOLATIONS = `document.addEventListener('securitypolicyviolatio
 /** A person: their own browser context (cookies), at a given viewport and time zone. */
 export async function person(
   browser: Browser,
-  options: { viewport?: { width: number; height: number }; timezoneId?: string } = {},
+  options: { viewport?: { width: number; height: number }; timezoneId?: string; baseURL?: string } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
-    baseURL: baseUrl(),
+    baseURL: options.baseURL ?? baseUrl(),
     viewport: options.viewport ?? DESKTOP,
     timezoneId: options.timezoneId ?? 'Europe/Paris',
     locale: 'en-US',

@@ -60,9 +60,13 @@ async function freshDatabase(baseUrl: string | undefined) {
 
 /**
  * Starts the real, built server (`node apps/server/dist/main.js`) on a free port with a throwaway
- * data directory, test-friendly limits, and the built web app; stops it after the run.
+ * data directory (and, with `E2E_DATABASE_URL`, a fresh PostgreSQL database), test-friendly
+ * limits, and the built web app. `env` overrides settings (a spec may start a second server with
+ * production key-derivation costs, to measure them).
  */
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+export async function startServer(
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ baseUrl: string; stop: () => Promise<void> }> {
   const main = join(root, 'apps/server/dist/main.js');
   const web = join(root, 'apps/web/dist/index.html');
   for (const file of [main, web]) {
@@ -72,7 +76,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dataDir = mkdtempSync(join(tmpdir(), 'herald-e2e-'));
   // On PostgreSQL, a fresh database per run (dropped afterwards), so that runs never share state.
   const database = await freshDatabase(process.env.E2E_DATABASE_URL);
-  const env: NodeJS.ProcessEnv = {
+  const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
@@ -91,8 +95,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     SCHEDULE_RATE_LIMIT_PER_MINUTE: '100000',
     DELIVERY_RETRY_DELAY_SECONDS: '1',
     DISPATCHER_POLL_SECONDS: '1',
+    ...env,
   };
-  const child = spawn(process.execPath, [main], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [main], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-20_000);
@@ -101,24 +106,33 @@ export default async function setup(project: TestProject): Promise<() => Promise
   child.stderr.on('data', keep);
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitUntilReady(baseUrl, child, () => output);
-  project.provide('baseUrl', baseUrl);
 
-  return async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          child.kill('SIGKILL');
-          resolve();
-        }, 10_000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
+  return {
+    baseUrl,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            child.kill('SIGKILL');
+            resolve();
+          }, 10_000);
+          child.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
         });
-      });
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-    await database?.drop();
-    if (process.env.E2E_SHOW_SERVER_LOG) console.log(output);
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+      await database?.drop();
+      if (process.env.E2E_SHOW_SERVER_LOG) console.log(output);
+    },
   };
+}
+
+/** The run's server, shared by every spec (`baseUrl()` in harness.ts). */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const server = await startServer();
+  project.provide('baseUrl', server.baseUrl);
+  return server.stop;
 }

@@ -91,13 +91,14 @@ export function connectRealtime(myId: string): () => void {
   s.on('disconnect', (reason) => {
     useConnection.getState().set('offline');
     // The server ended the session (signed out everywhere, password changed, account deleted).
+    // When this device is the one changing the password, its new session cookie comes with the
+    // answer, after the server has ended the sockets: ask only once that answer is in.
     if (reason === 'io server disconnect') {
-      void useAuth
-        .getState()
-        .refreshMe()
-        .then(() => {
-          if (useAuth.getState().status === 'signed-in') s.connect();
-        });
+      void (async () => {
+        await useAuth.getState().sessionChange?.catch(() => {});
+        await useAuth.getState().refreshMe();
+        if (useAuth.getState().status === 'signed-in') s.connect();
+      })();
     }
   });
   s.on('connect_error', () => {

@@ -1,16 +1,22 @@
 /// <reference lib="webworker" />
 import { deriveKeys } from '@herald/crypto';
 import type { KdfParams } from '@herald/shared';
+import { throttleProgress } from './progress';
 
 /**
  * Argon2id in pure JS takes seconds at the default cost: running it here keeps the page
- * responsive. Posts `{ progress }` while it runs, then `{ authKey }` or `{ error }`.
+ * responsive. Posts `{ progress }` (at most once per whole percent) while it runs, then `{ authKey }`
+ * or `{ error }`.
  */
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 scope.onmessage = (event: MessageEvent<{ password: string; kdf: KdfParams }>) => {
   const { password, kdf } = event.data;
-  deriveKeys(password, kdf, (progress) => scope.postMessage({ progress })).then(
+  deriveKeys(
+    password,
+    kdf,
+    throttleProgress((progress) => scope.postMessage({ progress })),
+  ).then(
     (keys) => {
       keys.encryptionKey.fill(0);
       scope.postMessage({ authKey: keys.authKey });

@@ -1,4 +1,5 @@
 import type { KdfDefaults, KdfParams } from '@herald/shared';
+import { throttleProgress } from './progress';
 
 type WorkerAnswer = { progress: number } | { authKey: string } | { error: string };
 
@@ -20,7 +21,7 @@ export async function deriveAuthKey(
     }
   }
   const { deriveKeys } = await import('@herald/crypto');
-  const keys = await deriveKeys(password, kdf, onProgress);
+  const keys = await deriveKeys(password, kdf, throttleProgress(onProgress));
   keys.encryptionKey.fill(0);
   return keys.authKey;
 }

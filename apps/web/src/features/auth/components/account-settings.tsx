@@ -1,86 +1,29 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { memo, useMemo, useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
-import { ProgressBar } from '../../../components/ui/progress-bar';
 import { toast } from '../../../components/ui/toast-store';
 import { errorMessage } from '../../../lib/http';
 import { allTimeZones, browserTimeZone, formatClock } from '../../../lib/time';
+import { useNow } from '../../../lib/use-now';
 import { useAuth } from '../store';
+import { PasswordProgress } from './password-progress';
 
-/** Profile, time zone, password, sessions and account deletion. */
+/**
+ * Profile, time zone, password, sessions and account deletion. The password dialogs show their
+ * progress through PasswordProgress; nothing here subscribes to it, so the ~420-entry time-zone
+ * list is not drawn again while a password is being derived.
+ */
 export function AccountSettings() {
   const me = useAuth((s) => s.me);
-  const updateProfile = useAuth((s) => s.updateProfile);
   const logout = useAuth((s) => s.logout);
   const logoutEverywhere = useAuth((s) => s.logoutEverywhere);
-  const progress = useAuth((s) => s.kdfProgress);
-  const zones = useMemo(allTimeZones, []);
-  const [displayName, setDisplayName] = useState(me?.displayName ?? '');
-  const [timeZone, setTimeZone] = useState(me?.timeZone ?? browserTimeZone());
-  const [profileError, setProfileError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
   const [passwordOpen, setPasswordOpen] = useState(false);
   const [deleteOpen, setDeleteOpen] = useState(false);
   if (!me) return null;
-  const browserZone = browserTimeZone();
-
-  async function saveProfile(event: FormEvent) {
-    event.preventDefault();
-    setProfileError(null);
-    setSaving(true);
-    try {
-      await updateProfile({ displayName: displayName.trim(), timeZone });
-      toast.success('Profile saved');
-    } catch (err) {
-      setProfileError(errorMessage(err));
-    } finally {
-      setSaving(false);
-    }
-  }
 
   return (
     <div className="settings">
-      <section className="settings-section" aria-labelledby="profile-heading">
-        <h2 id="profile-heading">Profile</h2>
-        <form className="form" onSubmit={(e) => void saveProfile(e)}>
-          <label className="field">
-            <span>Display name</span>
-            <input value={displayName} maxLength={64} onChange={(e) => setDisplayName(e.target.value)} />
-          </label>
-          <label className="field">
-            <span>Time zone</span>
-            <select value={timeZone} onChange={(e) => setTimeZone(e.target.value)} name="timeZone">
-              {(zones.includes(timeZone) ? zones : [timeZone, ...zones]).map((zone) => (
-                <option key={zone} value={zone}>
-                  {zone.replace(/_/g, ' ')}
-                </option>
-              ))}
-            </select>
-            <small className="muted">
-              Scheduled times are picked and shown in this zone. It is {formatClock(Date.now(), timeZone)} there now.
-              {timeZone !== browserZone ? (
-                <>
-                  {' '}
-                  This device is in {browserZone.replace(/_/g, ' ')}.{' '}
-                  <button type="button" className="link" onClick={() => setTimeZone(browserZone)}>
-                    Use it
-                  </button>
-                </>
-              ) : null}
-            </small>
-          </label>
-          {profileError ? (
-            <p className="form-error" role="alert">
-              {profileError}
-            </p>
-          ) : null}
-          <div>
-            <Button type="submit" variant="primary" busy={saving}>
-              Save profile
-            </Button>
-          </div>
-        </form>
-      </section>
+      <ProfileSection displayName={me.displayName} timeZone={me.timeZone} />
 
       <section className="settings-section" aria-labelledby="security-heading">
         <h2 id="security-heading">Security</h2>
@@ -107,23 +50,114 @@ export function AccountSettings() {
         </Button>
       </section>
 
-      {passwordOpen ? <ChangePasswordDialog onClose={() => setPasswordOpen(false)} progress={progress} /> : null}
-      {deleteOpen ? <DeleteAccountDialog onClose={() => setDeleteOpen(false)} progress={progress} /> : null}
+      {passwordOpen ? <ChangePasswordDialog onClose={() => setPasswordOpen(false)} /> : null}
+      {deleteOpen ? <DeleteAccountDialog onClose={() => setDeleteOpen(false)} /> : null}
     </div>
   );
 }
 
-function ChangePasswordDialog({ onClose, progress }: { onClose: () => void; progress: number | null }) {
+/** Every zone the runtime knows, as options: drawn once (memo), whatever else changes on the page. */
+const TimeZoneOptions = memo(function TimeZoneOptions({ extra }: { extra: string | null }) {
+  const zones = useMemo(allTimeZones, []);
+  return (
+    <>
+      {(extra && !zones.includes(extra) ? [extra, ...zones] : zones).map((zone) => (
+        <option key={zone} value={zone}>
+          {zone.replace(/_/g, ' ')}
+        </option>
+      ))}
+    </>
+  );
+});
+
+function ProfileSection(props: { displayName: string; timeZone: string }) {
+  const updateProfile = useAuth((s) => s.updateProfile);
+  const [displayName, setDisplayName] = useState(props.displayName);
+  const [timeZone, setTimeZone] = useState(props.timeZone || browserTimeZone());
+  const [profileError, setProfileError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const now = useNow(30_000);
+  const browserZone = browserTimeZone();
+
+  async function saveProfile(event: FormEvent) {
+    event.preventDefault();
+    setProfileError(null);
+    setSaving(true);
+    try {
+      await updateProfile({ displayName: displayName.trim(), timeZone });
+      toast.success('Profile saved');
+    } catch (err) {
+      setProfileError(errorMessage(err));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return (
+    <section className="settings-section" aria-labelledby="profile-heading">
+      <h2 id="profile-heading">Profile</h2>
+      <form className="form" onSubmit={(e) => void saveProfile(e)}>
+        <label className="field">
+          <span>Display name</span>
+          <input value={displayName} maxLength={64} onChange={(e) => setDisplayName(e.target.value)} />
+        </label>
+        <label className="field">
+          <span>Time zone</span>
+          <select value={timeZone} onChange={(e) => setTimeZone(e.target.value)} name="timeZone">
+            <TimeZoneOptions extra={timeZone} />
+          </select>
+          <small className="muted">
+            Scheduled times are picked and shown in this zone. It is {formatClock(now, timeZone)} there now.
+            {timeZone !== browserZone ? (
+              <>
+                {' '}
+                This device is in {browserZone.replace(/_/g, ' ')}.{' '}
+                <button type="button" className="link" onClick={() => setTimeZone(browserZone)}>
+                  Use it
+                </button>
+              </>
+            ) : null}
+          </small>
+        </label>
+        {profileError ? (
+          <p className="form-error" role="alert">
+            {profileError}
+          </p>
+        ) : null}
+        <div>
+          <Button type="submit" variant="primary" busy={saving}>
+            Save profile
+          </Button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function ChangePasswordDialog({ onClose }: { onClose: () => void }) {
   const changePassword = useAuth((s) => s.changePassword);
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
+  const [repeat, setRepeat] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    if (!current) {
+      setError('Enter your current password.');
+      return;
+    }
     if (next.length < 8) {
       setError('Use at least 8 characters for the new password.');
+      return;
+    }
+    if (next !== repeat) {
+      setError('The two new passwords differ; type the new one again.');
+      return;
+    }
+    if (next === current) {
+      setError('The new password is the same as the current one.');
       return;
     }
     setBusy(true);
@@ -134,14 +168,13 @@ function ChangePasswordDialog({ onClose, progress }: { onClose: () => void; prog
       onClose();
     } catch (err) {
       setError(errorMessage(err));
-    } finally {
       setBusy(false);
     }
   }
 
   return (
     <Dialog title="Change password" onClose={onClose} size="sm">
-      <form className="form" onSubmit={(e) => void submit(e)}>
+      <form className="form" onSubmit={(e) => void submit(e)} noValidate>
         <label className="field">
           <span>Current password</span>
           <input
@@ -155,14 +188,25 @@ function ChangePasswordDialog({ onClose, progress }: { onClose: () => void; prog
           <span>New password</span>
           <input type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} />
         </label>
-        {progress !== null ? <ProgressBar value={progress} label="Securing your password" /> : null}
+        <label className="field">
+          <span>Repeat new password</span>
+          <input
+            type="password"
+            autoComplete="new-password"
+            value={repeat}
+            onChange={(e) => setRepeat(e.target.value)}
+          />
+        </label>
+        <PasswordProgress />
         {error ? (
           <p className="form-error" role="alert">
             {error}
           </p>
         ) : null}
         <div className="dialog-actions">
-          <Button onClick={onClose}>Cancel</Button>
+          <Button onClick={onClose} disabled={busy}>
+            Cancel
+          </Button>
           <Button type="submit" variant="primary" busy={busy}>
             Change password
           </Button>
@@ -172,7 +216,7 @@ function ChangePasswordDialog({ onClose, progress }: { onClose: () => void; prog
   );
 }
 
-function DeleteAccountDialog({ onClose, progress }: { onClose: () => void; progress: number | null }) {
+function DeleteAccountDialog({ onClose }: { onClose: () => void }) {
   const deleteAccount = useAuth((s) => s.deleteAccount);
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -203,7 +247,7 @@ function DeleteAccountDialog({ onClose, progress }: { onClose: () => void; progr
             onChange={(e) => setPassword(e.target.value)}
           />
         </label>
-        {progress !== null ? <ProgressBar value={progress} label="Checking your password" /> : null}
+        <PasswordProgress />
         {error ? (
           <p className="form-error" role="alert">
             {error}

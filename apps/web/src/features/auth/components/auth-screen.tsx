@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { USERNAME_RULES } from '@herald/shared';
 import { Button } from '../../../components/ui/button';
-import { ProgressBar } from '../../../components/ui/progress-bar';
 import { errorMessage } from '../../../lib/http';
 import { useAuth } from '../store';
+import { PasswordProgress } from './password-progress';
 
 export interface AuthScreenProps {
   mode: 'login' | 'register';
@@ -14,7 +14,6 @@ export interface AuthScreenProps {
 export function AuthScreen({ mode, onSwitchMode }: AuthScreenProps) {
   const login = useAuth((s) => s.login);
   const register = useAuth((s) => s.register);
-  const progress = useAuth((s) => s.kdfProgress);
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
@@ -109,12 +108,7 @@ export function AuthScreen({ mode, onSwitchMode }: AuthScreenProps) {
               />
             </label>
           ) : null}
-          {progress !== null ? (
-            <div className="kdf-progress">
-              <ProgressBar value={progress} label="Securing your password" />
-              <small className="muted">Securing your password on this device… {Math.round(progress * 100)}%</small>
-            </div>
-          ) : null}
+          <PasswordProgress />
           {error ? (
             <p className="form-error" role="alert">
               {error}
