@@ -1,34 +1,32 @@
+import {
+  ENCRYPTED_MEDIA_TYPE,
+  IMAGE_MIME_TYPES,
+  mediaKindOfType,
+  normalizeMimeType,
+  VIDEO_MIME_TYPES,
+} from '@herald/shared';
+
 /**
- * Which media the app shows, as an allow-list: raster images and videos only. A blob URL carries
- * its type into the browser, and a blob URL opened in a tab runs in Herald's origin: typed as SVG
- * or HTML, it could run script there (a stored-script attack through a declared media type). So
- * no blob URL is ever created with a type that is not on this list; anything else gets
- * application/octet-stream, which a browser only downloads. The server keeps the same list for
- * uploads (it answers 415 for other types).
+ * Which media the app shows: the shared allow-list of raster images and videos (the server
+ * refuses other uploads with 415). A blob URL carries its type into the browser, and a blob URL
+ * opened in a tab runs in Herald's origin: typed as SVG or HTML, it could run script there (a
+ * stored-script attack through a declared media type). So no blob URL is ever created with a type
+ * that is not on the list; anything else gets application/octet-stream, which a browser only
+ * downloads.
  */
-export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/avif'] as const;
-export const VIDEO_TYPES = ['video/mp4', 'video/webm', 'video/ogg', 'video/quicktime'] as const;
 
 /** What can never run script: the type of every blob URL that is not an allowed image or video. */
-export const DOWNLOAD_ONLY_TYPE = 'application/octet-stream';
+export const DOWNLOAD_ONLY_TYPE = ENCRYPTED_MEDIA_TYPE;
 
 /** For the file picker's `accept`: only what can be sent. */
-export const ACCEPTED_TYPES = [...IMAGE_TYPES, ...VIDEO_TYPES].join(',');
+export const ACCEPTED_TYPES = [...IMAGE_MIME_TYPES, ...VIDEO_MIME_TYPES].join(',');
 
 /** The allowed formats in words, for messages. */
-export const ALLOWED_FORMATS = 'photos (JPEG, PNG, GIF, WebP, AVIF) and videos (MP4, WebM, Ogg, QuickTime)';
-
-/** `image/PNG; charset=x` -> `image/png`. */
-function normalise(type: string): string {
-  return type.split(';')[0]!.trim().toLowerCase();
-}
+export const ALLOWED_FORMATS = 'photos (JPEG, PNG, GIF, WebP, AVIF) and videos (MP4, WebM, QuickTime, Ogg)';
 
 /** The kind of an allowed type, or null when the type is not allowed. */
 export function mediaKindOf(type: string): 'image' | 'video' | null {
-  const t = normalise(type);
-  if ((IMAGE_TYPES as readonly string[]).includes(t)) return 'image';
-  if ((VIDEO_TYPES as readonly string[]).includes(t)) return 'video';
-  return null;
+  return mediaKindOfType(type) ?? null;
 }
 
 /**
@@ -36,7 +34,7 @@ export function mediaKindOf(type: string): 'image' | 'video' | null {
  * media's kind, else application/octet-stream (shown nowhere, download only).
  */
 export function blobTypeFor(declared: string, kind: 'image' | 'video'): string {
-  return mediaKindOf(declared) === kind ? normalise(declared) : DOWNLOAD_ONLY_TYPE;
+  return mediaKindOfType(declared) === kind ? normalizeMimeType(declared) : DOWNLOAD_ONLY_TYPE;
 }
 
 /**

@@ -91,8 +91,8 @@ describe('media: blob URLs only with allow-listed types (item 9)', () => {
       'image/avif',
       'video/mp4',
       'video/webm',
-      'video/ogg',
       'video/quicktime',
+      'video/ogg',
     ]);
     const user = userEvent.setup({ applyAccept: false });
     await user.upload(input, new File([SVG], 'cat.svg', { type: 'image/svg+xml' }));
