@@ -304,6 +304,10 @@ function httpCases(): FieldCase[] {
       'replyToId',
       'scheduledTime',
       'clientId',
+      'mediaId',
+      'isOneTimeMedia',
+      'viewLimit',
+      'mediaExpiryDuration',
     ].map((field) =>
       multipartCase(
         'schedule (multipart)',
