@@ -147,6 +147,20 @@ describe('security headers (item 10)', () => {
     expectSecurityHeaders(long, 'over-long id');
   });
 
+  it('are on the Socket.IO handshake and polling answers, which Fastify does not make', async () => {
+    const local = await createTestApp();
+    try {
+      const base = await local.app.listen({ port: 0, host: '127.0.0.1' });
+      const res = await fetch(`${base}/socket.io/?EIO=4&transport=polling`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    } finally {
+      await local.close();
+    }
+  });
+
   it('keeps media an attachment of opaque bytes', async () => {
     const media = await uploadMedia(alice);
     const res = await t.app.inject({

@@ -37,6 +37,13 @@ export function createSocketServer(
     },
   });
   if (options.redis) io.adapter(createAdapter(options.redis.pub, options.redis.sub, { key: 'herald' }));
+  // Engine.IO answers its HTTP requests (handshake, long polling) itself, outside Fastify's hooks:
+  // the headers that matter for non-HTML answers are set here.
+  io.engine.on('headers', (headers: Record<string, string>) => {
+    headers['X-Content-Type-Options'] = 'nosniff';
+    headers['Cross-Origin-Resource-Policy'] = 'same-origin';
+    headers['Referrer-Policy'] = 'no-referrer';
+  });
   return io;
 }
 
