@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers/app.js';
+import { createListeningApp, createTestApp, type TestApp } from './helpers/app.js';
 import { registerUser, type TestUser } from './helpers/client.js';
 import { uploadMedia } from './helpers/media.js';
 
@@ -148,10 +148,9 @@ describe('security headers (item 10)', () => {
   });
 
   it('are on the Socket.IO handshake and polling answers, which Fastify does not make', async () => {
-    const local = await createTestApp();
+    const local = await createListeningApp();
     try {
-      const base = await local.app.listen({ port: 0, host: '127.0.0.1' });
-      const res = await fetch(`${base}/socket.io/?EIO=4&transport=polling`);
+      const res = await fetch(`${local.baseUrl}/socket.io/?EIO=4&transport=polling`);
       expect(res.status).toBe(200);
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('cross-origin-resource-policy')).toBe('same-origin');

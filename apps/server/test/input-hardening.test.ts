@@ -2,12 +2,12 @@ import { Writable } from 'node:stream';
 import { SignJWT } from 'jose';
 import type { Conversation, KdfDefaults, Message, ScheduledMessage } from '@herald/shared';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, TEST_SECRET, type TestApp } from './helpers/app.js';
+import { createListeningApp, TEST_SECRET, type ListeningTestApp } from './helpers/app.js';
 import { ApiClient, registerUser, uniqueName, type Response, type TestUser } from './helpers/client.js';
 import { directChat, groupChat, sendText } from './helpers/chat.js';
 import { multipart, uploadMedia } from './helpers/media.js';
 import { inMs, schedule } from './helpers/scheduling.js';
-import { connectSocket, type TestSocket } from './helpers/socket.js';
+import type { TestSocket } from './helpers/socket.js';
 
 /**
  * Bad input gets a clear 4xx and changes nothing (issue 8, items 3, 4, 5, 12 and 13): NUL and
@@ -15,10 +15,8 @@ import { connectSocket, type TestSocket } from './helpers/socket.js';
  * session claims, and the prelogin answer's bytes for known and unknown names.
  */
 
-let t: TestApp;
-let baseUrl: string;
+let t: ListeningTestApp;
 const errorLines: string[] = [];
-const sockets: TestSocket[] = [];
 
 let alice: TestUser, bob: TestUser;
 let chat: Conversation, group: Conversation;
@@ -27,7 +25,7 @@ let scheduled: ScheduledMessage;
 let mediaId: string;
 
 beforeAll(async () => {
-  t = await createTestApp({
+  t = await createListeningApp({
     deps: {
       // Every error-level line the server logs: a 500 or a crashed handshake shows up here.
       logger: {
@@ -41,7 +39,6 @@ beforeAll(async () => {
       },
     },
   });
-  baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
   alice = await registerUser(t.app);
   bob = await registerUser(t.app);
   chat = await directChat(alice, bob);
@@ -53,9 +50,7 @@ beforeAll(async () => {
 beforeEach(() => {
   errorLines.splice(0);
 });
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.close();
-});
+afterEach(() => t.closeSockets());
 afterAll(async () => {
   await t.close();
 });
@@ -380,10 +375,8 @@ function socketCases(): SocketCase[] {
   ];
 }
 
-async function aliceSocket(): Promise<TestSocket> {
-  const socket = await connectSocket(baseUrl, alice.client.cookie);
-  sockets.push(socket);
-  return socket;
+function aliceSocket(): Promise<TestSocket> {
+  return t.connect(alice.client.cookie);
 }
 
 /** Poisoned variants of a field value: NUL alone, NUL inside, and after a valid id. */
@@ -662,7 +655,7 @@ describe('session tokens with malformed claims (item 5)', () => {
   it('refuses the socket handshake as unauthenticated, without a server error', async () => {
     for (const [name, claims, sub] of FORGED) {
       const cookie = await forge(claims, sub);
-      await expect(connectSocket(baseUrl, cookie), name).rejects.toThrow(/unauthenticated/);
+      await expect(t.connect(cookie), name).rejects.toThrow(/unauthenticated/);
     }
     expect(errorLines).toEqual([]);
   });

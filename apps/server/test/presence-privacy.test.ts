@@ -1,9 +1,9 @@
 import type { Conversation, PublicUser } from '@herald/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers/app.js';
+import { createListeningApp, type ListeningTestApp } from './helpers/app.js';
 import { registerUser, type TestUser } from './helpers/client.js';
 import { directChat, groupChat } from './helpers/chat.js';
-import { connectSocket, type TestSocket } from './helpers/socket.js';
+import type { TestSocket } from './helpers/socket.js';
 
 /**
  * Issue 8 item 14: presence (online, last seen) only between people who currently share a
@@ -11,25 +11,18 @@ import { connectSocket, type TestSocket } from './helpers/socket.js';
  * conversation member lists) and in the socket's user_online / user_offline events.
  */
 
-let t: TestApp;
-let baseUrl: string;
-const sockets: TestSocket[] = [];
+let t: ListeningTestApp;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  t = await createListeningApp();
 });
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.close();
-});
+afterEach(() => t.closeSockets());
 afterAll(async () => {
   await t.close();
 });
 
-async function connect(user: TestUser): Promise<TestSocket> {
-  const socket = await connectSocket(baseUrl, user.client.cookie);
-  sockets.push(socket);
-  return socket;
+function connect(user: TestUser): Promise<TestSocket> {
+  return t.connect(user.client.cookie);
 }
 
 /** Makes sure every event the server emitted to this socket before now has arrived. */
