@@ -8,3 +8,4 @@ export * from './events.js';
 export * from './time.js';
 export * from './text.js';
 export * from './media-types.js';
+export * from './e2ee.js';
