@@ -1,2 +1,10 @@
 export * from './encoding.js';
 export * from './kdf.js';
+export * from './errors.js';
+export type { RandomSource } from './random.js';
+export { webCryptoCurvesUsable, type CurveBackend, type CurvePreference } from './curves.js';
+export * from './keys.js';
+export * from './key-ring.js';
+export * from './envelope.js';
+export * from './file-cipher.js';
+export * from './safety-number.js';
