@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { launch, person, PHONE, register, scheduleIn, shot, uniqueName } from './harness.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launch, openChat, person, PHONE, register, scheduleIn, shot, uniqueName } from './harness.js';
 
 describe.sequential('a scheduled message in a group', () => {
   let browser: Browser;
@@ -63,5 +63,68 @@ describe.sequential('a scheduled message in a group', () => {
     await a.page.setViewportSize(PHONE);
     await shot(a.page, 'phone-scheduled-global-failed');
     await a.context.close();
+  });
+
+  it('when the owner leaves, every member sees live who owns the group now (item 15)', async () => {
+    const alice = uniqueName('alice');
+    const carol = uniqueName('carol');
+    const dave = uniqueName('dave');
+    const c = await person(browser);
+    await register(c.page, carol, 'Carol');
+    const d = await person(browser);
+    await register(d.page, dave, 'Dave');
+    const a = await person(browser);
+    await register(a.page, alice, 'Alice');
+
+    await a.page.getByRole('button', { name: 'New chat' }).click();
+    const dialog = a.page.getByRole('dialog', { name: 'New chat' });
+    await dialog.getByRole('tab', { name: 'Group' }).click();
+    await dialog.getByLabel('Group name').fill('Book club');
+    for (const [name, display] of [
+      [carol, 'Carol'],
+      [dave, 'Dave'],
+    ] as const) {
+      await dialog.getByLabel('Add people').fill(name);
+      await dialog.getByRole('button', { name: new RegExp(display) }).click();
+    }
+    await dialog.getByRole('button', { name: 'Create group' }).click();
+    await a.page.getByRole('textbox', { name: 'Message' }).fill('Welcome!');
+    await a.page.getByRole('button', { name: 'Send', exact: true }).click();
+
+    // Carol and Dave keep the group info open; nobody reloads from here on.
+    const infos = [];
+    for (const p of [c, d]) {
+      await openChat(p.page, 'Book club');
+      await p.page.getByRole('button', { name: 'Chat menu' }).click();
+      await p.page.getByRole('menuitem', { name: 'Chat info' }).click();
+      const info = p.page.getByRole('dialog', { name: 'Book club' });
+      await expect.poll(() => info.getByTestId('group-owner').textContent()).toBe('Alice owns this group.');
+      infos.push(info);
+    }
+    const [carolInfo, daveInfo] = infos as [(typeof infos)[0], (typeof infos)[0]];
+
+    // A promotion shows at once in everyone's member list, and Dave is told.
+    await a.page.getByRole('button', { name: 'Chat menu' }).click();
+    await a.page.getByRole('menuitem', { name: 'Chat info' }).click();
+    const aliceInfo = a.page.getByRole('dialog', { name: 'Book club' });
+    await aliceInfo.locator('.member-row', { hasText: 'Dave' }).getByRole('button', { name: 'Make admin' }).click();
+    await carolInfo.locator('.member-row', { hasText: 'Dave' }).getByText('admin').waitFor();
+    await d.page.locator('.toast', { hasText: 'You are now an admin of “Book club”.' }).waitFor();
+    // Dave may now manage members: his screen follows his new role.
+    await daveInfo.getByRole('button', { name: 'Add people' }).waitFor();
+
+    // The owner leaves: the oldest admin (Dave) inherits the group, and everyone is told.
+    await aliceInfo.getByRole('button', { name: 'Leave group' }).click();
+    await aliceInfo.getByRole('button', { name: 'Leave', exact: true }).click();
+    await c.page.locator('.toast', { hasText: 'Dave is now the owner of “Book club”.' }).waitFor();
+    await expect.poll(() => carolInfo.getByTestId('group-owner').textContent()).toBe('Dave owns this group.');
+    await carolInfo.getByText('2 members').waitFor();
+    await carolInfo.locator('.member-row', { hasText: 'Dave' }).getByText('owner').waitFor();
+    await shot(c.page, 'desktop-group-owner-inherited');
+    await d.page.locator('.toast', { hasText: 'You are now the owner of “Book club”.' }).waitFor();
+    await expect.poll(() => daveInfo.getByTestId('group-owner').textContent()).toBe('You own this group.');
+    await c.page.setViewportSize(PHONE);
+    await shot(c.page, 'phone-group-owner-inherited');
+    for (const p of [a, c, d]) await p.context.close();
   });
 });

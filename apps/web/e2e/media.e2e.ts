@@ -95,4 +95,40 @@ describe.sequential('media', () => {
     await b2.page.getByRole('log', { name: 'Messages' }).getByText('Opened').waitFor();
     await b2.context.close();
   });
+
+  it('only allow-listed types: the picker refuses an SVG, and every blob URL is a raster image (item 9)', async () => {
+    const bob = uniqueName('bob');
+    const b = await person(browser);
+    await register(b.page, bob, 'Bob');
+    const a = await person(browser);
+    await register(a.page, uniqueName('alice'), 'Alice');
+    await openDirectChat(a.page, 'Bob', bob);
+    const input = a.page.getByTestId('attach-input');
+    expect((await input.getAttribute('accept'))?.split(',')).not.toContain('image/svg+xml');
+    const svg =
+      '<svg xmlns="http://www.w3.org/2000/svg" onload="fetch(`/api/auth/me`)"><rect width="9" height="9"/></svg>';
+    await input.setInputFiles({ name: 'cat.svg', mimeType: 'image/svg+xml', buffer: Buffer.from(svg) });
+    await a.page.locator('.toast', { hasText: '“cat.svg” cannot be sent' }).waitFor();
+    expect(await a.page.locator('.attachment-tray').count()).toBe(0);
+    await shot(a.page, 'desktop-attach-refused');
+
+    await input.setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: png(64, 64, [20, 160, 90]) });
+    await a.page.getByRole('button', { name: 'Send', exact: true }).click();
+    await openChat(b.page, 'Alice');
+    const image = b.page.getByRole('log', { name: 'Messages' }).getByRole('button', { name: 'Open image' });
+    await image.waitFor();
+    // Opened in a tab of its own (the attack: a recipient opening a photo), a blob URL is a picture.
+    const urls = await b.page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLImageElement | HTMLVideoElement>('img, video'))
+        .map((el) => el.src)
+        .filter((src) => src.startsWith('blob:')),
+    );
+    expect(urls).toHaveLength(1);
+    const tab = await b.context.newPage();
+    await tab.goto(urls[0]!);
+    expect(await tab.evaluate(() => document.contentType)).toBe('image/png');
+    await tab.close();
+    await a.context.close();
+    await b.context.close();
+  });
 });

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, Message, ServerToClientEvents } from '@herald/shared';
+import type { ClientToServerEvents, Message, ServerEventPayload, ServerToClientEvents } from '@herald/shared';
 import { toast, useToasts } from '../components/ui/toast-store';
 import { useAuth } from '../features/auth/store';
 import { useConversations } from '../features/conversations/store';
@@ -57,6 +57,30 @@ export function applyIncomingMessage(message: Message, myId: string): void {
   if (!mine) {
     queueDelivered(message);
     if (visible) conversations.markRead(message.conversationId).catch(() => {});
+  }
+}
+
+/**
+ * A member's role changed: every member's screen follows at once (roles, what I may do), and
+ * people are told what matters to them: who owns a group whose owner left, and changes to their
+ * own role. Others' promotions show in the group info without a toast.
+ */
+export function applyRoleChange(event: ServerEventPayload<'member_role_changed'>, myId: string): void {
+  const store = useConversations.getState();
+  const conversation = store.byId[event.conversationId];
+  if (!conversation) return;
+  const before = conversation.members.find((m) => m.user.id === event.userId)?.role;
+  store.memberRoleChanged(event.conversationId, event.userId, event.role, myId);
+  if (before === event.role) return;
+  const group = conversation.title ? `“${conversation.title}”` : 'this group';
+  const me = event.userId === myId;
+  const name = conversation.members.find((m) => m.user.id === event.userId)?.user.displayName ?? 'A member';
+  if (event.reason === 'inherited') {
+    toast.info(me ? `You are now the owner of ${group}.` : `${name} is now the owner of ${group}.`);
+  } else if (me) {
+    toast.info(
+      event.role === 'admin' ? `You are now an admin of ${group}.` : `You are no longer an admin of ${group}.`,
+    );
   }
 }
 
@@ -124,6 +148,7 @@ export function connectRealtime(myId: string): () => void {
     useConversations.getState().memberJoined(conversationId, member),
   );
   s.on('member_left', ({ conversationId, userId }) => useConversations.getState().memberLeft(conversationId, userId));
+  s.on('member_role_changed', (event) => applyRoleChange(event, myId));
   s.on('typing', ({ conversationId, userId, typing }) => {
     if (userId !== myId) useConversations.getState().setTyping(conversationId, userId, typing);
   });

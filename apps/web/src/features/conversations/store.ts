@@ -23,6 +23,8 @@ interface ConversationsState {
   applyMessage: (message: Message, options: { mine: boolean; visible: boolean }) => void;
   memberJoined: (conversationId: string, member: ConversationMember) => void;
   memberLeft: (conversationId: string, userId: string) => void;
+  /** A member's role changed (promoted, demoted, or owner by inheritance); mine too when it is me. */
+  memberRoleChanged: (conversationId: string, userId: string, role: MemberRole, myId: string) => void;
   setTyping: (conversationId: string, userId: string, typing: boolean, now?: number) => void;
   setPresence: (userId: string, presence: Presence) => void;
   adjustScheduledCount: (conversationId: string, delta: number) => void;
@@ -120,7 +122,12 @@ export const useConversations = create<ConversationsState>()((set, get) => ({
       const conversation = s.byId[conversationId];
       if (!conversation) return s;
       const members = [...conversation.members.filter((m) => m.user.id !== member.user.id), member];
-      return { byId: { ...s.byId, [conversationId]: { ...conversation, members } } };
+      return {
+        byId: { ...s.byId, [conversationId]: { ...conversation, members } },
+        presence: s.presence[member.user.id]
+          ? s.presence
+          : { ...s.presence, [member.user.id]: { online: member.user.online, lastSeenAt: member.user.lastSeenAt } },
+      };
     }),
 
   memberLeft: (conversationId, userId) =>
@@ -129,6 +136,15 @@ export const useConversations = create<ConversationsState>()((set, get) => ({
       if (!conversation) return s;
       const members = conversation.members.filter((m) => m.user.id !== userId);
       return { byId: { ...s.byId, [conversationId]: { ...conversation, members } } };
+    }),
+
+  memberRoleChanged: (conversationId, userId, role, myId) =>
+    set((s) => {
+      const conversation = s.byId[conversationId];
+      if (!conversation) return s;
+      const members = conversation.members.map((m) => (m.user.id === userId ? { ...m, role } : m));
+      const mine = members.find((m) => m.user.id === myId)?.role ?? conversation.myRole;
+      return { byId: { ...s.byId, [conversationId]: { ...conversation, members, myRole: mine } } };
     }),
 
   setTyping: (conversationId, userId, typing, now = Date.now()) =>

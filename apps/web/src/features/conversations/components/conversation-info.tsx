@@ -23,6 +23,13 @@ export interface ConversationInfoProps {
 
 const isAdmin = (role: MemberRole) => role === 'owner' || role === 'admin';
 
+/** Who owns the group, in words (it passes on, live, when the owner leaves). */
+function ownerLine(conversation: Conversation, myId: string): string {
+  const owner = conversation.members.find((m) => m.role === 'owner');
+  if (!owner) return 'Nobody owns this group.';
+  return owner.user.id === myId ? 'You own this group.' : `${owner.user.displayName} owns this group.`;
+}
+
 /** Members and roles, temporary mode, blocking, leaving and deleting. */
 export function ConversationInfo({ conversation, myId, timeZone, onClose, onGone }: ConversationInfoProps) {
   const store = useConversations();
@@ -87,7 +94,12 @@ export function ConversationInfo({ conversation, myId, timeZone, onClose, onGone
         {conversation.kind === 'group' ? (
           <section aria-label="Members">
             <div className="info-section-head">
-              <h3>{conversation.members.length} members</h3>
+              <div>
+                <h3>{conversation.members.length} members</h3>
+                <p className="muted info-owner" data-testid="group-owner">
+                  {ownerLine(conversation, myId)}
+                </p>
+              </div>
               {admin ? (
                 <Button size="sm" onClick={() => setAdding((a) => !a)}>
                   {adding ? 'Done' : 'Add people'}
