@@ -150,7 +150,8 @@ export async function sealMessage(
   // recipient in sorted order), so that a seeded source gives a pinned envelope.
   const messageId = randomUuid(random);
   const contentKey = drawRandom(random, KEY_BYTES).slice();
-  const nonces = recipients.map(() => drawRandom(random, NONCE_BYTES));
+  // One draw for all wrap nonces (the same bytes as one draw per recipient, in order).
+  const nonceBytes = drawRandom(random, NONCE_BYTES * recipients.length);
 
   const header: EnvelopeHeader = {
     v: E2EE_FORMAT_VERSION,
@@ -171,7 +172,7 @@ export async function sealMessage(
     ring.assertUsable();
     const keys: Record<string, string> = {};
     recipients.forEach((userId, i) => {
-      const nonce = nonces[i]!;
+      const nonce = nonceBytes.subarray(i * NONCE_BYTES, (i + 1) * NONCE_BYTES);
       keys[userId] = toBase64Url(
         concatBytes(nonce, seal(wrappingKeys[i]!, nonce, contentKey, wrapAd(headerHash, userId))),
       );
