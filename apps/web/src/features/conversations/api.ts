@@ -15,7 +15,7 @@ export const conversationsApi = {
   addMembers: (id: string, userIds: string[]) => http.post<Conversation>(`${c(id)}/members`, { userIds }),
   removeMember: (id: string, userId: string) => http.delete<unknown>(`${c(id)}/members/${encodeURIComponent(userId)}`),
   setRole: (id: string, userId: string, role: Exclude<MemberRole, 'owner'>) =>
-    http.patch<unknown>(`${c(id)}/members/${encodeURIComponent(userId)}`, { role }),
+    http.patch<Conversation>(`${c(id)}/members/${encodeURIComponent(userId)}`, { role }),
   leave: (id: string) => http.post<unknown>(`${c(id)}/leave`),
   markRead: (id: string) => http.post<unknown>(`${c(id)}/read`),
   markDelivered: (id: string, messageIds: string[]) => http.post<unknown>(`${c(id)}/delivered`, { messageIds }),

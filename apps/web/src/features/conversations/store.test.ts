@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { fakeServer } from '../../test-support/network';
 import { conversation, message } from '../../test-support/fixtures';
 import { sortConversations, typingUserIds, useConversations } from './store';
 
@@ -56,5 +57,23 @@ describe('conversations store', () => {
     expect(useConversations.getState().byId[A.id]!.scheduledPendingCount).toBe(0);
     useConversations.getState().adjustScheduledCount(A.id, 2);
     expect(useConversations.getState().byId[A.id]!.scheduledPendingCount).toBe(2);
+  });
+});
+
+describe('conversations store: answers that arrive after I left', () => {
+  it('a role change answered after I left the group does not bring it back, nor fetch it', async () => {
+    let answer: (() => void) | undefined;
+    const server = fakeServer().on('PATCH', /\/members\//, () => ({ data: A }));
+    const pending = new Promise<void>((resolve) => (answer = resolve));
+    server.fetch.mockImplementationOnce(async () => {
+      await pending;
+      return new Response(JSON.stringify({ success: true, message: 'OK', data: A }), { status: 200 });
+    });
+    const setting = useConversations.getState().setRole(A.id, 'u0000000-0000-4000-8000-0000000000dd', 'admin');
+    useConversations.getState().remove(A.id); // I left meanwhile
+    answer!();
+    await setting;
+    expect(useConversations.getState().byId[A.id]).toBeUndefined();
+    expect(server.callsTo('GET', `/api/conversations/${A.id}`)).toHaveLength(0);
   });
 });

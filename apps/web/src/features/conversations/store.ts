@@ -189,8 +189,11 @@ export const useConversations = create<ConversationsState>()((set, get) => ({
     return conversation;
   },
 
+  // Answers that carry the conversation are applied only while it is still mine: I may have left
+  // it (or been removed) while the request was in flight.
   update: async (id, patch) => {
-    get().upsert(await conversationsApi.update(id, patch));
+    const conversation = await conversationsApi.update(id, patch);
+    if (get().byId[id]) get().upsert(conversation);
   },
 
   deleteChat: async (id) => {
@@ -204,8 +207,8 @@ export const useConversations = create<ConversationsState>()((set, get) => ({
   },
 
   addMembers: async (id, userIds) => {
-    await conversationsApi.addMembers(id, userIds);
-    await get().refresh(id);
+    const conversation = await conversationsApi.addMembers(id, userIds);
+    if (get().byId[id]) get().upsert(conversation);
   },
 
   removeMember: async (id, userId) => {
@@ -214,8 +217,8 @@ export const useConversations = create<ConversationsState>()((set, get) => ({
   },
 
   setRole: async (id, userId, role) => {
-    await conversationsApi.setRole(id, userId, role);
-    await get().refresh(id);
+    const conversation = await conversationsApi.setRole(id, userId, role);
+    if (get().byId[id]) get().upsert(conversation);
   },
 
   loadBlocks: async () => set({ blocked: await conversationsApi.blocks() }),
