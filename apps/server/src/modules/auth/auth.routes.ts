@@ -8,7 +8,7 @@ import {
   type SelfUser,
 } from '@herald/shared';
 import type { Db } from '../../db/db.js';
-import { AppError, notFound } from '../../lib/app-error.js';
+import { notFound } from '../../lib/app-error.js';
 import type { RateLimiter, RateLimitRule } from '../../lib/rate-limiter.js';
 import { parseInput } from '../../lib/validate.js';
 import { requireUser } from '../../http/auth-guard.js';

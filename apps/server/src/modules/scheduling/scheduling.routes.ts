@@ -1,7 +1,6 @@
 import type {} from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ScheduledMessageId } from '@herald/shared';
-import { AppError } from '../../lib/app-error.js';
 import type { RateLimiter, RateLimitRule } from '../../lib/rate-limiter.js';
 import { parseId } from '../../lib/validate.js';
 import { requireUser } from '../../http/auth-guard.js';
