@@ -15,7 +15,7 @@ import { concatBytes, decodeCanonical, decodeExact, fromUtf8, label, utf8, wipe 
 import { toBase64Url } from './encoding.js';
 import { CryptoError } from './errors.js';
 import { decodePublicKey, type PublicKeys } from './keys.js';
-import type { KeyRing, Peer } from './key-ring.js';
+import type { KeyRing } from './key-ring.js';
 import { drawRandom, randomUuid, systemRandom, type RandomSource } from './random.js';
 
 /**
@@ -61,9 +61,11 @@ export interface MessageAddress {
   kind: MessageKind;
   /**
    * Every current member and their X25519 public key. The sender may be listed or not: they are
-   * always included, with the ring's own key.
+   * always included, with the ring's own key. A member without keys yet (an account from before
+   * encryption that has not logged in since) has `null`: they are addressed (listed in the
+   * header, as the server wants every member) but get no wrapped key, so cannot read it.
    */
-  recipients: readonly Peer[];
+  recipients: readonly { userId: string; x25519PublicKey: string | null }[];
 }
 
 export interface SealOptions {
@@ -116,7 +118,7 @@ export async function sealMessage(
   }
   if (!MessageKind.safeParse(address.kind).success) throw new CryptoError('invalid_argument', 'unknown message kind');
 
-  const publicKeys = new Map<string, string>();
+  const publicKeys = new Map<string, string | null>();
   for (const peer of address.recipients) {
     if (!isCanonicalUuid(peer.userId)) throw new CryptoError('invalid_argument', 'user ids must be lower-case UUIDs');
     if (publicKeys.has(peer.userId)) {
@@ -167,15 +169,19 @@ export async function sealMessage(
 
   try {
     const wrappingKeys = await Promise.all(
-      recipients.map((userId) => ring.wrappingKey({ userId, x25519PublicKey: publicKeys.get(userId)! })),
+      recipients.map((userId) => {
+        const x25519PublicKey = publicKeys.get(userId);
+        return x25519PublicKey ? ring.wrappingKey({ userId, x25519PublicKey }) : Promise.resolve(null);
+      }),
     );
     ring.assertUsable();
     const keys: Record<string, string> = {};
     recipients.forEach((userId, i) => {
+      const wrappingKey = wrappingKeys[i];
+      if (!wrappingKey) return;
+      // A keyless recipient's nonce is drawn but unused, so that the draw order never changes.
       const nonce = nonceBytes.subarray(i * NONCE_BYTES, (i + 1) * NONCE_BYTES);
-      keys[userId] = toBase64Url(
-        concatBytes(nonce, seal(wrappingKeys[i]!, nonce, contentKey, wrapAd(headerHash, userId))),
-      );
+      keys[userId] = toBase64Url(concatBytes(nonce, seal(wrappingKey, nonce, contentKey, wrapAd(headerHash, userId))));
     });
     const sig = await ring.sign(signedBytes(headerHash, body, contentKey));
     const envelope = JSON.stringify({ header, body: toBase64Url(body), keys, sig: toBase64Url(sig) });
@@ -246,7 +252,7 @@ export async function openMessage(
     throw new CryptoError(
       'not_a_recipient',
       header.recipients.includes(ring.userId)
-        ? 'your copy of this message was removed'
+        ? 'there is no key for you in this message (removed, or sealed before you had keys)'
         : 'this message was sealed before you could read it (not addressed to you)',
     );
   }

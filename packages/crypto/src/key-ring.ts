@@ -100,6 +100,16 @@ export class KeyRing {
     return entry.key;
   }
 
+  /**
+   * Derives, in the background, the keys a first send to these peers would need (e.g. when a
+   * conversation is opened), so that the send itself costs only symmetric work. Peers without keys
+   * and unusable keys are skipped here (sealing reports them).
+   */
+  async prepare(peers: readonly { userId: string; x25519PublicKey: string | null }[]): Promise<void> {
+    const keyed = peers.filter((peer): peer is Peer => peer.x25519PublicKey !== null);
+    await Promise.allSettled(keyed.map((peer) => this.wrappingKey(peer)));
+  }
+
   /** True after `forget()`: every use then throws `key_ring_forgotten`. */
   get forgotten(): boolean {
     return this.#forgotten;

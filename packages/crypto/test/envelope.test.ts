@@ -396,6 +396,24 @@ describe('scheduled delivery: stripping the keys of members who left', () => {
   });
 });
 
+describe('members without keys yet', () => {
+  it('are addressed (listed in the header) without a wrapped key', async () => {
+    const envelope = await sealMessage(
+      alice.ring,
+      {
+        conversationId: CONVERSATION,
+        kind: 'text',
+        recipients: [bob.peer, { userId: dave.userId, x25519PublicKey: null }],
+      },
+      { text: 'hi all' },
+    );
+    expect(readEnvelopeHeader(envelope).recipients).toEqual([alice.userId, bob.userId, dave.userId]);
+    expect(Object.keys(JSON.parse(envelope).keys)).toEqual([alice.userId, bob.userId]);
+    expect((await openMessage(bob.ring, envelope, fromAlice, alice.publicKeys)).text).toBe('hi all');
+    await rejects(openMessage(dave.ring, envelope, fromAlice, alice.publicKeys), 'not_a_recipient');
+  });
+});
+
 describe('sealing refuses bad input', () => {
   it('ids, kinds, duplicates, content and public keys', async () => {
     const seal = (address: Partial<MessageAddress>, content: MessageContent = { text: 'x' }) =>

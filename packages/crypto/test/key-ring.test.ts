@@ -45,6 +45,17 @@ describe('the key ring', () => {
     after.forEach((key, i) => expect(key).toBe(cached[i]));
   });
 
+  it('prepare() warms the cache for a conversation and skips what it cannot use', async () => {
+    const a = makeUser(uuid(1));
+    const members = Array.from({ length: 5 }, (_, i) => makeUser(uuid(200 + i)));
+    await a.ring.prepare([
+      ...members.map((m) => m.peer),
+      { userId: uuid(300), x25519PublicKey: null },
+      { userId: uuid(301), x25519PublicKey: 'A'.repeat(43) },
+    ]);
+    expect(a.ring.cachedKeyCount).toBe(5);
+  });
+
   it('does not cache a failed derivation', async () => {
     const a = makeUser(uuid(1));
     await expect(a.ring.wrappingKey({ userId: uuid(9), x25519PublicKey: 'A'.repeat(43) })).rejects.toThrow(CryptoError);
