@@ -108,7 +108,9 @@ export function openKeyBundle(sealed: string, encryptionKey: Uint8Array): UserKe
   } catch (cause) {
     throw new CryptoError('malformed', 'the key bundle is not base64url', { cause });
   }
-  if (bytes.length === 0) throw new CryptoError('malformed', 'the key bundle is empty');
+  if (bytes.length === 0 || toBase64Url(bytes) !== sealed) {
+    throw new CryptoError('malformed', 'the key bundle is not canonical base64url');
+  }
   if (bytes[0] !== BUNDLE_VERSION) {
     throw new CryptoError('unsupported_version', `key bundle version ${bytes[0]} is not supported`);
   }
