@@ -67,13 +67,16 @@ export default function ChatScreen({ conversationId, panel, focusMessageId }: Ch
     if (unread > 0 && document.visibilityState === 'visible') markRead(conversationId).catch(() => {});
   }, [unread, markRead, conversationId]);
 
+  const formerNames = useConversations((s) => s.formerNames[conversationId]);
   const nameOf = useCallback(
     (userId: string) => {
       if (userId === me.id) return 'You';
       const member = conversation?.members.find((m) => m.user.id === userId);
-      return member ? member.user.displayName : 'Former member';
+      if (member) return member.user.displayName;
+      const former = formerNames?.[userId];
+      return former ? `${former} (left)` : 'Former member';
     },
-    [conversation, me.id],
+    [conversation, formerNames, me.id],
   );
 
   const renderMedia = useCallback(

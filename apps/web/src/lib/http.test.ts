@@ -60,6 +60,13 @@ describe('errors in sentences a person understands (item 19)', () => {
       'Something in what you sent was not accepted; check it and try again.',
     );
     expect(errorMessage(api('not_found', 'No route for POST /api/nothing.', 404))).toBe('That is no longer available.');
+    const hidden =
+      'must not contain control or invisible formatting characters (such as bidi overrides or zero-width spaces)';
+    expect(
+      errorMessage(
+        api('validation_failed', `Invalid body: title: ${hidden}`, 400, [{ path: 'title', message: hidden }]),
+      ),
+    ).toBe(`The group name ${hidden}.`);
     expect(errorMessage(api('payload_too_large', 'The request body is too large.', 413))).toBe(
       'That is too large to send.',
     );

@@ -88,10 +88,37 @@ export function isRetryable(error: unknown): boolean {
   return error.status >= 500 || error.status === 0;
 }
 
+/** Fields people type, by the name the API gives them, as a sentence starts with them. */
+const FIELD_NAMES: Record<string, string> = {
+  title: 'The group name',
+  displayName: 'The display name',
+  username: 'The username',
+  content: 'The message',
+  emoji: 'The reaction',
+};
+
+/**
+ * A refused field said as a sentence, when the validator's words are for people ("The group name
+ * must not contain control or invisible formatting characters ...").
+ */
+function fieldSentence(error: ApiError): string | null {
+  if (error.code !== 'validation_failed' || !Array.isArray(error.details)) return null;
+  for (const issue of error.details as { path?: unknown; message?: unknown }[]) {
+    if (typeof issue.path !== 'string' || typeof issue.message !== 'string') continue;
+    const field = FIELD_NAMES[issue.path];
+    if (field && /^must /.test(issue.message) && !MACHINE_TEXT.test(issue.message)) {
+      return asSentence(`${field} ${issue.message}`);
+    }
+  }
+  return null;
+}
+
 /** A sentence for the person in front of the screen, whatever was thrown. */
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) {
     if (tooLongField(error) === 'content') return 'This message is too long to send.';
+    const field = fieldSentence(error);
+    if (field) return field;
     const ours = SENTENCES[error.code];
     const catalogueDefault = isErrorCode(error.code) ? ERROR_CATALOGUE[error.code].message : null;
     if (

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeServer } from '../../test-support/network';
-import { conversation, message } from '../../test-support/fixtures';
+import { conversation, message, user } from '../../test-support/fixtures';
 import { sortConversations, typingUserIds, useConversations } from './store';
 
 const A = conversation({
@@ -75,5 +75,15 @@ describe('conversations store: answers that arrive after I left', () => {
     await setting;
     expect(useConversations.getState().byId[A.id]).toBeUndefined();
     expect(server.callsTo('GET', `/api/conversations/${A.id}`)).toHaveLength(0);
+  });
+});
+
+describe('conversations store: people who leave', () => {
+  it('keeps the name of someone who left while the page is open', () => {
+    const bob = { user: { ...user(), displayName: 'Bob' }, role: 'member' as const, joinedAt: A.createdAt };
+    useConversations.setState({ byId: { [A.id]: { ...A, kind: 'group', members: [bob] } }, formerNames: {} });
+    useConversations.getState().memberLeft(A.id, bob.user.id);
+    expect(useConversations.getState().byId[A.id]!.members).toEqual([]);
+    expect(useConversations.getState().formerNames[A.id]).toEqual({ [bob.user.id]: 'Bob' });
   });
 });

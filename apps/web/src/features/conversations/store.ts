@@ -15,6 +15,11 @@ interface ConversationsState {
   /** Live presence, seeded from the users in conversations and updated by events. */
   presence: Record<string, Presence>;
   blocked: PublicUser[];
+  /**
+   * Names of people who left a conversation while this page was open, so that their messages keep
+   * a name (the server lists current members only; after a reload they read "Former member").
+   */
+  formerNames: Record<string, Record<string, string>>;
 
   load: () => Promise<void>;
   upsert: (conversation: Conversation) => void;
@@ -65,6 +70,7 @@ export const useConversations = create<ConversationsState>()((set, get) => ({
   typing: {},
   presence: {},
   blocked: [],
+  formerNames: {},
 
   load: async () => {
     const list = await conversationsApi.list();
@@ -134,8 +140,17 @@ export const useConversations = create<ConversationsState>()((set, get) => ({
     set((s) => {
       const conversation = s.byId[conversationId];
       if (!conversation) return s;
+      const leaving = conversation.members.find((m) => m.user.id === userId);
       const members = conversation.members.filter((m) => m.user.id !== userId);
-      return { byId: { ...s.byId, [conversationId]: { ...conversation, members } } };
+      return {
+        byId: { ...s.byId, [conversationId]: { ...conversation, members } },
+        formerNames: leaving
+          ? {
+              ...s.formerNames,
+              [conversationId]: { ...s.formerNames[conversationId], [userId]: leaving.user.displayName },
+            }
+          : s.formerNames,
+      };
     }),
 
   memberRoleChanged: (conversationId, userId, role, myId) =>
