@@ -3,6 +3,7 @@ import type { MediaInfo } from '@herald/shared';
 import { Dialog } from '../../../components/ui/dialog';
 import { EyeIcon, ImageIcon } from '../../../components/ui/icons';
 import { errorMessage, isApiError } from '../../../lib/http';
+import { useNow } from '../../../lib/use-now';
 import { useMedia } from '../store';
 
 export interface MessageMediaProps {
@@ -97,7 +98,8 @@ function OneTimeMedia({ media, viewLimit, myViews, mediaExpiresAt, mine, onViewe
   const [gone, setGone] = useState(false);
   const [busy, setBusy] = useState(false);
   const limit = viewLimit ?? 1;
-  const expired = mediaExpiresAt !== null && Date.parse(mediaExpiresAt) <= Date.now();
+  const now = useNow(30_000);
+  const expired = mediaExpiresAt !== null && Date.parse(mediaExpiresAt) <= now;
   const used = gone || (!mine && myViews >= limit) || expired;
   const label = media.kind === 'video' ? 'video' : 'photo';
 

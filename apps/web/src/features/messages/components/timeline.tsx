@@ -3,6 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDownIcon } from '../../../components/ui/icons';
 import { decodeText } from '../../../lib/message-codec';
 import { dayKey, dayLabel } from '../../../lib/time';
+import { useNow } from '../../../lib/use-now';
 import type { TimelineMessage } from '../merge';
 import { emptyTimeline, useMessages } from '../store';
 import { MessageBubble } from './message-bubble';
@@ -23,7 +24,7 @@ export interface TimelineProps {
 }
 
 type Row =
-  | { kind: 'day'; key: string; label: string }
+  | { kind: 'day'; key: string; at: string }
   | { kind: 'message'; key: string; message: TimelineMessage; showSender: boolean };
 
 const NEAR_BOTTOM_PX = 120;
@@ -55,6 +56,8 @@ export function Timeline(props: TimelineProps) {
   const [atBottom, setAtBottom] = useState(true);
   const [unseenBelow, setUnseenBelow] = useState(0);
   const [highlight, setHighlight] = useState<string | null>(null);
+  // Day labels are worded at render ("Today" moves on at midnight with the chat left open).
+  const now = useNow(60_000);
 
   const rows = useMemo<Row[]>(() => {
     const out: Row[] = [];
@@ -63,7 +66,7 @@ export function Timeline(props: TimelineProps) {
     for (const message of timeline.messages) {
       const day = dayKey(message.createdAt, timeZone);
       if (day !== lastDay) {
-        out.push({ kind: 'day', key: `day:${day}`, label: dayLabel(message.createdAt, timeZone) });
+        out.push({ kind: 'day', key: `day:${day}`, at: message.createdAt });
         lastDay = day;
         lastSender = '';
       }
@@ -196,8 +199,8 @@ export function Timeline(props: TimelineProps) {
                 }}
               >
                 {row.kind === 'day' ? (
-                  <div className="day-separator" role="separator" aria-label={row.label}>
-                    <span>{row.label}</span>
+                  <div className="day-separator" role="separator" aria-label={dayLabel(row.at, timeZone, now)}>
+                    <span>{dayLabel(row.at, timeZone, now)}</span>
                   </div>
                 ) : (
                   <MessageBubble
