@@ -218,3 +218,26 @@ describe('messages store: refusals and failures (item 19)', () => {
     expect(useMessages.getState().timelines[C]!.messages).toEqual([]);
   });
 });
+
+describe('messages store: replies to messages that are gone', () => {
+  it('a deleted message is no longer replied to', () => {
+    const m = message({ createdAt: at(1) });
+    useMessages.getState().receive(m);
+    useMessages.getState().setReplyTo(C, m.id);
+    useMessages.getState().remove(C, [m.id]); // message_deleted (temporary mode, account deleted)
+    expect(useMessages.getState().replyTo[C]).toBeUndefined();
+  });
+
+  it('a send refused because its original is gone comes back without the reply', async () => {
+    fakeServer().on('POST', `/api/conversations/${C}/messages`, () => ({
+      status: 404,
+      error: { code: 'not_found', message: 'The message you reply to is not in this conversation.' },
+    }));
+    const outcome = await useMessages
+      .getState()
+      .send(C, ME, { content: 'late answer', text: 'late answer', replyToId: 'm0000000-0000-4000-8000-000000000099' });
+    expect(outcome).toEqual({ status: 'refused', error: 'The message you reply to is not in this conversation.' });
+    expect(useMessages.getState().drafts[C]).toBe('late answer');
+    expect(useMessages.getState().replyTo[C]).toBeUndefined();
+  });
+});

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { Message, MessagePage, MessageStatusEvent, Reaction, SendMessageBody } from '@herald/shared';
-import { errorMessage, isRetryable } from '../../lib/http';
+import { errorMessage, isApiError, isRetryable } from '../../lib/http';
 import { newClientId } from '../../lib/id';
 import { messagesApi, PAGE_SIZE } from './api';
 import { applyStatus, isLocal, localIdFor, mergeMessages, type TimelineMessage } from './merge';
@@ -98,7 +98,9 @@ export const useMessages = create<MessagesState>()((set, get) => {
       // text (and what it replied to) goes back into the composer, with the reason.
       outbox.delete(localId);
       patch(conversationId, (t) => ({ messages: t.messages.filter((m) => m.id !== localId) }));
-      get().restoreDraft(conversationId, pending.text, pending.body.replyToId);
+      // The reply comes back too, unless it is the reason for the refusal (its message is gone).
+      const replyGone = isApiError(error, 'not_found') && /repl/i.test(error.message);
+      get().restoreDraft(conversationId, pending.text, replyGone ? null : pending.body.replyToId);
       set((s) => ({ refusals: { ...s.refusals, [conversationId]: sentence } }));
       return { status: 'refused', error: sentence };
     }
@@ -256,6 +258,9 @@ export const useMessages = create<MessagesState>()((set, get) => {
     remove: (conversationId, messageIds) => {
       const ids = new Set(messageIds);
       patch(conversationId, (t) => ({ messages: t.messages.filter((m) => !ids.has(m.id)) }));
+      // A reply to a message that is gone could only be refused.
+      const replyTo = get().replyTo[conversationId];
+      if (replyTo && ids.has(replyTo)) get().setReplyTo(conversationId, null);
     },
 
     markViewed: (conversationId, messageId) =>
