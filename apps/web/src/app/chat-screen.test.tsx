@@ -210,3 +210,30 @@ describe('chat screen: an over-long message (item 19)', () => {
     expect(useMessages.getState().timelines[C]!.messages.map((m) => m.id)).toEqual([ORIGINAL.id]);
   });
 });
+
+describe('chat screen: undo right after scheduling', () => {
+  it('is too late once the message went out: the words do not come back and nothing is cancelled', async () => {
+    const { user, server } = setup();
+    let created: ScheduledMessage | undefined;
+    server.on('POST', '/api/scheduled-messages', (call) => {
+      const body = call.body as { content: string; scheduledTime: string };
+      created = scheduled({ content: body.content, scheduledTime: body.scheduledTime });
+      return { status: 201, data: created };
+    });
+    await user.type(box(), 'Soon');
+    await user.click(clock());
+    const dialog = screen.getByRole('dialog', { name: 'Schedule message' });
+    await user.click(within(dialog).getByRole('button', { name: /^Tomorrow 9:00/ }));
+    await user.click(within(dialog).getByRole('button', { name: 'Schedule' }));
+    await vi.waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    act(() =>
+      useScheduling
+        .getState()
+        .upsert({ ...created!, status: 'sent', version: 2, updatedAt: '2026-03-10T10:00:05.000Z' }),
+    );
+    await user.click(screen.getByRole('button', { name: 'Undo' }));
+    expect(box()).toHaveValue('');
+    expect(screen.getByText('Too late to undo: the message was already sent.')).toBeInTheDocument();
+    expect(server.callsTo('DELETE', /\/api\/scheduled-messages\//)).toHaveLength(0);
+  });
+});

@@ -245,7 +245,13 @@ export default function ChatScreen({ conversationId, panel, focusMessageId }: Ch
       action: {
         label: 'Undo',
         onAction: () => {
-          // Right after scheduling, Undo takes the message back into the composer.
+          // Right after scheduling, Undo takes the message back into the composer, unless it is
+          // already out (a time a few seconds away): then the words must not come back.
+          const current = useScheduling.getState().byId[created.id];
+          if (current && current.status !== 'pending') {
+            toast.info(`Too late to undo: the message was already ${current.status}.`);
+            return;
+          }
           useScheduling.getState().cancelWithUndo(created.id, 0);
           useMessages.getState().restoreDraft(conversationId, text, reply);
           reattach(picked);
