@@ -42,6 +42,19 @@ describe('Db interface', () => {
     expect(rows.map((r) => r.id)).toEqual([1, 2]);
   });
 
+  it('runs a script in one implicit transaction: all or nothing, answering with the last statement', async () => {
+    await t.db.query('CREATE TABLE script_probe (id int PRIMARY KEY)');
+    const { rows } = await t.db.queryScript<{ n: number }>(
+      'INSERT INTO script_probe VALUES (1); INSERT INTO script_probe VALUES (2); SELECT count(*)::int AS n FROM script_probe',
+    );
+    expect(rows).toEqual([{ n: 2 }]);
+    await expect(
+      t.db.queryScript('INSERT INTO script_probe VALUES (3); INSERT INTO script_probe VALUES (1)'),
+    ).rejects.toThrow();
+    const after = await t.db.query<{ id: number }>('SELECT id FROM script_probe ORDER BY id');
+    expect(after.rows.map((r) => r.id)).toEqual([1, 2]);
+  });
+
   it('reports affected rows and parses int8 as numbers', async () => {
     await t.db.query('CREATE TABLE rc_probe (id int)');
     const inserted = await t.db.query('INSERT INTO rc_probe SELECT generate_series(1, 5)');

@@ -63,6 +63,14 @@ export interface Db extends Queryable {
   notify(channel: string, payload: string): Promise<void>;
   /** Runs a script of several statements (migrations); no parameters. */
   exec(sql: string): Promise<void>;
+  /**
+   * Runs several statements, without parameters, in ONE round trip and one implicit transaction
+   * (all or nothing; each statement still takes its own snapshot under READ COMMITTED), and
+   * returns the last statement's rows. For short protocol steps whose statements must follow
+   * each other in one transaction (a lock, then a query that must see what the lock waited for).
+   * Values must be literals the caller generated and validated (see sqlLiteral), never input.
+   */
+  queryScript<R = Record<string, unknown>>(sql: string): Promise<QueryResult<R>>;
   close(): Promise<void>;
 }
 
@@ -87,6 +95,23 @@ export function makeTx(q: Queryable): Tx {
   };
   return tx;
 }
+
+/** Literals for queryScript, which takes no parameters: only values whose text we control. */
+export const sqlLiteral = {
+  uuid(value: string): string {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value)) {
+      throw new Error(`not a uuid: ${value}`);
+    }
+    return `'${value}'::uuid`;
+  },
+  timestamp(value: Date): string {
+    return `'${value.toISOString()}'::timestamptz`;
+  },
+  integer(value: number): string {
+    if (!Number.isSafeInteger(value)) throw new Error(`not an integer: ${value}`);
+    return String(value);
+  },
+};
 
 /** Quotes an identifier for LISTEN/UNLISTEN, which take no parameters. */
 export function quoteIdent(name: string): string {

@@ -154,6 +154,13 @@ export async function openPgDb(options: PgDbOptions): Promise<Db> {
     async exec(sql) {
       await pool.query(sql);
     },
+    async queryScript(sql) {
+      // The simple query protocol (no parameters) runs a multi-statement string as one implicit
+      // transaction and answers with one result per statement.
+      const results = (await pool.query(sql)) as unknown as pg.QueryResult | pg.QueryResult[];
+      const last = Array.isArray(results) ? results[results.length - 1]! : results;
+      return { rows: last.rows as never[], rowCount: last.rowCount ?? last.rows.length };
+    },
     async close() {
       closed = true;
       listener?.release();

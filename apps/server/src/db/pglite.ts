@@ -47,6 +47,12 @@ export async function openPgliteDb(options: PgliteDbOptions = {}): Promise<Db & 
     async exec(sql) {
       await pglite.exec(sql);
     },
+    async queryScript(sql) {
+      // Wrapped in an explicit transaction: PGlite runs a script statement by statement.
+      const results = await pglite.transaction((tx) => tx.exec(sql));
+      const last = results[results.length - 1]!;
+      return { rows: last.rows as never[], rowCount: Math.max(last.affectedRows ?? 0, last.rows.length) };
+    },
     async close() {
       if (!pglite.closed) await pglite.close();
     },

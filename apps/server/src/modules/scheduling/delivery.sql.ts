@@ -1,12 +1,12 @@
 import type { FailureCode } from '@herald/shared';
-import type { Queryable } from '../../db/db.js';
-import { SCHEDULED_COLUMNS, type ScheduledRow } from './scheduling.sql.js';
+import { sqlLiteral, type Db, type Queryable } from '../../db/db.js';
+import { SCHEDULED_COLUMNS, scheduledColumns, type ScheduledRow } from './scheduling.sql.js';
 
 /**
  * The delivery protocol's statements, in the order a delivery runs them:
- *   takePickTurn + recordDueBatch (own transaction) pick due rows, record them as in flight
- *   lockRecordedRows (delivery transaction)  lock those still pending, latest versions
- *   selectDeliveryChecks                     what delivery re-checks, read under those locks
+ *   pickAndRecordBatch (committed on its own)  pick due rows, record them as in flight
+ *   lockRecordedRows (delivery transaction)    lock those still pending (latest versions), with
+ *                                              what delivery re-checks
  *   (chat core writes the messages)
  *   markSent / markFailed / recordAttemptFailure
  *   finishBatch                              the record goes with the commit
@@ -21,91 +21,45 @@ const IN_SOME_BATCH = 'EXISTS (SELECT 1 FROM scheduled_delivery_batches b WHERE 
 
 /**
  * Picks up to `limit` due rows, oldest due first, and records them as the in-flight batch
- * `batchId`. Run it in its own short transaction, committed before delivery locks anything: if the
- * process dies while delivering them, the record outlives the rolled-back delivery and marks its
- * rows as suspects.
- *  - Picks take turns (a transaction-level advisory lock, taken in the statement before, so that
- *    this statement's snapshot sees every record committed by the previous pick): two picks never
+ * `batchId`, committed before delivery locks anything: if the process dies while delivering them,
+ * the record outlives the rolled-back delivery and marks its rows as suspects.
+ *  - Picks take turns: a transaction-level advisory lock, then the insert in a statement of its
+ *    own, so that its snapshot sees every record committed by the pick before. Two picks never
  *    record the same fresh rows, and a row is never counted as "in a dead batch" because another
- *    live dispatcher happened to pick it at the same moment.
+ *    live dispatcher happened to pick it at the same moment. Both statements go in one round trip
+ *    (a script: one implicit transaction).
  *  - `fresh` rows are in no record; `suspect` rows are in a record (a dead process's, or for the
  *    moment between another pass's record and its lock, a live one's: harmless, the delivery locks
  *    decide, and FOR KEY SHARE SKIP LOCKED passes over rows a live delivery has locked).
  * Returns the recorded ids (none: nothing due, and nothing recorded).
  */
-export async function takePickTurn(q: Queryable): Promise<void> {
-  await q.query("SELECT pg_advisory_xact_lock(hashtextextended('herald:delivery-pick', 0))", [], {
-    name: 'herald_pick_turn',
-  });
-}
-
-export async function recordDueBatch(
-  q: Queryable,
+export async function pickAndRecordBatch(
+  db: Db,
   batchId: string,
   now: Date,
   limit: number,
   kind: 'fresh' | 'suspect',
 ): Promise<string[]> {
-  const { rows } = await q.query<{ ids: string[] }>(
-    `WITH due AS (
+  const { rows } = await db.queryScript<{ ids: string[] }>(
+    `SELECT pg_advisory_xact_lock(hashtextextended('herald:delivery-pick', 0));
+     WITH due AS (
        SELECT s.id, s.due_at FROM scheduled_messages s
-       WHERE s.status = 'pending' AND s.due_at <= $2 AND ${kind === 'fresh' ? 'NOT' : ''} ${IN_SOME_BATCH}
-       ORDER BY s.due_at LIMIT $3
+       WHERE s.status = 'pending' AND s.due_at <= ${sqlLiteral.timestamp(now)}
+         AND ${kind === 'fresh' ? 'NOT' : ''} ${IN_SOME_BATCH}
+       ORDER BY s.due_at LIMIT ${sqlLiteral.integer(limit)}
        ${kind === 'suspect' ? 'FOR KEY SHARE SKIP LOCKED' : ''}
      )
      INSERT INTO scheduled_delivery_batches (id, scheduled_ids, claimed_at)
-     SELECT $1, array_agg(id ORDER BY due_at), $2 FROM due HAVING count(*) > 0
+     SELECT ${sqlLiteral.uuid(batchId)}, array_agg(id ORDER BY due_at), ${sqlLiteral.timestamp(now)}
+     FROM due HAVING count(*) > 0
      RETURNING scheduled_ids AS ids`,
-    [batchId, now, limit],
-    { name: `herald_record_${kind}_batch` },
   );
   return rows[0]?.ids ?? [];
 }
 
-/**
- * First statement of a delivery transaction. Requests run under a short lock_timeout so that they
- * answer quickly; a delivery, which holds its rows' locks and needs each conversation's lock in
- * turn (other batches, live sends), may wait longer: giving up would cost every row a retry.
- * Still below idle_in_transaction_session_timeout, and it never waits on a pooled connection.
- */
-export async function allowDeliveryLockWaits(q: Queryable): Promise<void> {
-  await q.query("SET LOCAL lock_timeout = '10s'", [], { name: 'herald_delivery_lock_timeout' });
-}
-
-/**
- * Inside the delivery transaction: locks the recorded rows that are still pending and due. SKIP
- * LOCKED: a row that an edit, a cancel or a send-now holds right now is left to the next pass
- * (the dispatcher never waits for a user's request). FOR UPDATE returns each row's latest
- * committed version, so an edit that committed a moment ago is delivered as edited.
- */
-export async function lockRecordedRows(q: Queryable, ids: readonly string[], now: Date): Promise<ScheduledRow[]> {
-  const { rows } = await q.query<ScheduledRow>(
-    `SELECT ${SCHEDULED_COLUMNS} FROM scheduled_messages s
-     WHERE s.id = ANY($1::uuid[]) AND s.status = 'pending' AND s.due_at <= $2
-     ORDER BY s.due_at
-     FOR UPDATE SKIP LOCKED`,
-    [ids, now],
-    { name: 'herald_lock_recorded' },
-  );
-  return rows;
-}
-
-/**
- * Send-now: locks one of the sender's rows, waiting for a delivery that holds it (requests run
- * under a lock_timeout). Returns its latest version, whatever its status.
- */
-export async function lockOwnScheduled(q: Queryable, id: string, senderId: string): Promise<ScheduledRow | undefined> {
-  const { rows } = await q.query<ScheduledRow>(
-    `SELECT ${SCHEDULED_COLUMNS} FROM scheduled_messages s WHERE s.id = $1 AND s.sender_id = $2 FOR UPDATE`,
-    [id, senderId],
-  );
-  return rows[0];
-}
-
-/** What delivery re-checks for a locked row, read under the lock (a fresh snapshot). */
+/** What delivery re-checks for a locked row, read in the statement that locks it. */
 export interface DeliveryChecks {
-  id: string;
-  /** Records of dead processes' batches (other than `batchId`) that contain this row. */
+  /** Records of dead processes' batches (other than this one) that contain this row. */
   crashes: number;
   senderDeleted: boolean;
   conversationMissing: boolean;
@@ -119,41 +73,85 @@ export interface DeliveryChecks {
   replyMissing: boolean;
 }
 
-export async function selectDeliveryChecks(
+export type LockedRow = ScheduledRow & { checks: DeliveryChecks };
+
+/**
+ * Locks `locking` (a query selecting scheduled_messages ids FOR UPDATE, as `s`) and reads, in the
+ * same statement, everything delivery re-checks. The scheduled row's columns come from the locked
+ * tuples (FOR UPDATE returns each row's latest committed version: an edit that committed a
+ * moment ago is delivered as edited); the other tables are read in the statement's snapshot.
+ * With `longerLockWaits` (the dispatcher's transactions; never a request's), set_config raises
+ * lock_timeout for the rest of the transaction: requests run under a short one so that they
+ * answer quickly, but a delivery, which holds its rows and needs each conversation's lock in turn
+ * (other batches, live sends), may wait longer: giving up would cost every row a retry. Still
+ * below idle_in_transaction_session_timeout; and it never waits on a pooled connection.
+ */
+const lockWithChecks = (locking: string, batchParam: string, longerLockWaits: boolean) => `
+  WITH locked AS (${locking}),
+  timeout AS MATERIALIZED (SELECT ${longerLockWaits ? "set_config('lock_timeout', '10s', true)" : 'NULL'})
+  SELECT ${scheduledColumns('l')},
+    json_build_object(
+      'crashes', (SELECT count(*)::int FROM scheduled_delivery_batches b
+                  WHERE l.id = ANY (b.scheduled_ids) AND b.id IS DISTINCT FROM ${batchParam}::uuid),
+      'senderDeleted', su.deleted_at IS NOT NULL,
+      'conversationMissing', c.id IS NULL,
+      'senderHidden', sm.hidden_at IS NOT NULL,
+      'senderLeft', sm.user_id IS NULL OR sm.left_at IS NOT NULL,
+      'receiverDeleted', COALESCE(ru.deleted_at IS NOT NULL, false),
+      'blocked', l.receiver_id IS NOT NULL AND EXISTS (
+         SELECT 1 FROM blocks bl
+         WHERE (bl.blocker_id = l.sender_id AND bl.blocked_id = l.receiver_id)
+            OR (bl.blocker_id = l.receiver_id AND bl.blocked_id = l.sender_id)),
+      'mediaMissing', l.media_id IS NOT NULL AND (md.id IS NULL OR md.deleted_at IS NOT NULL),
+      'mediaKey', md.storage_key,
+      'replyMissing', l.reply_to_id IS NOT NULL AND NOT EXISTS (
+         SELECT 1 FROM messages rm WHERE rm.id = l.reply_to_id AND rm.conversation_id = l.conversation_id)
+    ) AS checks
+  FROM locked l
+  CROSS JOIN timeout
+  JOIN users su ON su.id = l.sender_id
+  LEFT JOIN conversations c ON c.id = l.conversation_id
+  LEFT JOIN conversation_members sm ON sm.conversation_id = l.conversation_id AND sm.user_id = l.sender_id
+  LEFT JOIN users ru ON ru.id = l.receiver_id
+  LEFT JOIN media md ON md.id = l.media_id
+  ORDER BY l.due_at`;
+
+/**
+ * Inside the delivery transaction: locks the recorded rows that are still pending and due, with
+ * their checks. SKIP LOCKED: a row that an edit, a cancel or a send-now holds right now is left
+ * to the next pass (the dispatcher never waits for a user's request).
+ */
+export async function lockRecordedRows(
   q: Queryable,
   ids: readonly string[],
-  batchId: string | null,
-): Promise<Map<string, DeliveryChecks>> {
-  if (ids.length === 0) return new Map();
-  const { rows } = await q.query<DeliveryChecks>(
-    `SELECT s.id,
-       (SELECT count(*)::int FROM scheduled_delivery_batches b
-        WHERE s.id = ANY (b.scheduled_ids) AND b.id IS DISTINCT FROM $2::uuid) AS crashes,
-       su.deleted_at IS NOT NULL AS "senderDeleted",
-       c.id IS NULL AS "conversationMissing",
-       sm.hidden_at IS NOT NULL AS "senderHidden",
-       (sm.user_id IS NULL OR sm.left_at IS NOT NULL) AS "senderLeft",
-       COALESCE(ru.deleted_at IS NOT NULL, false) AS "receiverDeleted",
-       (s.receiver_id IS NOT NULL AND EXISTS (
-          SELECT 1 FROM blocks bl
-          WHERE (bl.blocker_id = s.sender_id AND bl.blocked_id = s.receiver_id)
-             OR (bl.blocker_id = s.receiver_id AND bl.blocked_id = s.sender_id))) AS blocked,
-       (s.media_id IS NOT NULL AND (md.id IS NULL OR md.deleted_at IS NOT NULL)) AS "mediaMissing",
-       md.storage_key AS "mediaKey",
-       (s.reply_to_id IS NOT NULL AND NOT EXISTS (
-          SELECT 1 FROM messages rm WHERE rm.id = s.reply_to_id AND rm.conversation_id = s.conversation_id))
-         AS "replyMissing"
-     FROM scheduled_messages s
-     JOIN users su ON su.id = s.sender_id
-     LEFT JOIN conversations c ON c.id = s.conversation_id
-     LEFT JOIN conversation_members sm ON sm.conversation_id = s.conversation_id AND sm.user_id = s.sender_id
-     LEFT JOIN users ru ON ru.id = s.receiver_id
-     LEFT JOIN media md ON md.id = s.media_id
-     WHERE s.id = ANY($1::uuid[])`,
-    [ids, batchId],
-    { name: 'herald_delivery_checks' },
+  now: Date,
+  batchId: string,
+): Promise<LockedRow[]> {
+  const { rows } = await q.query<LockedRow>(
+    lockWithChecks(
+      `SELECT * FROM scheduled_messages s
+       WHERE s.id = ANY($1::uuid[]) AND s.status = 'pending' AND s.due_at <= $2
+       ORDER BY s.due_at
+       FOR UPDATE SKIP LOCKED`,
+      '$3',
+      true,
+    ),
+    [ids, now, batchId],
+    { name: 'herald_lock_recorded' },
   );
-  return new Map(rows.map((r) => [r.id, r]));
+  return rows;
+}
+
+/**
+ * Send-now: locks one of the sender's rows, waiting for a delivery that holds it (requests run
+ * under a lock_timeout), and returns its latest version whatever its status, with its checks.
+ */
+export async function lockOwnScheduled(q: Queryable, id: string, senderId: string): Promise<LockedRow | undefined> {
+  const { rows } = await q.query<LockedRow>(
+    lockWithChecks('SELECT * FROM scheduled_messages s WHERE s.id = $1 AND s.sender_id = $2 FOR UPDATE', 'NULL', false),
+    [id, senderId],
+  );
+  return rows[0];
 }
 
 /**

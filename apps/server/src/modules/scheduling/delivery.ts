@@ -6,16 +6,14 @@ import type { Broadcaster } from '../../lib/broadcaster.js';
 import { announceMessages, type NewMessage, type WrittenMessages } from '../messages/index.js';
 import { toScheduled } from './scheduled-view.js';
 import {
-  allowDeliveryLockWaits,
   finishBatch,
   lockRecordedRows,
   markFailed,
   markSent,
+  pickAndRecordBatch,
   recordAttemptFailure,
-  recordDueBatch,
-  selectDeliveryChecks,
-  takePickTurn,
   type DeliveryChecks,
+  type LockedRow,
 } from './delivery.sql.js';
 import { releaseMedia, type ScheduledRow } from './scheduling.sql.js';
 
@@ -112,21 +110,15 @@ function describe(error: unknown): string {
  */
 export async function deliverLocked(
   tx: Tx,
-  rows: readonly ScheduledRow[],
-  batchId: string | null,
+  locked: readonly LockedRow[],
   now: Date,
   deps: DeliveryDeps,
 ): Promise<DeliveryOutcome> {
   const { rules } = deps;
-  const checks = await selectDeliveryChecks(
-    tx,
-    rows.map((r) => r.id),
-    batchId,
-  );
   const permanent: { id: string; code: FailureCode; detail: string }[] = [];
   const toWrite: ScheduledRow[] = [];
-  for (const row of rows) {
-    const check = checks.get(row.id)!;
+  const rows: ScheduledRow[] = locked.map(({ checks: _checks, ...row }) => row);
+  for (const { checks: check, ...row } of locked) {
     // The blob must still be on disk, not just in the table (a file check, no database call).
     const failure =
       failureOf(row, check, now, rules) ??
@@ -283,16 +275,12 @@ export async function deliverDueBatch(
   clockNow: () => Date,
 ): Promise<BatchResult> {
   const batchId = randomUUID();
-  const recorded = await db.transaction(async (tx) => {
-    await takePickTurn(tx);
-    return recordDueBatch(tx, batchId, now, limit, kind);
-  });
+  const recorded = await pickAndRecordBatch(db, batchId, now, limit, kind);
   if (recorded.length === 0) return { picked: 0, handled: 0 };
   const outcome = await db
     .transaction(async (tx) => {
-      await allowDeliveryLockWaits(tx);
-      const rows = await lockRecordedRows(tx, recorded, now);
-      const delivered = rows.length ? await deliverLocked(tx, rows, batchId, now, deps) : undefined;
+      const rows = await lockRecordedRows(tx, recorded, now, batchId);
+      const delivered = rows.length ? await deliverLocked(tx, rows, now, deps) : undefined;
       await finishBatch(tx, batchId, kind === 'suspect' ? rows.map((r) => r.id) : []);
       return { handled: rows.length, delivered };
     })

@@ -31,16 +31,19 @@ export interface ScheduledRow {
   updatedAt: Date;
 }
 
-export const SCHEDULED_COLUMNS = `
-  s.id, s.conversation_id AS "conversationId", s.sender_id AS "senderId", s.receiver_id AS "receiverId",
-  s.content, s.content_type AS "contentType", s.media_id AS "mediaId", s.is_one_time_media AS "isOneTimeMedia",
-  s.view_limit AS "viewLimit", s.media_expiry_seconds AS "mediaExpirySeconds", s.reply_to_id AS "replyToId",
-  s.scheduled_time AS "scheduledTime",
-  s.due_at AS "dueAt", s.status, s.retry_count AS "retryCount", s.last_error AS "lastError",
-  s.failure_code AS "failureCode", s.failure_detail AS "failureDetail", s.sent_at AS "sentAt",
-  s.message_id AS "messageId", s.cancelled_at AS "cancelledAt", s.failure_seen_at AS "failureSeenAt",
-  s.dismissed_at AS "dismissedAt", s.version, s.client_id AS "clientId", s.created_at AS "createdAt",
-  s.updated_at AS "updatedAt"`;
+/** A scheduled row's columns, read from the table (or a CTE of its columns) named `t`. */
+export const scheduledColumns = (t: string) => `
+  ${t}.id, ${t}.conversation_id AS "conversationId", ${t}.sender_id AS "senderId", ${t}.receiver_id AS "receiverId",
+  ${t}.content, ${t}.content_type AS "contentType", ${t}.media_id AS "mediaId", ${t}.is_one_time_media AS "isOneTimeMedia",
+  ${t}.view_limit AS "viewLimit", ${t}.media_expiry_seconds AS "mediaExpirySeconds", ${t}.reply_to_id AS "replyToId",
+  ${t}.scheduled_time AS "scheduledTime",
+  ${t}.due_at AS "dueAt", ${t}.status, ${t}.retry_count AS "retryCount", ${t}.last_error AS "lastError",
+  ${t}.failure_code AS "failureCode", ${t}.failure_detail AS "failureDetail", ${t}.sent_at AS "sentAt",
+  ${t}.message_id AS "messageId", ${t}.cancelled_at AS "cancelledAt", ${t}.failure_seen_at AS "failureSeenAt",
+  ${t}.dismissed_at AS "dismissedAt", ${t}.version, ${t}.client_id AS "clientId", ${t}.created_at AS "createdAt",
+  ${t}.updated_at AS "updatedAt"`;
+
+export const SCHEDULED_COLUMNS = scheduledColumns('s');
 
 export interface NewScheduled {
   conversationId: string;

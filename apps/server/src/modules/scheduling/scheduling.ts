@@ -309,7 +309,7 @@ export function createSchedulingService(deps: SchedulingDeps) {
         const locked = await lockOwnScheduled(tx, id, senderId);
         if (!locked) throw notFound('No such scheduled message.');
         if (locked.status !== 'pending') return { row: locked, delivered: undefined };
-        const outcome = await deliverLocked(tx, [locked], null, now, deliveryDeps);
+        const outcome = await deliverLocked(tx, [locked], now, deliveryDeps);
         await finishBatch(tx, null, [locked.id]);
         return { row: locked, delivered: outcome };
       });
