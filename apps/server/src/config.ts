@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { MAX_CONTENT_LENGTH, TEMPORARY_TTLS, type PublicConfig } from '@herald/shared';
+import { MAX_CONTENT_LENGTH, MAX_TEXT_LENGTH, TEMPORARY_TTLS, type PublicConfig } from '@herald/shared';
 
 /**
  * Configuration, from the environment, parsed once at boot. A bad value fails the boot with a
@@ -215,5 +215,6 @@ export function publicConfig(config: Config): PublicConfig {
     media: { maxImageBytes: config.media.maxImageBytes, maxVideoBytes: config.media.maxVideoBytes },
     temporaryTtls: TEMPORARY_TTLS,
     maxContentLength: MAX_CONTENT_LENGTH,
+    maxTextLength: MAX_TEXT_LENGTH,
   };
 }

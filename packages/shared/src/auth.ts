@@ -54,13 +54,36 @@ export interface PreloginResponse {
 /** Parameters a new account must use (salt left to the client). */
 export type KdfDefaults = Omit<KdfParams, 'salt'>;
 
+/** The private-key bundle sealed under the password-derived key (140 characters today). */
+export const EncryptedPrivateKeys = Base64Url.min(1).max(4096);
+
 /** Public keys and the password-wrapped private-key bundle (E2EE, DESIGN section 7). */
 export const UserKeys = z.object({
   x25519PublicKey: Key32,
   ed25519PublicKey: Key32,
-  encryptedPrivateKeys: Base64Url.min(1).max(4096),
+  encryptedPrivateKeys: EncryptedPrivateKeys,
 });
 export type UserKeys = z.infer<typeof UserKeys>;
+
+/**
+ * `PUT /api/users/me/keys`: an account made before encryption creates its keys (at its next
+ * login), or a user replaces theirs. The password's auth key is required, so that a stolen
+ * session alone cannot swap a user's keys. Contacts get `user_keys_changed`.
+ */
+export const SetKeysBody = UserKeys.extend({ authKey: Key32 });
+export type SetKeysBody = z.infer<typeof SetKeysBody>;
+
+/**
+ * One user's public keys as the directory serves them (`GET /api/users/:id/keys`, and per member
+ * in `GET /api/conversations/:id/keys`). Keys are null for an account that has not created them
+ * yet; `keysChangedAt` is when they were last set (null before that).
+ */
+export interface PublicKeysView {
+  userId: UserId;
+  x25519PublicKey: string | null;
+  ed25519PublicKey: string | null;
+  keysChangedAt: string | null;
+}
 
 export const RegisterBody = z.object({
   username: Username,
@@ -82,7 +105,11 @@ export const ChangePasswordBody = z.object({
   currentAuthKey: Key32,
   newAuthKey: Key32,
   newKdf: KdfParams,
-  keys: UserKeys.optional(),
+  /**
+   * The same private keys re-sealed under the new password's key: required when the account has
+   * keys (without it they could not be opened after the change), refused when it has none.
+   */
+  encryptedPrivateKeys: EncryptedPrivateKeys.optional(),
 });
 export type ChangePasswordBody = z.infer<typeof ChangePasswordBody>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PublicUser } from './auth.js';
+import type { PublicKeysView, PublicUser } from './auth.js';
 import { ConversationId, MediaId, MessageId, UserId, type ScheduledMessageId } from './ids.js';
 import { boundedInt, lineText, multilineText, nameText, queryInt } from './text.js';
 
@@ -11,8 +11,14 @@ export const TEMPORARY_TTLS = [null, 3_600, 86_400, 604_800, 7_776_000] as const
 export type TemporaryTtl = (typeof TEMPORARY_TTLS)[number];
 
 export const MAX_GROUP_MEMBERS = 256;
-/** Message content is opaque to the server (a ciphertext envelope); this bounds its size. */
-export const MAX_CONTENT_LENGTH = 64 * 1024;
+/**
+ * Message content is opaque to the server (an end-to-end encrypted envelope, shared/e2ee.ts); this
+ * bounds its JSON size. A 256-member group's envelope carries 256 wrapped keys (~46,000
+ * characters) besides the body, which is the sealed text plus its base64url growth (4/3).
+ */
+export const MAX_CONTENT_LENGTH = 192 * 1024;
+/** What a person may type in one message (UTF-16 code units), checked by clients before sealing. */
+export const MAX_TEXT_LENGTH = 16_000;
 export const MAX_PAGE_SIZE = 100;
 
 export interface ConversationMember {
@@ -172,4 +178,18 @@ export interface PublicConfig {
   media: { maxImageBytes: number; maxVideoBytes: number };
   temporaryTtls: readonly (number | null)[];
   maxContentLength: number;
+  /** The longest text a message may hold before sealing (`MAX_TEXT_LENGTH`). */
+  maxTextLength: number;
+}
+
+/** `GET /api/conversations/:id/keys`: the public keys of the conversation's current members. */
+export interface ConversationKeys {
+  conversationId: ConversationId;
+  members: PublicKeysView[];
+}
+
+/** `error.details` of 409 `recipients_mismatch`: user ids to add to and drop from the recipients. */
+export interface RecipientsMismatchDetails {
+  missing: UserId[];
+  extra: UserId[];
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Base64Url, Key32 } from './auth.js';
-import { MAX_CONTENT_LENGTH, MAX_GROUP_MEMBERS } from './chat.js';
+import { MAX_CONTENT_LENGTH, MAX_GROUP_MEMBERS, MAX_TEXT_LENGTH } from './chat.js';
 import { INT4_MAX, boundedInt, lineText, multilineText } from './text.js';
 
 /**
@@ -137,7 +137,7 @@ export type EncryptedMedia = z.infer<typeof EncryptedMedia>;
 export const MessagePlaintext = z.looseObject({
   conversationId: CanonicalUuid,
   senderId: CanonicalUuid,
-  text: multilineText().max(MAX_CONTENT_LENGTH),
+  text: multilineText().max(MAX_TEXT_LENGTH),
   media: EncryptedMedia.optional(),
 });
 export type MessagePlaintext = z.infer<typeof MessagePlaintext>;

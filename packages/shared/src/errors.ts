@@ -7,6 +7,7 @@ export const ERROR_CATALOGUE = {
   validation_failed: { status: 400, message: 'The request is not valid.' },
   invalid_username: { status: 400, message: 'That username is not allowed.' },
   invalid_time: { status: 400, message: 'The time is not a valid RFC 3339 time or epoch-milliseconds value.' },
+  not_encrypted: { status: 400, message: 'Message content must be an end-to-end encrypted envelope.' },
   // 401: no usable session
   unauthenticated: { status: 401, message: 'Sign in to continue.' },
   invalid_credentials: { status: 401, message: 'The username or password is incorrect.' },

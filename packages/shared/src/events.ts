@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PublicKeysView } from './auth.js';
 import type { Ack } from './envelope.js';
 import {
   SendMessageBody,
@@ -45,6 +46,11 @@ export interface ServerToClientEvents {
   typing: (event: { conversationId: ConversationId; userId: UserId; typing: boolean }) => void;
   user_online: (event: { userId: UserId }) => void;
   user_offline: (event: { userId: UserId; lastSeenAt: string }) => void;
+  /**
+   * A user set or replaced their public keys: sent to the user (all devices) and to everyone who
+   * shares a conversation with them. Clients drop cached keys and warn when a known key changed.
+   */
+  user_keys_changed: (event: PublicKeysView) => void;
   scheduled_message_created: (scheduled: ScheduledMessage) => void;
   scheduled_message_updated: (scheduled: ScheduledMessage) => void;
   scheduled_message_cancelled: (scheduled: ScheduledMessage) => void;

@@ -85,7 +85,7 @@ export const CreateScheduledBody = z
     senderId: UserId.optional(),
     receiverId: UserId.optional(),
     conversationId: ConversationId.optional(),
-    content: multilineText().max(MAX_CONTENT_LENGTH * 4),
+    content: multilineText().max(MAX_CONTENT_LENGTH),
     contentType: z.enum(['text', 'image', 'video']).optional(),
     mediaId: MediaId.optional(),
     replyToId: MessageId.optional(),
@@ -101,7 +101,7 @@ export type CreateScheduledBody = z.input<typeof CreateScheduledBody>;
 
 export const UpdateScheduledBody = z
   .object({
-    content: multilineText().max(MAX_CONTENT_LENGTH * 4),
+    content: multilineText().max(MAX_CONTENT_LENGTH),
     scheduledTime: ScheduledTimeInput,
     version: boundedInt(1, INT4_MAX),
   })

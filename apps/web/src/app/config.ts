@@ -14,7 +14,8 @@ export const DEFAULT_CONFIG: PublicConfig = {
   },
   media: { maxImageBytes: 16 * 1024 * 1024, maxVideoBytes: 100 * 1024 * 1024 },
   temporaryTtls: [null, 3600, 86400, 604800, 7776000],
-  maxContentLength: 65536,
+  maxContentLength: 196608,
+  maxTextLength: 16000,
 };
 
 export const useConfig = create<{ config: PublicConfig; load: () => Promise<void> }>()((set) => ({

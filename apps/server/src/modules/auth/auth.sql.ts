@@ -109,22 +109,14 @@ export async function updateCredentials(
   userId: string,
   authHash: string,
   kdf: KdfParams,
-  keys: UserKeys | undefined,
+  encryptedPrivateKeys: string | undefined,
 ): Promise<void> {
+  // The public keys stay: a password change re-seals the same private keys under the new password.
   await q.query(
     `UPDATE users SET auth_hash = $2, kdf = $3,
-       x25519_public_key = COALESCE($4, x25519_public_key),
-       ed25519_public_key = COALESCE($5, ed25519_public_key),
-       encrypted_private_keys = COALESCE($6, encrypted_private_keys)
+       encrypted_private_keys = COALESCE($4, encrypted_private_keys)
      WHERE id = $1`,
-    [
-      userId,
-      authHash,
-      JSON.stringify(kdf),
-      keys?.x25519PublicKey ?? null,
-      keys?.ed25519PublicKey ?? null,
-      keys?.encryptedPrivateKeys ?? null,
-    ],
+    [userId, authHash, JSON.stringify(kdf), encryptedPrivateKeys ?? null],
   );
 }
 

@@ -169,7 +169,7 @@ export function createAuth(deps: AuthDeps) {
       }
       const authHash = await hasher.hash(body.newAuthKey);
       const tokenVersion = await db.transaction(async (tx) => {
-        await updateCredentials(tx, userId, authHash, body.newKdf, body.keys);
+        await updateCredentials(tx, userId, authHash, body.newKdf, body.encryptedPrivateKeys);
         return revokeAllSessions(tx, userId);
       });
       const session = await issueSession(userId, tokenVersion, userAgent);
