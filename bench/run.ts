@@ -25,6 +25,7 @@ import { migrate } from '../apps/server/src/db/migrate.js';
 import { openPgDb } from '../apps/server/src/db/pg.js';
 import { startServerProcess, waitForHttp, type ServerProcess } from '../apps/server/test/helpers/process.js';
 import { seedDirectChats } from '../apps/server/test/helpers/seed.js';
+import { benchKeys, directEnvelopes, sealDirect } from './envelopes.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 const baseUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
@@ -85,21 +86,31 @@ async function freshDatabase(tag: string): Promise<{ url: string; db: Db; drop: 
   };
 }
 
-/** Inserts pending scheduled messages (one per due time, round-robin over the chats) in bulk. */
+/**
+ * Inserts pending scheduled messages (one per due time, round-robin over the chats) in bulk, each
+ * holding its chat's sealed envelope (one per chat, sealed from a to b: real size and shape).
+ */
 async function insertScheduled(
   db: Db,
   chats: { conversationId: string; a: string; b: string }[],
   due: readonly Date[],
 ) {
+  const envelopes = await directEnvelopes(chats);
   for (let offset = 0; offset < due.length; offset += 20_000) {
     const slice = due.slice(offset, offset + 20_000);
     const who = slice.map((_, i) => chats[(offset + i) % chats.length]!);
     await db.query(
       `INSERT INTO scheduled_messages (conversation_id, sender_id, receiver_id, content, content_type,
          scheduled_time, due_at, created_at, updated_at)
-       SELECT x.c, x.s, x.r, 'bench message ' || x.ord, 'text', x.due, x.due, now(), now()
-       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[]) WITH ORDINALITY AS x(c, s, r, due, ord)`,
-      [who.map((c) => c.conversationId), who.map((c) => c.a), who.map((c) => c.b), slice.map((d) => d.toISOString())],
+       SELECT x.c, x.s, x.r, x.content, 'text', x.due, x.due, now(), now()
+       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::text[]) AS x(c, s, r, due, content)`,
+      [
+        who.map((c) => c.conversationId),
+        who.map((c) => c.a),
+        who.map((c) => c.b),
+        slice.map((d) => d.toISOString()),
+        who.map((c) => envelopes.get(c.conversationId)!),
+      ],
     );
   }
 }
@@ -223,6 +234,8 @@ async function burst() {
 interface HttpUser {
   id: string;
   cookie: string;
+  keys: ReturnType<typeof benchKeys>['keys'];
+  x25519PublicKey: string;
 }
 
 async function registerUsers(server: ServerProcess, count: number, prefix: string): Promise<HttpUser[]> {
@@ -235,14 +248,16 @@ async function registerUsers(server: ServerProcess, count: number, prefix: strin
       for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
         const kdf = newKdfParams(defaults);
         const { authKey } = await deriveKeys(`password-${i}`, kdf);
+        const { keys, payload } = benchKeys();
         const res = await fetch(`${server.baseUrl}/api/auth/register`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ username: `${prefix}${i}`, authKey, kdf }),
+          body: JSON.stringify({ username: `${prefix}${i}`, authKey, kdf, keys: payload }),
         });
         if (res.status !== 201) throw new Error(`register ${res.status}: ${await res.text()}`);
         const cookie = /herald_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')![0];
-        users.push({ id: ((await res.json()) as { data: { user: { id: string } } }).data.user.id, cookie });
+        const id = ((await res.json()) as { data: { user: { id: string } } }).data.user.id;
+        users.push({ id, cookie, keys, x25519PublicKey: payload.x25519PublicKey });
       }
     }),
   );
@@ -275,16 +290,19 @@ async function creation() {
     const users = await registerUsers(server, 1016, 'w3u');
     const clients = users.slice(0, 16);
     const recipients = users.slice(16);
-    // 1,000 direct conversations: each client talks to its share of recipients.
-    const targets = clients.map((_, c) => recipients.filter((__, r) => r % 16 === c).map((u) => u.id));
+    // 1,000 direct conversations: each client talks to its share of recipients, with one message
+    // sealed per conversation in advance (sealing is the client's work, not the server's).
+    const targets = clients.map(() => [] as { conversationId: string; content: string }[]);
     for (const [c, client] of clients.entries()) {
-      for (const id of targets[c]!) {
+      for (const peer of recipients.filter((_, r) => r % 16 === c)) {
         const res = await fetch(`${server.baseUrl}/api/conversations/direct`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', cookie: client.cookie },
-          body: JSON.stringify({ userId: id }),
+          body: JSON.stringify({ userId: peer.id }),
         });
         if (res.status !== 201) throw new Error(`direct ${res.status}`);
+        const conversationId = ((await res.json()) as { data: { id: string } }).data.id;
+        targets[c]!.push({ conversationId, content: await sealDirect(client, conversationId, peer) });
       }
     }
     await db.query('ANALYZE');
@@ -299,17 +317,18 @@ async function creation() {
         const mine = targets[c]!;
         while (performance.now() - begin < durationMs + warmupMs) {
           const t0 = performance.now();
+          const target = mine[n++ % mine.length]!;
           const res = await fetch(`${server.baseUrl}/api/scheduled-messages`, {
             method: 'POST',
             headers: { 'content-type': 'application/json', cookie: client.cookie },
             body: JSON.stringify({
-              receiverId: mine[n++ % mine.length],
-              content: `hello ${n}`,
+              conversationId: target.conversationId,
+              content: target.content,
               scheduledTime: new Date(Date.now() + 3_600_000 + n).toISOString(),
             }),
           });
-          await res.arrayBuffer();
-          if (res.status !== 201) throw new Error(`schedule ${res.status}`);
+          const answer = await res.text();
+          if (res.status !== 201) throw new Error(`schedule ${res.status}: ${answer.slice(0, 300)}`);
           const t1 = performance.now();
           if (t0 - begin >= warmupMs) {
             latencies.push(t1 - t0);
