@@ -1,6 +1,7 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { deriveKeys, newKdfParams } from '@herald/crypto';
+import { deriveKeys, newKdfParams, type UserKeys as SecretKeys } from '@herald/crypto';
 import type { ErrorCode, KdfDefaults, KdfParams, SelfUser } from '@herald/shared';
+import { keyRingOf, newUserKeys, registrationKeys } from './e2ee.js';
 
 /** Either envelope, loosely typed so that tests can assert on both halves. */
 export interface Envelope<T> {
@@ -86,6 +87,10 @@ export interface TestUser {
   password: string;
   kdf: KdfParams;
   authKey: string;
+  /** The password's encryption key (opens `user.encryptedPrivateKeys`; re-seal on a password change). */
+  encryptionKey: Uint8Array;
+  /** The user's secret keys (E2EE): seal and open with helpers/e2ee.ts. */
+  keys: SecretKeys;
   client: ApiClient;
   user: SelfUser;
 }
@@ -93,7 +98,11 @@ export interface TestUser {
 let counter = 0;
 export const uniqueName = (prefix = 'user') => `${prefix}${++counter}${Math.random().toString(36).slice(2, 6)}`;
 
-/** Registers through the API exactly as the web client does: derive keys, then POST. */
+/**
+ * Registers through the API exactly as the web client does: derive the password's keys, generate
+ * the user's E2EE keys, seal them under the encryption key, then POST with `keys`. `extra` may
+ * override any field (`keys` included: a test of registration without keys passes `keys: undefined`).
+ */
 export async function registerUser(
   app: FastifyInstance,
   username = uniqueName(),
@@ -103,10 +112,30 @@ export async function registerUser(
   const client = new ApiClient(app);
   const params = await client.get<{ kdf: KdfDefaults }>('/api/auth/kdf-params');
   const kdf = newKdfParams(params.body.data.kdf);
-  const { authKey } = await deriveKeys(password, kdf);
-  const res = await client.post<{ user: SelfUser }>('/api/auth/register', { username, authKey, kdf, ...extra });
+  const { authKey, encryptionKey } = await deriveKeys(password, kdf);
+  const keys = newUserKeys();
+  const res = await client.post<{ user: SelfUser }>('/api/auth/register', {
+    username,
+    authKey,
+    kdf,
+    keys: registrationKeys(keys, encryptionKey),
+    ...extra,
+  });
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { id: res.body.data.user.id, username, password, kdf, authKey, client, user: res.body.data.user };
+  const user: TestUser = {
+    id: res.body.data.user.id,
+    username,
+    password,
+    kdf,
+    authKey,
+    encryptionKey,
+    keys,
+    client,
+    user: res.body.data.user,
+  };
+  // The ring (and the local key directory) only for keys this helper made and registered.
+  if (!('keys' in extra)) keyRingOf(user);
+  return user;
 }
 
 /** Logs in as the web client does: prelogin for the salt, derive, POST. A new device each time. */

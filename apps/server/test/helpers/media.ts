@@ -1,5 +1,6 @@
 import type { MediaInfo } from '@herald/shared';
 import type { TestUser } from './client.js';
+import { sealUpload, type SealedUpload } from './e2ee.js';
 
 /** Builds a multipart body by hand (what a browser's FormData sends). */
 export function multipart(
@@ -24,11 +25,34 @@ export function multipart(
   return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
+/**
+ * Uploads `data` as the client does: multipart, `kind` before the file part, the file as
+ * application/octet-stream. By default `data` is a small file sealed with @herald/crypto (the
+ * server accepts only sealed files); given bytes are sent exactly as they are.
+ */
 export async function uploadMedia(
   user: TestUser,
   kind: 'image' | 'video' = 'image',
-  data: Buffer = Buffer.from(`encrypted-bytes-${Math.random()}`),
+  data?: Buffer,
 ): Promise<MediaInfo> {
+  return (await uploadBytes(user, kind, data ?? (await sealUpload()).ciphertext)).body.data;
+}
+
+/**
+ * Seals `plain` (as @herald/crypto's sealFileBytes) and uploads it: the stored media, and the
+ * secrets a message about it carries in its sealed plaintext (`sealed.media`).
+ */
+export async function uploadSealed(
+  user: TestUser,
+  kind: 'image' | 'video' = 'image',
+  plain: Uint8Array = Buffer.from(`plain ${kind} ${Math.random()}`),
+  mimeType = kind === 'image' ? 'image/png' : 'video/mp4',
+): Promise<{ media: MediaInfo; sealed: SealedUpload }> {
+  const sealed = await sealUpload(plain, mimeType);
+  return { media: (await uploadBytes(user, kind, sealed.ciphertext)).body.data, sealed };
+}
+
+async function uploadBytes(user: TestUser, kind: 'image' | 'video', data: Buffer) {
   const { body, contentType } = multipart(
     { kind },
     { field: 'file', filename: 'blob', type: 'application/octet-stream', data },
@@ -40,5 +64,5 @@ export async function uploadMedia(
     payload: body,
   });
   if (res.status !== 201) throw new Error(`upload: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.data;
+  return res;
 }

@@ -1,4 +1,31 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { toBase64Url } from '@herald/crypto';
+import type { MessageEnvelope } from '@herald/shared';
 import type { Queryable } from '../../src/db/db.js';
+
+/**
+ * Content for a seeded row: a well-formed envelope (as the server checks it: header addressed to
+ * both members, the sender included) that nobody can open. Seeded accounts have no keys, so, as
+ * for any member without keys, the envelope lists them but carries no wrapped key; the body and
+ * signature are random bytes of the right sizes. Sealing for real would cost a key pair and a
+ * signature per row, and nothing reads seeded rows' text.
+ */
+export function opaqueEnvelope(conversationId: string, senderId: string, otherId: string): string {
+  const envelope: MessageEnvelope = {
+    header: {
+      v: 1,
+      conversationId,
+      senderId,
+      messageId: randomUUID(),
+      kind: 'text',
+      recipients: [senderId, otherId].sort(),
+    },
+    body: toBase64Url(randomBytes(48)),
+    keys: {},
+    sig: toBase64Url(randomBytes(64)),
+  };
+  return JSON.stringify(envelope);
+}
 
 /**
  * Seeds `count` direct chats (two users each) straight into the database, for tests and
@@ -50,15 +77,16 @@ export async function seedScheduled(
     await q.query(
       `INSERT INTO scheduled_messages (conversation_id, sender_id, receiver_id, content, content_type,
          scheduled_time, due_at, created_at, updated_at)
-       SELECT x.conversation_id, x.sender_id, x.receiver_id, 'seeded ' || x.ord, 'text', x.due, x.due, $5, $5
-       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[]) WITH ORDINALITY
-         AS x(conversation_id, sender_id, receiver_id, due, ord)`,
+       SELECT x.conversation_id, x.sender_id, x.receiver_id, x.content, 'text', x.due, x.due, $5, $5
+       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $6::text[])
+         AS x(conversation_id, sender_id, receiver_id, due, content)`,
       [
         who.map((c) => c.conversationId),
         who.map((c) => c.a),
         who.map((c) => c.b),
         slice.map((d) => d.toISOString()),
         now,
+        who.map((c) => opaqueEnvelope(c.conversationId, c.a, c.b)),
       ],
     );
   }
