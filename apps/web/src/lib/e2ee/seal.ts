@@ -1,0 +1,70 @@
+import type { EncryptedMedia, MessageKind } from '@herald/shared';
+import { isApiError } from '../http';
+import { loadCrypto } from './crypto';
+import { conversationKeys } from './directory';
+import { requireRing } from './key-state';
+
+/** What a person sends: the text, and for a photo or video the sealed file's key and facts. */
+export interface SealableContent {
+  text: string;
+  media?: EncryptedMedia;
+}
+
+/**
+ * Seals content for every current member of the conversation (the sender included), as the
+ * envelope JSON to send as a message's `content`. Members without keys yet are addressed without
+ * a wrapped key (the server wants every member listed). Waits for the keys if this device is locked.
+ */
+export async function sealContent(
+  conversationId: string,
+  kind: MessageKind,
+  content: SealableContent,
+): Promise<string> {
+  const [ring, { sealMessage }, keys] = await Promise.all([
+    requireRing(),
+    loadCrypto(),
+    conversationKeys(conversationId),
+  ]);
+  return sealMessage(
+    ring,
+    {
+      conversationId,
+      kind,
+      recipients: keys.members.map((m) => ({ userId: m.userId, x25519PublicKey: m.x25519PublicKey })),
+    },
+    content.media ? { text: content.text, media: content.media } : { text: content.text },
+  );
+}
+
+export function sealText(conversationId: string, text: string): Promise<string> {
+  return sealContent(conversationId, 'text', { text });
+}
+
+/**
+ * Seal, then hand the envelope to `send`. When the server answers 409 recipients_mismatch (the
+ * members changed since the keys were fetched), the keys are fetched again and the content sealed
+ * and sent once more, by itself; a second mismatch is an error with a sentence a person can act on.
+ */
+export async function sendSealed<T>(
+  conversationId: string,
+  kind: MessageKind,
+  content: SealableContent,
+  send: (envelope: string) => Promise<T>,
+): Promise<T> {
+  try {
+    return await send(await sealContent(conversationId, kind, content));
+  } catch (error) {
+    if (!isApiError(error, 'recipients_mismatch')) throw error;
+  }
+  await conversationKeys(conversationId, { fresh: true });
+  try {
+    return await send(await sealContent(conversationId, kind, content));
+  } catch (error) {
+    if (!isApiError(error, 'recipients_mismatch')) throw error;
+    // A plain Error: retryable (the bubble offers Retry), with its own sentence.
+    throw new Error(
+      'The members of this chat changed while sending, so the message could not be encrypted for them; try again.',
+      { cause: error },
+    );
+  }
+}
