@@ -1,8 +1,9 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deriveKeys, newKdfParams } from '@herald/crypto';
+import { deriveKeys, newKdfParams, openKeyBundle, publicKeysOf, sealKeyBundle } from '@herald/crypto';
 import { createTestApp, TEST_SECRET, type TestApp } from './helpers/app.js';
 import { ApiClient, loginUser, registerUser, uniqueName } from './helpers/client.js';
+import { newUserKeys, registrationKeys } from './helpers/e2ee.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -16,18 +17,26 @@ describe('registration', () => {
   it('creates the account, signs in with an HttpOnly SameSite=Lax cookie, and returns the self view', async () => {
     const client = new ApiClient(t.app);
     const kdf = newKdfParams((await client.get<{ kdf: never }>('/api/auth/kdf-params')).body.data.kdf);
-    const { authKey } = await deriveKeys('a long passphrase', kdf);
+    const { authKey, encryptionKey } = await deriveKeys('a long passphrase', kdf);
     const username = uniqueName('Alice');
+    const keys = registrationKeys(newUserKeys(), encryptionKey);
     const res = await client.post<{ user: Record<string, unknown> }>('/api/auth/register', {
       username,
       displayName: 'Alice A.',
       authKey,
       kdf,
       timeZone: 'Europe/Paris',
+      keys,
     });
     expect(res.status).toBe(201);
     expect(res.body.success).toBe(true);
-    expect(res.body.data.user).toMatchObject({ username, displayName: 'Alice A.', timeZone: 'Europe/Paris' });
+    // The self view carries the keys as registered (the bundle only the password opens).
+    expect(res.body.data.user).toMatchObject({
+      username,
+      displayName: 'Alice A.',
+      timeZone: 'Europe/Paris',
+      ...keys,
+    });
     expect(res.body.data.user).not.toHaveProperty('authHash');
     const setCookie = String(res.headers['set-cookie']);
     expect(setCookie).toMatch(/herald_session=/);
@@ -45,6 +54,7 @@ describe('registration', () => {
       username: alice.username.toUpperCase(),
       authKey: alice.authKey,
       kdf: alice.kdf,
+      keys: registrationKeys(newUserKeys(), alice.encryptionKey),
     });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('username_taken');
@@ -62,6 +72,7 @@ describe('registration', () => {
       username,
       authKey: alice.authKey,
       kdf: alice.kdf,
+      keys: registrationKeys(newUserKeys(), alice.encryptionKey),
     });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('validation_failed');
@@ -74,6 +85,7 @@ describe('registration', () => {
       username: uniqueName(),
       authKey: alice.authKey,
       kdf: { ...alice.kdf, iterations: 2 },
+      keys: registrationKeys(newUserKeys(), alice.encryptionKey),
     });
     expect(res.status).toBe(400);
     expect(res.body.message).toMatch(/key-derivation parameters/);
@@ -86,6 +98,7 @@ describe('registration', () => {
       authKey: 'short',
       kdf: alice.kdf,
       timeZone: 'Mars/Olympus',
+      keys: registrationKeys(newUserKeys(), alice.encryptionKey),
     });
     expect(res.status).toBe(400);
     const paths = (res.body.error.details as { path: string }[]).map((d) => d.path);
@@ -241,11 +254,13 @@ describe('password change', () => {
     const alice = await registerUser(t.app);
     const phone = await loginUser(t.app, alice.username, alice.password);
     const newKdf = newKdfParams({ algorithm: 'argon2id', memoryKiB: 8, iterations: 1, parallelism: 1 });
-    const { authKey: newAuthKey } = await deriveKeys('a brand new passphrase', newKdf);
+    const { authKey: newAuthKey, encryptionKey: newEncryptionKey } = await deriveKeys('a brand new passphrase', newKdf);
     const res = await alice.client.post('/api/auth/change-password', {
       currentAuthKey: alice.authKey,
       newAuthKey,
       newKdf,
+      // The same private keys, re-sealed under the new password's key (the account has keys).
+      encryptedPrivateKeys: sealKeyBundle(alice.keys, newEncryptionKey),
     });
     expect(res.status).toBe(200);
     // This device keeps working with its fresh cookie; the phone is out.
@@ -253,7 +268,12 @@ describe('password change', () => {
     expect((await phone.get('/api/auth/me')).status).toBe(401);
     await expect(loginUser(t.app, alice.username, alice.password)).rejects.toThrow(/401/);
     const again = await loginUser(t.app, alice.username, 'a brand new passphrase');
-    expect((await again.get('/api/auth/me')).status).toBe(200);
+    const me = await again.get<{ user: { encryptedPrivateKeys: string } }>('/api/auth/me');
+    expect(me.status).toBe(200);
+    // The new password opens the same keys.
+    expect(publicKeysOf(openKeyBundle(me.body.data.user.encryptedPrivateKeys, newEncryptionKey))).toEqual(
+      publicKeysOf(alice.keys),
+    );
   });
 
   it('refuses a wrong current password and changes nothing', async () => {
@@ -264,6 +284,7 @@ describe('password change', () => {
       currentAuthKey: wrong,
       newAuthKey: wrong,
       newKdf,
+      encryptedPrivateKeys: sealKeyBundle(alice.keys, alice.encryptionKey),
     });
     expect(res.status).toBe(401);
     expect((await alice.client.get('/api/auth/me')).status).toBe(200);
