@@ -27,6 +27,7 @@ import {
   createConversationsService,
   type ConversationsService,
 } from './modules/conversations/index.js';
+import { createKeysService, keysRoutes } from './modules/keys/index.js';
 import { directKey } from './modules/membership/index.js';
 import { createMediaService, mediaRoutes, type MediaService } from './modules/media/index.js';
 import {
@@ -90,6 +91,14 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The largest JSON body (HTTP) or socket frame accepted: a message envelope may be
+ * MAX_CONTENT_LENGTH (192 KiB) and travels inside a JSON body with its other fields, so 1 MiB
+ * leaves room. Content over MAX_CONTENT_LENGTH but under this is refused by validation (400 naming
+ * `content`); a body over it is 413 (HTTP), a frame over it closes the socket (Socket.IO).
+ */
+const MAX_REQUEST_BYTES = 1024 * 1024;
+
 function redisClient(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
 }
@@ -109,7 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: config.trustProxy,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    bodyLimit: 1024 * 1024,
+    bodyLimit: MAX_REQUEST_BYTES,
   });
 
   // First, so that every answer carries them (404s and errors included).
@@ -128,6 +137,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     : undefined;
   const io = createSocketServer(app.server, {
     allowedOrigins: config.allowedOrigins,
+    maxFrameBytes: MAX_REQUEST_BYTES,
     ...(redis ? { redis: { pub: redis.pub, sub: redis.sub } } : {}),
   });
   const broadcaster = socketBroadcaster(io, { clustered: redis !== undefined });
@@ -158,6 +168,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     accountDeletionSteps,
   });
+  const keys = createKeysService({ db, clock, broadcaster });
   const storage = deps.storage ?? new DiskBlobStorage(join(config.dataDir, 'media'));
   const media = createMediaService({ db, clock, storage, limits: config.media });
   const messages = createMessagesService({
@@ -240,6 +251,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       countUnseenFailedScheduled,
     });
     usersRoutes(api, { db, presence });
+    keysRoutes(api, {
+      keys,
+      auth,
+      rateLimiter,
+      passwordLimit: { max: config.rateLimits.loginPerMinute, windowMs: 60_000 },
+    });
     blocksRoutes(api, {
       db,
       presence,

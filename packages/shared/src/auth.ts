@@ -91,7 +91,8 @@ export const RegisterBody = z.object({
   authKey: Key32,
   kdf: KdfParams,
   timeZone: TimeZone.optional(),
-  keys: UserKeys.optional(),
+  /** Required: a new account has its keys from the start (DESIGN section 7). */
+  keys: UserKeys,
 });
 export type RegisterBody = z.infer<typeof RegisterBody>;
 

@@ -23,11 +23,13 @@ export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
  */
 export function createSocketServer(
   httpServer: HttpServer,
-  options: { allowedOrigins: readonly string[]; redis?: { pub: Redis; sub: Redis } },
+  options: { allowedOrigins: readonly string[]; maxFrameBytes: number; redis?: { pub: Redis; sub: Redis } },
 ): HeraldIo {
   const allowed = new Set(options.allowedOrigins.map((o) => new URL(o).origin));
   const io: HeraldIo = new Server(httpServer, {
     serveClient: false,
+    // Stated rather than left to the default (1e6): a send_message carries a whole envelope.
+    maxHttpBufferSize: options.maxFrameBytes,
     allowRequest: (req, callback) => {
       const origin = req.headers.origin;
       if (origin === undefined) return callback(null, true);

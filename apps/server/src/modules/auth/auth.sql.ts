@@ -7,6 +7,8 @@ export interface Credentials {
   authHash: string;
   kdf: KdfParams;
   tokenVersion: number;
+  /** Whether the account has E2EE keys (accounts from before encryption may not yet). */
+  hasKeys: boolean;
 }
 
 export interface NewUser {
@@ -15,15 +17,16 @@ export interface NewUser {
   authHash: string;
   kdf: KdfParams;
   timeZone: string;
-  keys: UserKeys | undefined;
+  keys: UserKeys;
+  now: Date;
 }
 
 /** Returns the new id, or undefined when the username is taken (case-insensitively). */
 export async function insertUser(q: Queryable, user: NewUser): Promise<string | undefined> {
   const { rows } = await q.query<{ id: string }>(
     `INSERT INTO users (username, display_name, auth_hash, kdf, time_zone,
-                        x25519_public_key, ed25519_public_key, encrypted_private_keys)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                        x25519_public_key, ed25519_public_key, encrypted_private_keys, keys_changed_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (lower(username)) WHERE deleted_at IS NULL DO NOTHING
      RETURNING id`,
     [
@@ -32,9 +35,10 @@ export async function insertUser(q: Queryable, user: NewUser): Promise<string | 
       user.authHash,
       JSON.stringify(user.kdf),
       user.timeZone,
-      user.keys?.x25519PublicKey ?? null,
-      user.keys?.ed25519PublicKey ?? null,
-      user.keys?.encryptedPrivateKeys ?? null,
+      user.keys.x25519PublicKey,
+      user.keys.ed25519PublicKey,
+      user.keys.encryptedPrivateKeys,
+      user.now,
     ],
   );
   return rows[0]?.id;
@@ -42,7 +46,8 @@ export async function insertUser(q: Queryable, user: NewUser): Promise<string | 
 
 export async function selectCredentialsByUsername(q: Queryable, username: string): Promise<Credentials | undefined> {
   const { rows } = await q.query<Credentials>(
-    `SELECT id, auth_hash AS "authHash", kdf, token_version AS "tokenVersion"
+    `SELECT id, auth_hash AS "authHash", kdf, token_version AS "tokenVersion",
+       x25519_public_key IS NOT NULL AS "hasKeys"
      FROM users WHERE lower(username) = lower($1) AND deleted_at IS NULL`,
     [username],
   );
@@ -51,7 +56,8 @@ export async function selectCredentialsByUsername(q: Queryable, username: string
 
 export async function selectCredentialsById(q: Queryable, id: string): Promise<Credentials | undefined> {
   const { rows } = await q.query<Credentials>(
-    `SELECT id, auth_hash AS "authHash", kdf, token_version AS "tokenVersion"
+    `SELECT id, auth_hash AS "authHash", kdf, token_version AS "tokenVersion",
+       x25519_public_key IS NOT NULL AS "hasKeys"
      FROM users WHERE id = $1 AND deleted_at IS NULL`,
     [id],
   );
@@ -127,7 +133,7 @@ export async function updateCredentials(
 export async function markUserDeleted(q: Queryable, userId: string, now: Date): Promise<void> {
   await q.query(
     `UPDATE users SET deleted_at = $2, auth_hash = '', display_name = '', username = 'deleted-' || id::text,
-       x25519_public_key = NULL, ed25519_public_key = NULL, encrypted_private_keys = NULL,
+       x25519_public_key = NULL, ed25519_public_key = NULL, encrypted_private_keys = NULL, keys_changed_at = NULL,
        token_version = token_version + 1
      WHERE id = $1 AND deleted_at IS NULL`,
     [userId, now],

@@ -131,6 +131,7 @@ export function createAuth(deps: AuthDeps) {
         kdf: body.kdf,
         timeZone: body.timeZone ?? 'UTC',
         keys: body.keys,
+        now: clock.now(),
       });
       if (!userId) throw new AppError('username_taken', 'That username is taken; choose another one.');
       return issueSession(userId, 0, userAgent);
@@ -160,12 +161,41 @@ export function createAuth(deps: AuthDeps) {
       deps.sessionEvents.userSessionsEnded(userId);
     },
 
-    /** Re-keys the account; every other device is signed out, this one gets a fresh session. */
+    /**
+     * Checks the password's auth key of a signed-in user, for actions a stolen session alone must
+     * not be able to take (setting keys): 401 invalid_credentials when it is wrong.
+     */
+    async verifyAuthKey(userId: string, authKey: string): Promise<void> {
+      const credentials = await selectCredentialsById(db, userId);
+      if (!credentials || !(await hasher.verify(credentials.authHash, authKey))) {
+        throw new AppError('invalid_credentials', 'The password is incorrect.');
+      }
+    },
+
+    /**
+     * Re-keys the account; every other device is signed out, this one gets a fresh session. The
+     * private keys are sealed under the password, so an account with keys must send them re-sealed
+     * under the new one (the public keys stay); one without keys has nothing to re-seal.
+     */
     async changePassword(userId: string, body: ChangePasswordBody, userAgent?: string): Promise<IssuedSession> {
       assertKdfIsCurrent(body.newKdf);
       const credentials = await selectCredentialsById(db, userId);
       if (!credentials || !(await hasher.verify(credentials.authHash, body.currentAuthKey))) {
         throw new AppError('invalid_credentials', 'The current password is incorrect.');
+      }
+      if (credentials.hasKeys && body.encryptedPrivateKeys === undefined) {
+        throw new AppError(
+          'validation_failed',
+          'Send encryptedPrivateKeys: your private keys re-sealed under the new password (without them they could not be opened after the change).',
+          [{ path: 'encryptedPrivateKeys', message: 'required for an account with keys' }],
+        );
+      }
+      if (!credentials.hasKeys && body.encryptedPrivateKeys !== undefined) {
+        throw new AppError(
+          'validation_failed',
+          'This account has no keys yet: change the password without encryptedPrivateKeys, or create keys first (PUT /api/users/me/keys).',
+          [{ path: 'encryptedPrivateKeys', message: 'the account has no keys' }],
+        );
       }
       const authHash = await hasher.hash(body.newAuthKey);
       const tokenVersion = await db.transaction(async (tx) => {

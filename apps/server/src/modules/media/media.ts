@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
 import {
-  ACCEPTED_MEDIA_TEXT,
   ENCRYPTED_MEDIA_TYPE,
   mediaKindOfType,
   normalizeMimeType,
@@ -14,6 +13,7 @@ import { AppError, notFound } from '../../lib/app-error.js';
 import { BlobTooLargeError, type BlobStorage } from '../../lib/blob-storage.js';
 import type { Clock } from '../../lib/clock.js';
 import { selectMember } from '../membership/index.js';
+import { encryptedFileCheck, NotEncryptedFileError } from './encrypted-file.js';
 import {
   anyViewsLeft,
   countView,
@@ -51,10 +51,15 @@ export interface OpenedMedia {
   after: () => Promise<void>;
 }
 
+/** What to send instead of a plain file: the one sentence every refusal of an upload ends with. */
+export const SEND_ENCRYPTED_TEXT =
+  'seal the file on your device (sealFile of @herald/crypto) and upload the sealed bytes as application/octet-stream, with a field kind (image or video; contentType for a scheduled message) before the file';
+
 /**
- * What an upload is and how it is stored. Allow-listed raster images and videos name their kind
- * (a `kind` field, if given, must agree); an encrypted blob (application/octet-stream) must say
- * its kind and is stored as octet-stream; any other type (SVG, HTML, ...) is refused with 415.
+ * What an upload is and how it is stored. Media is end-to-end encrypted: only an encrypted file
+ * (application/octet-stream, its kind given by a field) is accepted, and stored as opaque bytes;
+ * its real type travels inside the sealed message. A plain image or video, or any other type
+ * (SVG, HTML, ...), is refused with 415.
  */
 export function classifyUpload(
   declared: string | undefined,
@@ -66,28 +71,24 @@ export function classifyUpload(
     ]);
   }
   const mimeType = normalizeMimeType(rawMimeType);
-  if (mimeType === ENCRYPTED_MEDIA_TYPE) {
-    if (!declared) {
-      throw new AppError(
-        'unsupported_media_type',
-        'An encrypted file (application/octet-stream) needs its kind: send a field kind (contentType for a scheduled message) set to image or video before the file.',
-      );
-    }
-    return { kind: declared, mimeType };
-  }
-  const kind = mediaKindOfType(mimeType);
-  if (!kind) {
+  if (mimeType !== ENCRYPTED_MEDIA_TYPE) {
+    const what = mediaKindOfType(mimeType)
+      ? `A plain ${mimeType} file`
+      : mimeType
+        ? `The type ${mimeType}`
+        : 'A file without a type';
     throw new AppError(
       'unsupported_media_type',
-      `${mimeType ? `The type ${mimeType}` : 'A file without a type'} is not accepted: upload ${ACCEPTED_MEDIA_TEXT}.`,
+      `${what} is not accepted: media is end-to-end encrypted, so ${SEND_ENCRYPTED_TEXT}.`,
     );
   }
-  if (declared && declared !== kind) {
-    throw new AppError('validation_failed', `kind ${declared} does not match the ${mimeType} file.`, [
-      { path: 'kind', message: `must be ${kind} for ${mimeType}` },
-    ]);
+  if (!declared) {
+    throw new AppError(
+      'unsupported_media_type',
+      `An encrypted file (application/octet-stream) needs its kind: ${SEND_ENCRYPTED_TEXT}.`,
+    );
   }
-  return { kind, mimeType };
+  return { kind: declared, mimeType };
 }
 
 /** The kind of an upload (see classifyUpload, which also refuses types that are not allowed). */
@@ -128,9 +129,19 @@ export function createMediaService(deps: MediaDeps) {
       const max = Math.min(kindMax, remaining);
       let stored: { key: string; size: number };
       try {
-        stored = await storage.put(stream, max);
+        // Refused at its first bytes if it is not an encrypted file: nothing is kept.
+        const checked = stream.pipe(encryptedFileCheck());
+        stream.once('error', (error) => checked.destroy(error));
+        stored = await storage.put(checked, max);
       } catch (error) {
+        stream.unpipe();
         stream.resume();
+        if (error instanceof NotEncryptedFileError) {
+          throw new AppError(
+            'unsupported_media_type',
+            `This file is not encrypted (it does not start with the encrypted-file header): ${SEND_ENCRYPTED_TEXT}.`,
+          );
+        }
         if (error instanceof BlobTooLargeError) {
           if (max < kindMax) throw new AppError('quota_exceeded', 'This upload would exceed your media storage quota.');
           throw new AppError(

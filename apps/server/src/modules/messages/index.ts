@@ -3,3 +3,10 @@ export { selectMessagesByIds, selectMessageByClientId } from './messages.sql.js'
 export * from './messages.js';
 export { toMessage, receiptsFor, aggregateStatus } from './message-view.js';
 export { messagesRoutes } from './messages.routes.js';
+export {
+  assertAddressedToMembers,
+  assertRecipientsAreMembers,
+  checkSealedHeader,
+  withoutKeysOf,
+  type SealedTarget,
+} from './sealed-content.js';

@@ -10,6 +10,7 @@ import type { RateLimiter, RateLimitRule } from '../../lib/rate-limiter.js';
 import { attachMedia, selectMedia, type MediaService } from '../media/index.js';
 import { assertMayPost, requireMembership, selectCurrentMembers, selectPostingContext } from '../membership/index.js';
 import { receiptsFor, toMessage } from './message-view.js';
+import { assertAddressedToMembers, checkSealedHeader } from './sealed-content.js';
 import {
   deleteExpiredMessages,
   deleteReaction,
@@ -221,9 +222,12 @@ export function createMessagesService(deps: MessagesDeps) {
       }
       assertMayPost(await selectPostingContext(db, senderId, { conversationId }));
       const contentType = await validateContent(db, senderId, body);
+      const header = checkSealedHeader(body.content, { conversationId, senderId, kind: contentType });
       if (body.replyToId) await assertRepliable(db, conversationId, body.replyToId);
       const now = clock.now();
       const written = await db.transaction(async (tx) => {
+        // Before the first write: a refused send changes nothing.
+        await assertAddressedToMembers(tx, conversationId, header);
         if (body.mediaId && !(await attachMedia(tx, body.mediaId, senderId, now))) {
           throw new AppError('conflict', 'This media is already attached to another message.');
         }

@@ -71,6 +71,11 @@ export interface DeliveryChecks {
   mediaMissing: boolean;
   mediaKey: string | null;
   replyMissing: boolean;
+  /**
+   * Users who were members of the conversation and are not any more: their wrapped keys, if the
+   * row was sealed for them, are stripped at delivery (membership at the due time decides).
+   */
+  formerMembers: string[];
 }
 
 export type LockedRow = ScheduledRow & { checks: DeliveryChecks };
@@ -105,7 +110,9 @@ const lockWithChecks = (locking: string, batchParam: string, longerLockWaits: bo
       'mediaMissing', l.media_id IS NOT NULL AND (md.id IS NULL OR md.deleted_at IS NOT NULL),
       'mediaKey', md.storage_key,
       'replyMissing', l.reply_to_id IS NOT NULL AND NOT EXISTS (
-         SELECT 1 FROM messages rm WHERE rm.id = l.reply_to_id AND rm.conversation_id = l.conversation_id)
+         SELECT 1 FROM messages rm WHERE rm.id = l.reply_to_id AND rm.conversation_id = l.conversation_id),
+      'formerMembers', ARRAY(SELECT fm.user_id FROM conversation_members fm
+                             WHERE fm.conversation_id = l.conversation_id AND fm.left_at IS NOT NULL)
     ) AS checks
   FROM locked l
   CROSS JOIN timeout
@@ -172,20 +179,23 @@ export async function finishBatch(q: Queryable, batchId: string | null, handledI
   await q.query('DELETE FROM scheduled_delivery_batches WHERE cardinality(scheduled_ids) = 0');
 }
 
-/** Marks delivered rows sent; returns the ids it changed (the caller knows the rest). */
+/**
+ * Marks delivered rows sent; returns the ids it changed (the caller knows the rest). A row whose
+ * `content` is given (wrapped keys of former members stripped) gets it too, in the same statement.
+ */
 export async function markSent(
   q: Queryable,
-  sent: readonly { id: string; messageId: string }[],
+  sent: readonly { id: string; messageId: string; content?: string | undefined }[],
   now: Date,
 ): Promise<Set<string>> {
   if (sent.length === 0) return new Set();
   const { rows } = await q.query<{ id: string }>(
     `UPDATE scheduled_messages s SET status = 'sent', sent_at = $3, message_id = x.message_id, updated_at = $3,
-       last_error = NULL, version = s.version + 1
-     FROM unnest($1::uuid[], $2::uuid[]) AS x(id, message_id)
+       last_error = NULL, version = s.version + 1, content = COALESCE(x.content, s.content)
+     FROM unnest($1::uuid[], $2::uuid[], $4::text[]) AS x(id, message_id, content)
      WHERE s.id = x.id AND s.status = 'pending'
      RETURNING s.id`,
-    [sent.map((s) => s.id), sent.map((s) => s.messageId), now],
+    [sent.map((s) => s.id), sent.map((s) => s.messageId), now, sent.map((s) => s.content ?? null)],
     { name: 'herald_mark_sent' },
   );
   return new Set(rows.map((r) => r.id));

@@ -3,7 +3,7 @@ import { FAILURE_TEXT, type FailureCode, type Message, type ScheduledMessageId }
 import type { Db, Tx } from '../../db/db.js';
 import type { BlobStorage } from '../../lib/blob-storage.js';
 import type { Broadcaster } from '../../lib/broadcaster.js';
-import { announceMessages, type NewMessage, type WrittenMessages } from '../messages/index.js';
+import { announceMessages, withoutKeysOf, type NewMessage, type WrittenMessages } from '../messages/index.js';
 import { toScheduled } from './scheduled-view.js';
 import {
   finishBatch,
@@ -118,6 +118,8 @@ export async function deliverLocked(
   const permanent: { id: string; code: FailureCode; detail: string }[] = [];
   const toWrite: ScheduledRow[] = [];
   const rows: ScheduledRow[] = locked.map(({ checks: _checks, ...row }) => row);
+  /** Content with the wrapped keys of members gone since sealing stripped, by scheduled id. */
+  const stripped = new Map<string, string>();
   for (const { checks: check, ...row } of locked) {
     // The blob must still be on disk, not just in the table (a file check, no database call).
     const failure =
@@ -125,8 +127,18 @@ export async function deliverLocked(
       (check.mediaKey && !(await deps.storage.exists(check.mediaKey))
         ? { code: 'media_missing' as const, detail: FAILURE_TEXT.media_missing }
         : null);
-    if (failure) permanent.push({ id: row.id, ...failure });
-    else toWrite.push(row);
+    if (failure) {
+      permanent.push({ id: row.id, ...failure });
+      continue;
+    }
+    // Membership at the due time decides: whoever left since sealing loses their wrapped key, in
+    // the message and (with markSent) in the stored row. Those who joined get it without a key.
+    const content = withoutKeysOf(row.content, new Set(check.formerMembers));
+    if (content === undefined) toWrite.push(row);
+    else {
+      stripped.set(row.id, content);
+      toWrite.push({ ...row, content });
+    }
   }
 
   const written: WrittenMessages = { messages: [], audience: new Map() };
@@ -164,7 +176,7 @@ export async function deliverLocked(
       )
     : { rows: [] };
   const toMark = [
-    ...[...byScheduled].map(([id, message]) => ({ id, messageId: message.id })),
+    ...[...byScheduled].map(([id, message]) => ({ id, messageId: message.id, content: stripped.get(id) })),
     ...existing.map((e) => ({ id: e.scheduledMessageId, messageId: e.id })),
   ];
   const marked = await markSent(tx, toMark, now);
@@ -176,6 +188,7 @@ export async function deliverLocked(
     return [
       {
         ...row,
+        content: stripped.get(id) ?? row.content,
         status: 'sent' as const,
         sentAt: now,
         messageId,

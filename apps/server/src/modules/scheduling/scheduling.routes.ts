@@ -97,11 +97,14 @@ export function schedulingRoutes(app: FastifyInstance, deps: SchedulingRoutesDep
     return ok(await scheduling.get(me.id, parseId(ScheduledMessageId, request.params, 'scheduled message')));
   });
 
-  app.put('/api/scheduled-messages/:id', async (request) => {
-    const me = requireUser(request);
-    const id = parseId(ScheduledMessageId, request.params, 'scheduled message');
-    return ok(await scheduling.update(me.id, id, request.body), 'Scheduled message updated');
-  });
+  // PUT is the spec's route; PATCH names the same partial edit (a re-seal sends content and version).
+  for (const method of ['put', 'patch'] as const) {
+    app[method]('/api/scheduled-messages/:id', async (request) => {
+      const me = requireUser(request);
+      const id = parseId(ScheduledMessageId, request.params, 'scheduled message');
+      return ok(await scheduling.update(me.id, id, request.body), 'Scheduled message updated');
+    });
+  }
 
   app.delete('/api/scheduled-messages/:id', async (request) => {
     const me = requireUser(request);

@@ -1,14 +1,13 @@
 import {
   CreateScheduledBody,
   FAILURE_TEXT,
-  MAX_CONTENT_LENGTH,
   ScheduledListQuery,
   UpdateScheduledBody,
   type FailureCode,
   type Message,
   type ScheduledMessage,
 } from '@herald/shared';
-import type { Db } from '../../db/db.js';
+import type { Db, Queryable } from '../../db/db.js';
 import { AppError, notFound } from '../../lib/app-error.js';
 import type { BlobStorage } from '../../lib/blob-storage.js';
 import type { Broadcaster } from '../../lib/broadcaster.js';
@@ -18,7 +17,13 @@ import type { AccountDeletionStep } from '../../lib/session-events.js';
 import { parseInput } from '../../lib/validate.js';
 import type { ConversationsService } from '../conversations/index.js';
 import { assertMayPost, directKey, selectPostingContext } from '../membership/index.js';
-import { assertRepliable, oneTimeMediaColumns, validateContent } from '../messages/index.js';
+import {
+  assertAddressedToMembers,
+  assertRepliable,
+  checkSealedHeader,
+  oneTimeMediaColumns,
+  validateContent,
+} from '../messages/index.js';
 import { finishBatch, lockOwnScheduled } from './delivery.sql.js';
 import {
   announceFailed,
@@ -99,15 +104,6 @@ export function createSchedulingService(deps: SchedulingDeps) {
     await db.notify(SCHEDULE_CHANNEL, String(dueAt.getTime()));
   }
 
-  function assertContentSize(content: string): void {
-    if (content.length > MAX_CONTENT_LENGTH) {
-      throw new AppError(
-        'payload_too_large',
-        `The message is too long: at most ${MAX_CONTENT_LENGTH} characters (it has ${content.length}).`,
-      );
-    }
-  }
-
   async function requireOwn(userId: string, id: string): Promise<ScheduledRow> {
     const row = await selectScheduled(db, id, userId);
     if (!row) throw notFound('No such scheduled message.');
@@ -123,9 +119,9 @@ export function createSchedulingService(deps: SchedulingDeps) {
 
     /**
      * Schedules a message. Everything is validated before anything is written (a refused request
-     * must not open a chat or bring back a deleted one); the direct chat, when it has to be
-     * opened or brought back, is opened in the same transaction as the insert, so that a quota
-     * refusal rolls it back too.
+     * must not bring back a deleted chat). The content is sealed for the members of an existing
+     * conversation (its header names it), so the chat must exist first: a direct chat is opened
+     * with POST /api/conversations/direct, never here.
      */
     async create(senderId: string, input: unknown): Promise<{ scheduled: ScheduledMessage; created: boolean }> {
       const body = parseInput(CreateScheduledBody, input);
@@ -138,13 +134,11 @@ export function createSchedulingService(deps: SchedulingDeps) {
       }
       const now = clock.now();
       const scheduledTime = resolveScheduledTime(body.scheduledTime, now, deps.limits);
-      assertContentSize(body.content);
       if (body.receiverId === senderId) {
         throw new AppError('validation_failed', 'You cannot schedule a message to yourself.');
       }
 
-      // The conversation: named, or the direct chat with receiverId (to open if it does not exist
-      // for the sender yet). Read only, so far.
+      // The conversation: named, or the direct chat with receiverId. Read only, so far.
       const context = await selectPostingContext(
         db,
         senderId,
@@ -152,32 +146,36 @@ export function createSchedulingService(deps: SchedulingDeps) {
           ? { conversationId: body.conversationId }
           : { directKey: directKey(senderId, body.receiverId!) },
       );
-      const directToOpen = !body.conversationId && (!context || !context.isMember) ? body.receiverId! : undefined;
-      if (directToOpen) await deps.conversations.assertMayOpenDirect(db, senderId, directToOpen);
-      else assertMayPost(context);
-      if (body.receiverId && body.conversationId && context?.otherId !== body.receiverId) {
+      if (!body.conversationId && (!context || !context.isMember)) {
+        // Who cannot be written to at all hears why (no such user, a block), as before.
+        await deps.conversations.assertMayOpenDirect(db, senderId, body.receiverId!);
+        throw new AppError(
+          'validation_failed',
+          'Open the chat with this person first (POST /api/conversations/direct): a scheduled message is sealed for the members of an existing chat.',
+          [{ path: 'receiverId', message: 'no chat with this person yet' }],
+        );
+      }
+      assertMayPost(context);
+      if (body.receiverId && body.conversationId && context.otherId !== body.receiverId) {
         throw new AppError('validation_failed', 'receiverId is not the other member of that conversation.');
       }
       const contentType = await validateContent(db, senderId, body);
-      if (body.replyToId) {
-        if (!context || directToOpen) throw notFound('The message you reply to is not in this conversation.');
-        await assertRepliable(db, context.conversationId, body.replyToId);
-      }
+      const conversationId = context.conversationId;
+      const header = checkSealedHeader(body.content, { conversationId, senderId, kind: contentType });
+      if (body.replyToId) await assertRepliable(db, conversationId, body.replyToId);
 
       const limits = deps.limits;
       const outcome = await db.transaction(async (tx) => {
         await lockSenderQuota(tx, senderId);
-        const opened = directToOpen
-          ? await deps.conversations.openDirectIn(tx, senderId, directToOpen, now)
-          : undefined;
-        const conversationId = opened?.conversationId ?? context!.conversationId;
-        if (!opened && context!.hidden) await deps.conversations.unhideIn(tx, senderId, conversationId);
+        // Before the first write: a refused schedule changes nothing (not even the chat's hiding).
+        await assertAddressedToMembers(tx, conversationId, header);
+        if (context.hidden) await deps.conversations.unhideIn(tx, senderId, conversationId);
         const result = await insertScheduledWithinQuota(
           tx,
           {
             conversationId,
             senderId,
-            receiverId: directToOpen ?? context!.otherId,
+            receiverId: context.otherId,
             content: body.content,
             contentType,
             mediaId: body.mediaId ?? null,
@@ -206,7 +204,7 @@ export function createSchedulingService(deps: SchedulingDeps) {
           );
         }
         if (!result.mediaAttached) throw new AppError('conflict', 'This media is already attached to another message.');
-        return { ...result, opened: opened ?? (context!.hidden ? { conversationId, created: false } : undefined) };
+        return result;
       });
       const row = outcome.row;
       if (!row) {
@@ -215,10 +213,8 @@ export function createSchedulingService(deps: SchedulingDeps) {
         if (!existing) throw new Error('scheduled insert produced nothing');
         return { scheduled: view(existing), created: false };
       }
-      if (outcome.opened) {
-        const { conversationId, created } = outcome.opened;
-        await deps.conversations.announceOpened(conversationId, senderId, created ? directToOpen : undefined);
-      }
+      // A chat the sender had deleted comes back on their devices.
+      if (context.hidden) await deps.conversations.announceOpened(conversationId, senderId);
       const scheduled = view(row);
       broadcaster.toUsers([senderId], 'scheduled_message_created', scheduled);
       return { scheduled, created: true };
@@ -246,22 +242,28 @@ export function createSchedulingService(deps: SchedulingDeps) {
       const body = parseInput(UpdateScheduledBody, input);
       const current = await requireOwn(senderId, id);
       if (current.status !== 'pending') throw notPending(current);
-      if (body.content !== undefined) {
-        assertContentSize(body.content);
-        if (body.content.trim() === '' && !current.mediaId)
-          throw new AppError('validation_failed', 'The message is empty.');
-      }
+      // New content is sealed again by the client: the same checks as a new message, for the
+      // row's conversation and kind (an edit cannot change either).
+      const header =
+        body.content === undefined
+          ? undefined
+          : checkSealedHeader(body.content, {
+              conversationId: current.conversationId,
+              senderId,
+              kind: current.contentType,
+            });
       const now = clock.now();
       const scheduledTime =
         body.scheduledTime === undefined ? undefined : resolveScheduledTime(body.scheduledTime, now, deps.limits);
-      const row = await updatePending(db, {
-        id,
-        senderId,
-        content: body.content,
-        scheduledTime,
-        version: body.version,
-        now,
-      });
+      const edit = (q: Queryable) =>
+        updatePending(q, { id, senderId, content: body.content, scheduledTime, version: body.version, now });
+      // New content: the members it is sealed for are read in the transaction that writes it.
+      const row = header
+        ? await db.transaction(async (tx) => {
+            await assertAddressedToMembers(tx, current.conversationId, header);
+            return edit(tx);
+          })
+        : await edit(db);
       if (!row) {
         const latest = await requireOwn(senderId, id);
         if (latest.status !== 'pending') throw notPending(latest);

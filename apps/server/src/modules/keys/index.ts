@@ -1,0 +1,3 @@
+export * from './keys.sql.js';
+export * from './keys.js';
+export { keysRoutes } from './keys.routes.js';
