@@ -1,11 +1,12 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Message, MessagePage } from '@herald/shared';
+import { MAX_CONTENT_LENGTH, type Message, type MessagePage } from '@herald/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { registerUser } from './helpers/client.js';
-import { directChat, groupChat, sendText } from './helpers/chat.js';
-import { uploadMedia } from './helpers/media.js';
+import { directChat, groupChat, sealText, sendText } from './helpers/chat.js';
+import { openContent, openText, openTexts, sealUpload } from './helpers/e2ee.js';
+import { uploadSealed } from './helpers/media.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -20,28 +21,32 @@ describe('sending', () => {
     const [a, b] = [await registerUser(t.app), await registerUser(t.app)];
     const chat = await directChat(a, b);
     const message = await sendText(a, chat.id, 'hello');
-    expect(message).toMatchObject({ content: 'hello', contentType: 'text', messageStatus: 'sent', senderId: a.id });
+    expect(message).toMatchObject({ contentType: 'text', messageStatus: 'sent', senderId: a.id });
+    expect(await openText(b, message)).toBe('hello');
     expect(message.receipts).toEqual([{ userId: b.id, deliveredAt: null, readAt: null }]);
     const list = await b.client.get<{ unreadCount: number; lastMessage: Message }[]>('/api/conversations');
     expect(list.body.data[0]).toMatchObject({ unreadCount: 1, lastMessage: { id: message.id } });
   });
 
-  it('keeps content opaque: any string up to the limit, refused beyond with a clear error', async () => {
+  it('keeps content opaque: the sealed envelope byte for byte up to the limit, refused beyond', async () => {
     const [a, b] = [await registerUser(t.app), await registerUser(t.app)];
     const chat = await directChat(a, b);
-    const envelope = JSON.stringify({ v: 1, ct: 'AAAA', keys: {} });
+    const envelope = await sealText(a, chat.id, 'opaque to the server');
     expect((await sendText(a, chat.id, envelope)).content).toBe(envelope);
-    const big = await a.client.post(`/api/conversations/${chat.id}/messages`, { content: 'x'.repeat(70_000) });
+    // An envelope-shaped content beyond MAX_CONTENT_LENGTH (a body no client could seal).
+    const huge = JSON.stringify({ ...JSON.parse(envelope), body: 'A'.repeat(MAX_CONTENT_LENGTH) });
+    const big = await a.client.post(`/api/conversations/${chat.id}/messages`, { content: huge });
     expect(big.status).toBe(400);
+    // Blank content is no envelope: refused (whether called empty or not encrypted).
     const empty = await a.client.post(`/api/conversations/${chat.id}/messages`, { content: '   ' });
     expect(empty.status).toBe(400);
-    expect(empty.body.message).toMatch(/empty/);
+    expect(['validation_failed', 'not_encrypted']).toContain(empty.body.error.code);
   });
 
   it('sends once per clientId, even when retried', async () => {
     const [a, b] = [await registerUser(t.app), await registerUser(t.app)];
     const chat = await directChat(a, b);
-    const body = { content: 'only once', clientId: 'c-1' };
+    const body = { content: await sealText(a, chat.id, 'only once'), clientId: 'c-1' };
     const [r1, r2] = await Promise.all([
       a.client.post<Message>(`/api/conversations/${chat.id}/messages`, body),
       a.client.post<Message>(`/api/conversations/${chat.id}/messages`, body),
@@ -61,7 +66,7 @@ describe('sending', () => {
     expect(reply.replyToId).toBe(first.id);
     const elsewhere = await sendText(a, other.id, 'elsewhere');
     const bad = await a.client.post(`/api/conversations/${chat.id}/messages`, {
-      content: 'x',
+      content: await sealText(a, chat.id, 'x'),
       replyToId: elsewhere.id,
     });
     expect(bad.status).toBe(404);
@@ -71,34 +76,52 @@ describe('sending', () => {
     const [a, b] = [await registerUser(t.app), await registerUser(t.app)];
     const chat = await directChat(a, b);
     await b.client.put(`/api/users/${a.id}/block`);
-    const res = await a.client.post(`/api/conversations/${chat.id}/messages`, { content: 'hi' });
+    const res = await a.client.post(`/api/conversations/${chat.id}/messages`, {
+      content: await sealText(a, chat.id, 'hi'),
+    });
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('recipient_unavailable');
-    const reverse = await b.client.post(`/api/conversations/${chat.id}/messages`, { content: 'hi' });
+    const reverse = await b.client.post(`/api/conversations/${chat.id}/messages`, {
+      content: await sealText(b, chat.id, 'hi'),
+    });
     expect(reverse.status).toBe(403);
     const blocks = await b.client.get<{ id: string }[]>('/api/blocks');
     expect(blocks.body.data.map((u) => u.id)).toEqual([a.id]);
     const view = await b.client.get<{ blockedByMe: boolean }>(`/api/conversations/${chat.id}`);
     expect(view.body.data.blockedByMe).toBe(true);
     await b.client.delete(`/api/users/${a.id}/block`);
-    expect((await a.client.post(`/api/conversations/${chat.id}/messages`, { content: 'hi' })).status).toBe(201);
+    const again = await a.client.post(`/api/conversations/${chat.id}/messages`, {
+      content: await sealText(a, chat.id, 'hi'),
+    });
+    expect(again.status).toBe(201);
   });
 
   it('validates media messages: needs media, matching kind, own and unused upload, one-time options with media', async () => {
     const [a, b] = [await registerUser(t.app), await registerUser(t.app)];
     const chat = await directChat(a, b);
     const url = `/api/conversations/${chat.id}/messages`;
-    expect((await a.client.post(url, { content: '', contentType: 'image' })).status).toBe(400);
-    const image = await uploadMedia(a, 'image');
-    expect((await a.client.post(url, { content: '', contentType: 'video', mediaId: image.id })).status).toBe(400);
-    const stolen = await b.client.post(`/api/conversations/${chat.id}/messages`, { content: '', mediaId: image.id });
+    // Every content below is sealed with the header kind the request names, so that each refusal
+    // is about the media rule under test, not about the envelope.
+    const photo = async (from = a, kind: 'image' | 'video' = 'image') =>
+      sealText(from, chat.id, '', { kind, media: (await sealUpload()).media });
+    expect((await a.client.post(url, { content: await photo(), contentType: 'image' })).status).toBe(400);
+    const { media: image, sealed } = await uploadSealed(a, 'image');
+    const asVideo = { content: await photo(a, 'video'), contentType: 'video', mediaId: image.id };
+    expect((await a.client.post(url, asVideo)).status).toBe(400);
+    const stolen = await b.client.post(`/api/conversations/${chat.id}/messages`, {
+      content: await photo(b),
+      mediaId: image.id,
+    });
     expect(stolen.status).toBe(404);
-    expect((await a.client.post(url, { content: 'x', isOneTimeMedia: true })).status).toBe(400);
-    expect((await a.client.post(url, { content: 'x', viewLimit: 2 })).status).toBe(400);
-    const sent = await a.client.post<Message>(url, { content: '', mediaId: image.id });
+    const text = await sealText(a, chat.id, 'x');
+    expect((await a.client.post(url, { content: text, isOneTimeMedia: true })).status).toBe(400);
+    expect((await a.client.post(url, { content: text, viewLimit: 2 })).status).toBe(400);
+    const content = await sealText(a, chat.id, '', { media: sealed.media });
+    const sent = await a.client.post<Message>(url, { content, mediaId: image.id });
     expect(sent.status).toBe(201);
     expect(sent.body.data).toMatchObject({ contentType: 'image', media: { id: image.id, kind: 'image' } });
-    expect((await a.client.post(url, { content: '', mediaId: image.id })).status).toBe(409);
+    expect((await openContent(b, sent.body.data)).media?.sha256).toBe(sealed.media.sha256);
+    expect((await a.client.post(url, { content: await photo(), mediaId: image.id })).status).toBe(409);
   });
 });
 
@@ -113,7 +136,7 @@ describe('pagination', () => {
     do {
       const url: string = `/api/conversations/${chat.id}/messages?limit=5${cursor ? `&before=${cursor}` : ''}`;
       const page: { body: { data: MessagePage } } = await a.client.get<MessagePage>(url);
-      seen.push(...page.body.data.messages.map((m) => m.content));
+      seen.push(...(await openTexts(a, page.body.data.messages)));
       cursor = page.body.data.nextCursor;
       // New messages arriving between pages must not shift older pages.
       await sendText(b, chat.id, `late${extra++}`);
@@ -137,7 +160,8 @@ describe('receipts', () => {
     const m2 = await sendText(a, chat.id, 'two');
     await b.client.post(`/api/conversations/${chat.id}/delivered`, { messageIds: [m1.id] });
     let page = (await a.client.get<MessagePage>(`/api/conversations/${chat.id}/messages`)).body.data.messages;
-    expect(page.map((m) => [m.content, m.messageStatus])).toEqual([
+    const texts = await openTexts(a, page);
+    expect(page.map((m, i) => [texts[i], m.messageStatus])).toEqual([
       ['two', 'sent'],
       ['one', 'delivered'],
     ]);
@@ -189,9 +213,9 @@ describe('temporary mode', () => {
     const chat = await directChat(a, b);
     const before = await sendText(a, chat.id, 'stays');
     await a.client.patch(`/api/conversations/${chat.id}`, { temporaryTtlSeconds: 3600 });
-    const image = await uploadMedia(a, 'image');
+    const { media: image, sealed } = await uploadSealed(a, 'image');
     const sent = await a.client.post<Message>(`/api/conversations/${chat.id}/messages`, {
-      content: '',
+      content: await sealText(a, chat.id, '', { media: sealed.media }),
       mediaId: image.id,
     });
     const ephemeral = sent.body.data;
@@ -201,7 +225,7 @@ describe('temporary mode', () => {
 
     t.clock.advance(3_600_000 - 1);
     let page = await b.client.get<MessagePage>(`/api/conversations/${chat.id}/messages`);
-    expect(page.body.data.messages.map((m) => m.content)).toContain('');
+    expect(page.body.data.messages.map((m) => m.id)).toContain(ephemeral.id);
 
     t.clock.advance(1);
     // Never served again from the moment it expires, even before the sweep runs...

@@ -190,6 +190,14 @@ export async function openText(reader: KeyHolder & { client?: KeyFetcher }, mess
   return (await openContent(reader, message)).text;
 }
 
+/** The texts of `messages` as `reader` reads them, in the same order. */
+export function openTexts(
+  reader: KeyHolder & { client?: KeyFetcher },
+  messages: readonly SealedMessage[],
+): Promise<string[]> {
+  return Promise.all(messages.map((m) => openText(reader, m)));
+}
+
 /** A file sealed for upload: the bytes to POST and what the message must carry to open them. */
 export interface SealedUpload {
   /** The encrypted file ("HRLF" header, then the chunks): upload as application/octet-stream. */
