@@ -1,8 +1,9 @@
-import type { Conversation } from '@herald/shared';
+import type { Conversation, Message } from '@herald/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { ApiClient, registerUser, type TestUser } from './helpers/client.js';
 import { directChat, groupChat, sendText } from './helpers/chat.js';
+import { openText, openTexts, recipientsOf, sealContent } from './helpers/e2ee.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -104,8 +105,8 @@ describe('groups', () => {
     await owner.client.post(`/api/conversations/${group.id}/members`, { userIds: [alice.id] });
     t.clock.advance(1000);
     await sendText(owner, group.id, 'after');
-    const page = await alice.client.get<{ messages: { content: string }[] }>(`/api/conversations/${group.id}/messages`);
-    expect(page.body.data.messages.map((m) => m.content)).toEqual(['after']);
+    const page = await alice.client.get<{ messages: Message[] }>(`/api/conversations/${group.id}/messages`);
+    expect(await openTexts(alice, page.body.data.messages)).toEqual(['after']);
   });
 });
 
@@ -134,7 +135,8 @@ describe('listing and deleting chats', () => {
     await sendText(x, cx.id, 'hello from x');
     const list = await me.client.get<Conversation[]>('/api/conversations');
     expect(list.body.data.map((c) => c.id)).toEqual([cx.id, cy.id]);
-    expect(list.body.data[0]).toMatchObject({ unreadCount: 1, lastMessage: { content: 'hello from x' } });
+    expect(list.body.data[0]).toMatchObject({ unreadCount: 1, lastMessage: { senderId: x.id } });
+    expect(await openText(me, list.body.data[0]!.lastMessage!)).toBe('hello from x');
     expect(list.body.data[0]!.members.every((m) => typeof m.user.online === 'boolean')).toBe(true);
     await me.client.post(`/api/conversations/${cx.id}/read`);
     expect((await me.client.get<Conversation[]>('/api/conversations')).body.data[0]!.unreadCount).toBe(0);
@@ -154,8 +156,8 @@ describe('listing and deleting chats', () => {
     await sendText(other, chat.id, 'new news');
     const mine = await me.client.get<Conversation[]>('/api/conversations');
     expect(mine.body.data.map((c) => c.id)).toEqual([chat.id]);
-    const page = await me.client.get<{ messages: { content: string }[] }>(`/api/conversations/${chat.id}/messages`);
-    expect(page.body.data.messages.map((m) => m.content)).toEqual(['new news']);
+    const page = await me.client.get<{ messages: Message[] }>(`/api/conversations/${chat.id}/messages`);
+    expect(await openTexts(me, page.body.data.messages)).toEqual(['new news']);
   });
 });
 
@@ -172,10 +174,14 @@ describe('authorization: not yours looks like missing', () => {
     await owner.client.delete(`/api/conversations/${group.id}/members/${removed.id}`);
     const anonymous = { client: new ApiClient(t.app) } as TestUser;
     const base = `/api/conversations/${group.id}`;
+    // Each actor sends a well-formed envelope, sealed by them for the current members (and
+    // themself): a refusal is about who sends, not about the content.
+    const members = recipientsOf([owner, member]);
+    const sealedBy = async (u: TestUser) => (u.keys ? sealContent(u, group.id, 'x', { recipients: members }) : 'x');
     const routes: [string, (u: TestUser) => Promise<{ status: number }>][] = [
       ['get', (u) => u.client.get(base)],
       ['messages', (u) => u.client.get(`${base}/messages`)],
-      ['send', (u) => u.client.post(`${base}/messages`, { content: 'x' })],
+      ['send', async (u) => u.client.post(`${base}/messages`, { content: await sealedBy(u) })],
       ['read', (u) => u.client.post(`${base}/read`)],
       ['delivered', (u) => u.client.post(`${base}/delivered`, { messageIds: [message.id] })],
       ['rename', (u) => u.client.patch(base, { title: 'x' })],
