@@ -2,7 +2,8 @@ import type { Conversation, Message } from '@herald/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createListeningApp, type ListeningTestApp } from './helpers/app.js';
 import { loginUser, registerUser, type TestUser } from './helpers/client.js';
-import { directChat, groupChat, sendText } from './helpers/chat.js';
+import { directChat, groupChat, sealText, sendText } from './helpers/chat.js';
+import { openText, recipientsOf, sealContent } from './helpers/e2ee.js';
 import { disconnected, type TestSocket } from './helpers/socket.js';
 
 let t: ListeningTestApp;
@@ -41,12 +42,18 @@ describe('messages in real time', () => {
     const chat = await directChat(a, b);
     const [b1, b2, aPhone] = [await device(b), await device(b), await device(a)];
     const aLaptop = await connect(a.client.cookie);
-    const sent = await aLaptop.emit('send_message', { conversationId: chat.id, content: 'hi there', clientId: 'k1' });
+    const content = await sealText(a, chat.id, 'hi there');
+    const sent = await aLaptop.emit('send_message', { conversationId: chat.id, content, clientId: 'k1' });
     expect(sent.ok).toBe(true);
     const id = sent.ok ? sent.data.id : '';
-    for (const socket of [b1, b2, aPhone]) {
+    for (const [socket, reader] of [
+      [b1, b],
+      [b2, b],
+      [aPhone, a],
+    ] as const) {
       const got = await socket.next('receive_message', (m) => m.id === id);
-      expect(got).toMatchObject({ content: 'hi there', senderId: a.id, conversationId: chat.id, clientId: 'k1' });
+      expect(got).toMatchObject({ content, senderId: a.id, conversationId: chat.id, clientId: 'k1' });
+      expect(await openText(reader, got)).toBe('hi there');
     }
   });
 
@@ -114,7 +121,7 @@ describe('membership changes', () => {
       reason: 'removed',
     });
     const after = await sendText(owner, group.id, 'secret plans');
-    await owner.client.post(`/api/conversations/${group.id}/messages`, { content: 'typing soon' });
+    await sendText(owner, group.id, 'typing soon');
     await staySocket.next('receive_message', (m) => m.id === after.id);
     // A sentinel sent after: once it arrives, anything for the group would already have arrived.
     const sentinel = await sendText(owner, dm.id, 'sentinel');
@@ -164,7 +171,8 @@ describe('commands: validated and authorised from the session', () => {
     const [a, b, stranger] = [await registerUser(t.app), await registerUser(t.app), await registerUser(t.app)];
     const chat = await directChat(a, b);
     const s = await connect(stranger.client.cookie);
-    const notMine = await s.emit('send_message', { conversationId: chat.id, content: 'hi' });
+    const foreign = await sealContent(stranger, chat.id, 'hi', { recipients: recipientsOf([a, b]) });
+    const notMine = await s.emit('send_message', { conversationId: chat.id, content: foreign });
     expect(notMine).toMatchObject({ ok: false, error: { code: 'not_found' } });
     const bad = await s.emit('send_message', { conversationId: 'nope', content: 1 } as never);
     expect(bad).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
@@ -178,7 +186,8 @@ describe('commands: validated and authorised from the session', () => {
     ).toMatchObject({ ok: false, error: { code: 'not_found' } });
     // A senderId-like field in the payload is ignored: the sender is the socket's user.
     const mine = await connect(a.client.cookie);
-    const sent = await mine.emit('send_message', { conversationId: chat.id, content: 'me', senderId: b.id } as never);
+    const content = await sealText(a, chat.id, 'me');
+    const sent = await mine.emit('send_message', { conversationId: chat.id, content, senderId: b.id } as never);
     expect(sent.ok && sent.data.senderId).toBe(a.id);
   });
 });
@@ -225,7 +234,9 @@ describe('sessions end sockets', () => {
     const dm = await b.client.get<Conversation>(`/api/conversations/${chat.id}`);
     const ghost = dm.body.data.members.find((m) => m.user.id === a.id)!.user;
     expect(ghost).toMatchObject({ deleted: true, displayName: 'Deleted account' });
-    const reply = await b.client.post(`/api/conversations/${chat.id}/messages`, { content: 'are you there?' });
+    const reply = await b.client.post(`/api/conversations/${chat.id}/messages`, {
+      content: await sealText(b, chat.id, 'are you there?'),
+    });
     expect(reply.status).toBe(403);
     expect(reply.body.message).toMatch(/deleted/);
   });
