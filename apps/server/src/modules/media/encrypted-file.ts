@@ -1,4 +1,4 @@
-import { Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 
 /**
  * Uploads are end-to-end encrypted files (docs/e2ee-format.md "Files"): the client seals them with
@@ -17,22 +17,23 @@ export class NotEncryptedFileError extends Error {
   }
 }
 
-/**
- * A pass-through that fails with NotEncryptedFileError as soon as the bytes cannot be an
- * encrypted file. An empty upload passes (the caller refuses it as empty).
- */
-export function encryptedFileCheck(): Transform {
+async function* checkedChunks(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   let seen = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      for (let i = 0; i < chunk.length && seen + i < FILE_MAGIC_AND_VERSION.length; i++) {
-        if (chunk[i] !== FILE_MAGIC_AND_VERSION[seen + i]) return callback(new NotEncryptedFileError());
-      }
-      seen += chunk.length;
-      callback(null, chunk);
-    },
-    flush(callback) {
-      callback(seen > 0 && seen < MIN_ENCRYPTED_FILE_BYTES ? new NotEncryptedFileError() : null);
-    },
-  });
+  for await (const chunk of source) {
+    for (let i = 0; i < chunk.length && seen + i < FILE_MAGIC_AND_VERSION.length; i++) {
+      if (chunk[i] !== FILE_MAGIC_AND_VERSION[seen + i]) throw new NotEncryptedFileError();
+    }
+    seen += chunk.length;
+    yield chunk;
+  }
+  if (seen > 0 && seen < MIN_ENCRYPTED_FILE_BYTES) throw new NotEncryptedFileError();
+}
+
+/**
+ * The upload's bytes, failing with NotEncryptedFileError as soon as they cannot be an encrypted
+ * file. Pulled by the consumer (nothing flows before it reads, so no error goes unheard). An empty
+ * upload passes: the caller refuses it as empty.
+ */
+export function encryptedFileStream(source: Readable): Readable {
+  return Readable.from(checkedChunks(source), { objectMode: false });
 }

@@ -13,7 +13,7 @@ import { AppError, notFound } from '../../lib/app-error.js';
 import { BlobTooLargeError, type BlobStorage } from '../../lib/blob-storage.js';
 import type { Clock } from '../../lib/clock.js';
 import { selectMember } from '../membership/index.js';
-import { encryptedFileCheck, NotEncryptedFileError } from './encrypted-file.js';
+import { encryptedFileStream, NotEncryptedFileError } from './encrypted-file.js';
 import {
   anyViewsLeft,
   countView,
@@ -130,11 +130,8 @@ export function createMediaService(deps: MediaDeps) {
       let stored: { key: string; size: number };
       try {
         // Refused at its first bytes if it is not an encrypted file: nothing is kept.
-        const checked = stream.pipe(encryptedFileCheck());
-        stream.once('error', (error) => checked.destroy(error));
-        stored = await storage.put(checked, max);
+        stored = await storage.put(encryptedFileStream(stream), max);
       } catch (error) {
-        stream.unpipe();
         stream.resume();
         if (error instanceof NotEncryptedFileError) {
           throw new AppError(
