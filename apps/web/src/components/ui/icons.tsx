@@ -96,4 +96,5 @@ export const ImageIcon = make(
   ['M5 4h14a1 1 0 0 1 1 1v14a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1Z', 'm4 16 5-5 4 4 2-2 5 5', 'M15 9h.01'],
   'ImageIcon',
 );
+export const LockIcon = make(['M6 11h12v9H6Z', 'M8.5 11V7.5a3.5 3.5 0 0 1 7 0V11'], 'LockIcon');
 export const ArrowDownIcon = make(['M12 5v14', 'm19 12-7 7-7-7'], 'ArrowDownIcon');

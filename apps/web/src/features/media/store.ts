@@ -1,7 +1,9 @@
 import { create } from 'zustand';
-import type { MediaInfo } from '@herald/shared';
+import { encryptedFileSize } from '@herald/crypto';
+import type { EncryptedMedia, MediaInfo } from '@herald/shared';
 import { errorMessage, isApiError } from '../../lib/http';
 import { fetchMedia, uploadMedia } from './api';
+import { MediaOpenError, openMediaFile, sealMediaFile } from './media-cipher';
 import { ALLOWED_FORMATS, blobTypeFor, DOWNLOAD_ONLY_TYPE, mediaKindOf, objectUrlFor } from './media-types';
 
 export interface Attachment {
@@ -10,8 +12,10 @@ export interface Attachment {
   /** Local preview (object URL of the picked file). */
   previewUrl: string;
   oneTime: boolean;
-  /** 0..1 while uploading. */
+  /** 0..1 while encrypting or uploading. */
   progress: number | null;
+  /** What the progress bar measures. */
+  phase: 'encrypting' | 'uploading' | null;
   error: string | null;
 }
 
@@ -22,7 +26,20 @@ export interface Attachment {
 type Loaded =
   | { status: 'loading' }
   | { status: 'ready'; url: string; shown: boolean }
-  | { status: 'error'; error: string; gone: boolean };
+  | { status: 'error'; error: string; gone: boolean; undecryptable: boolean };
+
+/**
+ * How stored media is read: `sealed` with the secrets from its (opened) message, or `legacy` for
+ * media stored before end-to-end encryption (shown as it was, marked "not encrypted").
+ */
+export type MediaSource = { sealed: EncryptedMedia } | 'legacy';
+
+/** What an uploaded attachment gives the message that refers to it. */
+export interface UploadedMedia {
+  info: MediaInfo;
+  /** The key, hash and real type, sealed into the message. */
+  media: EncryptedMedia;
+}
 
 /** The largest upload the server takes, per kind (GET /api/config). */
 export interface MediaLimits {
@@ -36,15 +53,22 @@ interface MediaState {
   /** The attachment waiting in each conversation's composer. */
   attachments: Record<string, Attachment>;
 
-  load: (media: MediaInfo) => Promise<void>;
+  load: (media: MediaInfo, source: MediaSource) => Promise<void>;
+  /** A component shows this media (its blob URL stays alive until the last one lets go). */
+  hold: (mediaId: string) => () => void;
+  /** Revokes every blob URL and forgets all media (sign-out). */
+  forgetAll: () => void;
   /** One-time media: fetched for one viewing, never cached. Counts as a view on the server. */
-  openOnce: (media: MediaInfo) => Promise<{ url: string; shown: boolean }>;
+  openOnce: (media: MediaInfo, source: MediaSource) => Promise<{ url: string; shown: boolean }>;
   /** Puts a picked file in the composer; returns why it cannot be sent, or null. */
   attach: (conversationId: string, file: File, limits?: MediaLimits) => string | null;
   setOneTime: (conversationId: string, oneTime: boolean) => void;
   clearAttachment: (conversationId: string) => void;
-  /** Uploads the waiting attachment (progress shown) and returns what the server stored. */
-  uploadAttachment: (conversationId: string) => Promise<MediaInfo>;
+  /**
+   * Seals the waiting attachment on this device, uploads the sealed bytes (progress shown) and
+   * returns what the server stored with the secrets the message must carry.
+   */
+  uploadAttachment: (conversationId: string) => Promise<UploadedMedia>;
 }
 
 export function kindOf(file: File): 'image' | 'video' | null {
@@ -58,23 +82,51 @@ export function attachProblem(file: File, limits?: MediaLimits): string | null {
   const kind = kindOf(file);
   if (!kind) return `“${file.name}” cannot be sent: only ${ALLOWED_FORMATS} can be attached.`;
   const max = kind === 'image' ? limits?.maxImageBytes : limits?.maxVideoBytes;
-  if (max !== undefined && file.size > max) {
+  // The server's limit applies to the sealed file (the header and a tag per chunk more).
+  if (max !== undefined && encryptedFileSize(file.size) > max) {
     return `“${file.name}” is ${megabytes(file.size)}; ${kind === 'image' ? 'photos' : 'videos'} can be at most ${megabytes(max)}.`;
   }
   if (file.size === 0) return `“${file.name}” is empty.`;
   return null;
 }
 
-/** A blob URL for stored media, typed from the allow-list (octet-stream, download only, otherwise). */
-async function mediaUrl(media: MediaInfo): Promise<{ url: string; shown: boolean }> {
-  const blob = await fetchMedia(media.id);
-  return {
-    url: objectUrlFor(blob, media.mimeType, media.kind),
-    shown: blobTypeFor(media.mimeType, media.kind) !== DOWNLOAD_ONLY_TYPE,
-  };
+/**
+ * A blob URL for stored media. Sealed media is opened with its message's secrets and typed with
+ * its real type (allow-listed, else it throws); legacy media is typed from the allow-list
+ * (octet-stream, download only, otherwise).
+ */
+async function mediaUrl(media: MediaInfo, source: MediaSource): Promise<{ url: string; shown: boolean }> {
+  const stored = await fetchMedia(media.id);
+  if (source === 'legacy') {
+    return {
+      url: objectUrlFor(stored, media.mimeType, media.kind),
+      shown: blobTypeFor(media.mimeType, media.kind) !== DOWNLOAD_ONLY_TYPE,
+    };
+  }
+  const opened = await openMediaFile(stored, source.sealed, media.kind);
+  return { url: objectUrlFor(opened, opened.type, media.kind), shown: true };
 }
 
+/** How long a blob URL outlives the last component showing it (scrolling back costs nothing). */
+export const RELEASE_DELAY_MS = 30_000;
+
 export const useMedia = create<MediaState>()((set, get) => {
+  /** Components showing each media id, and the timers that revoke a URL nobody shows. */
+  const holders = new Map<string, number>();
+  const releaseTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  const release = (mediaId: string) => {
+    releaseTimers.delete(mediaId);
+    if ((holders.get(mediaId) ?? 0) > 0) return;
+    const entry = get().loaded[mediaId];
+    if (entry?.status === 'loading') return;
+    if (entry?.status === 'ready') URL.revokeObjectURL(entry.url);
+    set((s) => {
+      const loaded = { ...s.loaded };
+      delete loaded[mediaId];
+      return { loaded };
+    });
+  };
+
   const patchAttachment = (conversationId: string, change: Partial<Attachment>) =>
     set((s) => {
       const current = s.attachments[conversationId];
@@ -86,23 +138,64 @@ export const useMedia = create<MediaState>()((set, get) => {
     loaded: {},
     attachments: {},
 
-    load: async (media) => {
+    load: async (media, source) => {
       if (get().loaded[media.id]) return;
       set((s) => ({ loaded: { ...s.loaded, [media.id]: { status: 'loading' } } }));
       try {
-        const { url, shown } = await mediaUrl(media);
+        const { url, shown } = await mediaUrl(media, source);
         set((s) => ({ loaded: { ...s.loaded, [media.id]: { status: 'ready', url, shown } } }));
       } catch (error) {
         set((s) => ({
           loaded: {
             ...s.loaded,
-            [media.id]: { status: 'error', error: errorMessage(error), gone: isApiError(error, 'gone') },
+            [media.id]: {
+              status: 'error',
+              error: errorMessage(error),
+              gone: isApiError(error, 'gone'),
+              undecryptable: error instanceof MediaOpenError,
+            },
           },
         }));
       }
+      // Loaded while nobody shows it any more: let it go later.
+      if ((holders.get(media.id) ?? 0) === 0 && !releaseTimers.has(media.id)) {
+        releaseTimers.set(
+          media.id,
+          setTimeout(() => release(media.id), RELEASE_DELAY_MS),
+        );
+      }
     },
 
-    openOnce: (media) => mediaUrl(media),
+    hold: (mediaId) => {
+      holders.set(mediaId, (holders.get(mediaId) ?? 0) + 1);
+      clearTimeout(releaseTimers.get(mediaId));
+      releaseTimers.delete(mediaId);
+      let held = true;
+      return () => {
+        if (!held) return;
+        held = false;
+        const count = (holders.get(mediaId) ?? 1) - 1;
+        if (count > 0) holders.set(mediaId, count);
+        else {
+          holders.delete(mediaId);
+          releaseTimers.set(
+            mediaId,
+            setTimeout(() => release(mediaId), RELEASE_DELAY_MS),
+          );
+        }
+      };
+    },
+
+    forgetAll: () => {
+      for (const timer of releaseTimers.values()) clearTimeout(timer);
+      releaseTimers.clear();
+      holders.clear();
+      for (const entry of Object.values(get().loaded)) if (entry.status === 'ready') URL.revokeObjectURL(entry.url);
+      for (const attachment of Object.values(get().attachments)) URL.revokeObjectURL(attachment.previewUrl);
+      set({ loaded: {}, attachments: {} });
+    },
+
+    openOnce: (media, source) => mediaUrl(media, source),
 
     attach: (conversationId, file, limits) => {
       const problem = attachProblem(file, limits);
@@ -118,6 +211,7 @@ export const useMedia = create<MediaState>()((set, get) => {
             previewUrl: objectUrlFor(file, file.type, kind),
             oneTime: false,
             progress: null,
+            phase: null,
             error: null,
           },
         },
@@ -140,14 +234,19 @@ export const useMedia = create<MediaState>()((set, get) => {
     uploadAttachment: async (conversationId) => {
       const attachment = get().attachments[conversationId];
       if (!attachment) throw new Error('Nothing to upload.');
-      patchAttachment(conversationId, { progress: 0, error: null });
+      patchAttachment(conversationId, { progress: 0, phase: 'encrypting', error: null });
       try {
-        const info = await uploadMedia(attachment.file, attachment.kind, (progress) =>
+        // Sealed here, before anything leaves the device: the server only ever gets opaque bytes.
+        const sealed = await sealMediaFile(attachment.file, attachment.file.type, (progress) =>
+          patchAttachment(conversationId, { progress }),
+        );
+        patchAttachment(conversationId, { progress: 0, phase: 'uploading' });
+        const info = await uploadMedia(sealed.blob, attachment.kind, (progress) =>
           patchAttachment(conversationId, { progress }),
         ).done;
-        return info;
+        return { info, media: sealed.media };
       } catch (error) {
-        patchAttachment(conversationId, { progress: null, error: errorMessage(error) });
+        patchAttachment(conversationId, { progress: null, phase: null, error: errorMessage(error) });
         throw error;
       }
     },

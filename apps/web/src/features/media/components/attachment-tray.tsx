@@ -54,7 +54,15 @@ export function AttachmentTray({ conversationId }: { conversationId: string }) {
       <div className="attachment-info">
         <span className="attachment-name">{attachment.file.name}</span>
         {uploading ? (
-          <ProgressBar value={attachment.progress ?? 0} label="Upload progress" />
+          <>
+            <small className="attachment-phase muted">
+              {attachment.phase === 'encrypting' ? 'Encrypting on this device…' : 'Uploading encrypted file…'}
+            </small>
+            <ProgressBar
+              value={attachment.progress ?? 0}
+              label={attachment.phase === 'encrypting' ? 'Encryption progress' : 'Upload progress'}
+            />
+          </>
         ) : (
           <label className="checkbox">
             <input

@@ -1,13 +1,26 @@
-import { useEffect, useState } from 'react';
-import type { MediaInfo } from '@herald/shared';
+import { useEffect, useMemo, useState } from 'react';
+import type { EncryptedMedia, MediaInfo } from '@herald/shared';
 import { Dialog } from '../../../components/ui/dialog';
-import { EyeIcon, ImageIcon } from '../../../components/ui/icons';
+import { EyeIcon, ImageIcon, LockIcon } from '../../../components/ui/icons';
 import { errorMessage, isApiError } from '../../../lib/http';
 import { useNow } from '../../../lib/use-now';
-import { useMedia } from '../store';
+import { MediaOpenError } from '../media-cipher';
+import { useMedia, type MediaSource } from '../store';
+
+/**
+ * How far the message carrying the media has been read: still being opened, opened (`sealed`,
+ * with the file's secrets), stored before encryption (`legacy`), or not readable on this device
+ * (`unreadable`, with the sentence to show: e.g. sealed before I joined).
+ */
+export type MediaAccess =
+  | { state: 'opening' }
+  | { state: 'sealed'; media: EncryptedMedia }
+  | { state: 'legacy' }
+  | { state: 'unreadable'; reason: string };
 
 export interface MessageMediaProps {
   media: MediaInfo;
+  access: MediaAccess;
   isOneTime: boolean;
   viewLimit: number | null;
   myViews: number;
@@ -19,8 +32,53 @@ export interface MessageMediaProps {
 
 /** Inline image or video inside a message; one-time media opens once in a viewer. */
 export function MessageMedia(props: MessageMediaProps) {
-  if (props.isOneTime) return <OneTimeMedia {...props} />;
-  return <InlineMedia media={props.media} />;
+  const { access, media } = props;
+  const secrets = access.state === 'sealed' ? access.media : null;
+  const legacy = access.state === 'legacy';
+  const source = useMemo<MediaSource | null>(
+    () => (secrets ? { sealed: secrets } : legacy ? 'legacy' : null),
+    [secrets, legacy],
+  );
+  if (access.state === 'unreadable') return <Unreadable kind={media.kind} reason={access.reason} />;
+  const body = props.isOneTime ? (
+    <OneTimeMedia {...props} source={source} />
+  ) : source ? (
+    <InlineMedia media={media} source={source} />
+  ) : (
+    <LoadingBox kind={media.kind} />
+  );
+  if (access.state !== 'legacy') return body;
+  return (
+    <div className="media-legacy">
+      {body}
+      <small className="not-encrypted-mark" title="Sent before end-to-end encryption">
+        Not encrypted
+      </small>
+    </div>
+  );
+}
+
+/** A fixed box whatever the state, so that nothing moves when the bytes arrive. */
+function LoadingBox({ kind }: { kind: MediaInfo['kind'] }) {
+  return (
+    <div className="media-box media-loading" aria-label={`Loading ${kind}`} role="img">
+      <ImageIcon size={28} />
+    </div>
+  );
+}
+
+/** Media this device cannot open: says why (and what to do), in the media's place. */
+function Unreadable({ kind, reason }: { kind: MediaInfo['kind']; reason: string }) {
+  return (
+    <div className="media-box media-error media-unreadable" role="note" data-testid="media-unreadable">
+      <LockIcon size={22} aria-hidden="true" />
+      <span>
+        <strong>{kind === 'video' ? 'Video' : 'Photo'} not readable</strong>
+        <br />
+        {reason}
+      </span>
+    </div>
+  );
 }
 
 /**
@@ -38,25 +96,22 @@ function NotShown({ url, kind }: { url: string; kind: MediaInfo['kind'] }) {
   );
 }
 
-function InlineMedia({ media }: { media: MediaInfo }) {
+function InlineMedia({ media, source }: { media: MediaInfo; source: MediaSource }) {
   const entry = useMedia((s) => s.loaded[media.id]);
   const load = useMedia((s) => s.load);
+  const hold = useMedia((s) => s.hold);
   const [zoomed, setZoomed] = useState(false);
   const [broken, setBroken] = useState(false);
 
+  // Held while shown: the blob URL is revoked some time after no message shows it any more.
+  useEffect(() => hold(media.id), [hold, media.id]);
   useEffect(() => {
-    void load(media);
-  }, [load, media]);
+    if (!entry) void load(media, source);
+  }, [load, media, source, entry]);
 
-  // A fixed box whatever the state, so that nothing moves when the bytes arrive.
-  if (!entry || entry.status === 'loading') {
-    return (
-      <div className="media-box media-loading" aria-label={`Loading ${media.kind}`} role="img">
-        <ImageIcon size={28} />
-      </div>
-    );
-  }
+  if (!entry || entry.status === 'loading') return <LoadingBox kind={media.kind} />;
   if (entry.status === 'error') {
+    if (entry.undecryptable) return <Unreadable kind={media.kind} reason={entry.error} />;
     return (
       <div className="media-box media-error" role="img" aria-label={entry.error}>
         {entry.gone ? 'No longer available' : 'Could not load'}
@@ -90,7 +145,15 @@ function InlineMedia({ media }: { media: MediaInfo }) {
   );
 }
 
-function OneTimeMedia({ media, viewLimit, myViews, mediaExpiresAt, mine, onViewed }: MessageMediaProps) {
+function OneTimeMedia({
+  media,
+  source,
+  viewLimit,
+  myViews,
+  mediaExpiresAt,
+  mine,
+  onViewed,
+}: MessageMediaProps & { source: MediaSource | null }) {
   const openOnce = useMedia((s) => s.openOnce);
   const [opened, setOpened] = useState<{ url: string; shown: boolean } | null>(null);
   const url = opened?.url ?? null;
@@ -106,16 +169,21 @@ function OneTimeMedia({ media, viewLimit, myViews, mediaExpiresAt, mine, onViewe
   useEffect(() => () => void (url && URL.revokeObjectURL(url)), [url]);
 
   async function open() {
+    if (!source) return;
     setBusy(true);
     setError(null);
     try {
-      setOpened(await openOnce(media));
+      setOpened(await openOnce(media, source));
       if (!mine) onViewed();
     } catch (err) {
       if (isApiError(err, 'gone')) {
         setGone(true);
         if (!mine) onViewed();
-      } else setError(errorMessage(err));
+      } else {
+        // The server counted the view once it served the bytes, even if they did not open.
+        if (err instanceof MediaOpenError && !mine) onViewed();
+        setError(errorMessage(err));
+      }
     } finally {
       setBusy(false);
     }
@@ -135,7 +203,7 @@ function OneTimeMedia({ media, viewLimit, myViews, mediaExpiresAt, mine, onViewe
   }
   return (
     <>
-      <button type="button" className="one-time" onClick={() => void open()} disabled={busy}>
+      <button type="button" className="one-time" onClick={() => void open()} disabled={busy || !source}>
         <EyeIcon size={18} />
         <span>
           {mine ? `One-time ${label} (you sent it)` : `View one-time ${label}`}

@@ -1,13 +1,15 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { ScheduledMessage } from '@herald/shared';
+import type { ConversationKeys, ScheduledMessage } from '@herald/shared';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
-import { ClockIcon, ImageIcon, ReplyIcon } from '../../../components/ui/icons';
+import { ClockIcon, ImageIcon, LockIcon, ReplyIcon } from '../../../components/ui/icons';
 import { toast, useToasts } from '../../../components/ui/toast-store';
+import { conversationKeys, onKeysChanged, primeOpened, sendSealed, useOpened, type Opened } from '../../../lib/e2ee';
 import { errorMessage } from '../../../lib/http';
-import { decodeText, encodeText } from '../../../lib/message-codec';
 import { formatDateTime, relativeTime, toRfc3339 } from '../../../lib/time';
 import { useNow } from '../../../lib/use-now';
+import { cannotReadText, readerGap } from '../reader-gap';
+import { resealScheduled, useReseal } from '../reseal';
 import { statusView } from '../status';
 import { sortScheduled, UNDO_MS, useScheduling } from '../store';
 import { ScheduleDialog, type ScheduleRecipient } from './schedule-dialog';
@@ -26,8 +28,16 @@ export interface ScheduledListProps {
   onOpenMessage: (conversationId: string, messageId: string) => void;
 }
 
-function contentPreview(item: ScheduledMessage): string {
-  const text = decodeText(item.content);
+/** The words of a scheduled message as this device reads them (my own copy of what I sealed). */
+function textOf(opened: Opened | null): string {
+  if (!opened) return '';
+  return opened.state === 'unreadable' ? '' : opened.text;
+}
+
+function contentPreview(item: ScheduledMessage, opened: Opened | null): string {
+  if (!opened) return 'Opening…';
+  if (opened.state === 'unreadable') return opened.notice;
+  const text = textOf(opened);
   if (item.contentType === 'image') return `📷 ${text || 'Photo'}${item.isOneTimeMedia ? ' (one-time)' : ''}`;
   if (item.contentType === 'video') return `🎬 ${text || 'Video'}${item.isOneTimeMedia ? ' (one-time)' : ''}`;
   return text;
@@ -109,8 +119,9 @@ function ScheduledItem({
   const now = useNow(15_000);
   const store = useScheduling();
   const cancelling = useScheduling((s) => s.cancelling[item.id] !== undefined);
+  const opened = useOpened(item);
   const [editing, setEditing] = useState(false);
-  const [draft, setDraft] = useState(decodeText(item.content));
+  const [draft, setDraft] = useState('');
   const [rescheduling, setRescheduling] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -183,9 +194,18 @@ function ScheduledItem({
               setError('A text message cannot be empty.');
               return;
             }
+            const media = opened?.state === 'opened' ? opened.media : null;
+            const content = media ? { text: draft.trim(), media } : { text: draft.trim() };
+            // An edit is sealed again on this device, for the current members (once more by
+            // itself if they changed meanwhile: 409 recipients_mismatch).
             void act(
               'edit',
-              () => store.update(item.id, { content: encodeText(draft.trim()) }),
+              () =>
+                sendSealed(item.conversationId, item.contentType, content, async (envelope) => {
+                  const updated = await store.update(item.id, { content: envelope });
+                  primeOpened(updated, content);
+                  return updated;
+                }),
               'Message updated',
             ).then((ok) => ok && setEditing(false));
           }}
@@ -209,9 +229,12 @@ function ScheduledItem({
       ) : (
         <p className="scheduled-content">
           {item.mediaId ? <ImageIcon size={14} aria-hidden="true" /> : null}{' '}
-          {contentPreview(item) || <em>(no text)</em>}
+          <span>{contentPreview(item, opened) || <em>(no text)</em>}</span>
+          {opened?.state === 'legacy' ? <small className="not-encrypted-mark">Not encrypted</small> : null}
         </p>
       )}
+
+      {item.status === 'pending' && !cancelling ? <ReaderGapRow item={item} /> : null}
 
       {view.detail && !cancelling ? (
         <p
@@ -233,8 +256,9 @@ function ScheduledItem({
             <>
               <Button
                 size="sm"
+                disabled={!opened || opened.state === 'unreadable'}
                 onClick={() => {
-                  setDraft(decodeText(item.content));
+                  setDraft(textOf(opened));
                   setEditing(true);
                 }}
               >
@@ -282,7 +306,7 @@ function ScheduledItem({
           pickerMinLeadSeconds={pickerMinLeadSeconds}
           maxHorizonDays={maxHorizonDays}
           initial={new Date(item.scheduledTime)}
-          contentPreview={contentPreview(item)}
+          contentPreview={contentPreview(item, opened)}
           onClose={() => setRescheduling(false)}
           onSubmit={async (at) => {
             await store.update(item.id, { scheduledTime: toRfc3339(at) });
@@ -292,5 +316,56 @@ function ScheduledItem({
         />
       ) : null}
     </li>
+  );
+}
+
+/** The current members' keys of a conversation, kept fresh as members and keys change. */
+function useConversationKeys(conversationId: string): ConversationKeys | null {
+  const [keys, setKeys] = useState<ConversationKeys | null>(null);
+  useEffect(() => {
+    let live = true;
+    const fetchKeys = () =>
+      conversationKeys(conversationId)
+        .then((k) => live && setKeys(k))
+        .catch(() => {});
+    void fetchKeys();
+    const off = onKeysChanged((change) => {
+      if (change.kind === 'user' || change.conversationId === conversationId) void fetchKeys();
+    });
+    return () => {
+      live = false;
+      off();
+    };
+  }, [conversationId]);
+  return keys;
+}
+
+/**
+ * "N new members can't read this yet": members who joined after this message was sealed hold no
+ * key for it. This tab re-seals by itself (reseal.ts); until it has, the button does it now.
+ */
+function ReaderGapRow({ item }: { item: ScheduledMessage }) {
+  const keys = useConversationKeys(item.conversationId);
+  const status = useReseal((s) => s.byId[item.id]);
+  const gap = keys && keys.conversationId === item.conversationId ? readerGap(item.content, keys.members) : null;
+  if (!gap || gap.cannotRead.length === 0) return null;
+  return (
+    <div className="scheduled-readers" role="note" data-testid="reader-gap">
+      <LockIcon size={14} aria-hidden="true" />
+      <span>{cannotReadText(gap.cannotRead.length)}</span>
+      <Button
+        size="sm"
+        variant="primary"
+        busy={status?.busy ?? false}
+        onClick={() => void resealScheduled(item.id).catch(() => {})}
+      >
+        Encrypt for them
+      </Button>
+      {status?.error ? (
+        <small className="form-error" role="alert">
+          {status.error}
+        </small>
+      ) : null}
+    </div>
   );
 }
