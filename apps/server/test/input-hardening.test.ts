@@ -4,8 +4,9 @@ import type { Conversation, KdfDefaults, Message, ScheduledMessage } from '@hera
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createListeningApp, TEST_SECRET, type ListeningTestApp } from './helpers/app.js';
 import { ApiClient, registerUser, uniqueName, type Response, type TestUser } from './helpers/client.js';
-import { directChat, groupChat, sendText } from './helpers/chat.js';
-import { multipart, uploadMedia } from './helpers/media.js';
+import { directChat, groupChat, sealText, sendText } from './helpers/chat.js';
+import { newUserKeys, openText, registrationKeys, sealUpload } from './helpers/e2ee.js';
+import { multipart, uploadSealed } from './helpers/media.js';
 import { inMs, schedule } from './helpers/scheduling.js';
 import type { TestSocket } from './helpers/socket.js';
 
@@ -23,6 +24,12 @@ let chat: Conversation, group: Conversation;
 let bobsMessage: Message;
 let scheduled: ScheduledMessage;
 let mediaId: string;
+/**
+ * Well-formed content sealed by alice for the direct chat with bob: a text, and an image about
+ * `mediaId`. Every poisoned request below carries one, so that what it is refused for is the
+ * poisoned field, never plaintext content (the server refuses that too: not_encrypted).
+ */
+let sealed: { text: string; image: string };
 
 beforeAll(async () => {
   t = await createListeningApp({
@@ -45,7 +52,12 @@ beforeAll(async () => {
   group = await groupChat(alice, 'Hardening', [bob]);
   bobsMessage = await sendText(bob, chat.id, 'hello alice');
   scheduled = await schedule(alice, { conversationId: chat.id, content: 'later', scheduledTime: inMs(t, 3_600_000) });
-  mediaId = (await uploadMedia(alice)).id;
+  const upload = await uploadSealed(alice, 'image');
+  mediaId = upload.media.id;
+  sealed = {
+    text: await sealText(alice, chat.id, 'hello'),
+    image: await sealText(alice, chat.id, '', { media: upload.sealed.media }),
+  };
 });
 beforeEach(() => {
   errorLines.splice(0);
@@ -58,6 +70,11 @@ afterAll(async () => {
 const KEY = 'A'.repeat(43);
 const UUID = '00000000-0000-4000-8000-000000000000';
 const enc = encodeURIComponent;
+/**
+ * Real keys for registrations that must be refused for another field (keys are required): the
+ * bundle is sealed under a random key, as these accounts are never opened.
+ */
+const someKeys = () => registrationKeys(newUserKeys(), crypto.getRandomValues(new Uint8Array(32)));
 
 /** Row counts of everything a refused request could have written. */
 async function footprint(): Promise<Record<string, number | string>> {
@@ -165,7 +182,7 @@ function httpCases(): FieldCase[] {
   const scheduledBody = {
     receiverId: bob.id,
     conversationId: chat.id,
-    content: 'hello',
+    content: sealed.text,
     contentType: 'text',
     mediaId,
     replyToId: bobsMessage.id,
@@ -204,8 +221,8 @@ function httpCases(): FieldCase[] {
       'change-password',
       'POST',
       '/api/auth/change-password',
-      { currentAuthKey: KEY, newAuthKey: KEY, newKdf: kdf, keys },
-      ['currentAuthKey', 'newAuthKey', 'newKdf.salt', 'newKdf.algorithm', 'keys.encryptedPrivateKeys'],
+      { currentAuthKey: KEY, newAuthKey: KEY, newKdf: kdf, encryptedPrivateKeys: 'abc' },
+      ['currentAuthKey', 'newAuthKey', 'newKdf.salt', 'newKdf.algorithm', 'encryptedPrivateKeys'],
       me,
     ),
     ...bodyCases('delete account', 'DELETE', '/api/users/me', { authKey: KEY }, ['authKey'], me),
@@ -254,7 +271,7 @@ function httpCases(): FieldCase[] {
       'send',
       'POST',
       `/api/conversations/${chat.id}/messages`,
-      { content: 'hi', clientId: 'k', contentType: 'text', replyToId: bobsMessage.id },
+      { content: sealed.text, clientId: 'k', contentType: 'text', replyToId: bobsMessage.id },
       ['content', 'clientId', 'contentType', 'mediaId', 'replyToId'],
       me,
     ),
@@ -311,7 +328,7 @@ function httpCases(): FieldCase[] {
           senderId: alice.id,
           receiverId: bob.id,
           conversationId: chat.id,
-          content: 'hello',
+          content: sealed.text,
           contentType: 'text',
           replyToId: bobsMessage.id,
           scheduledTime: inMs(t, 3_600_000),
@@ -324,12 +341,12 @@ function httpCases(): FieldCase[] {
     queryCases('scheduled list status', (v) => `/api/scheduled-messages?status=${enc(v)}`, me),
     queryCases('scheduled list includeDismissed', (v) => `/api/scheduled-messages?includeDismissed=${enc(v)}`, me),
     pathCases('scheduled id', 'GET', (v) => `/api/scheduled-messages/${v}`),
-    pathCases('edit scheduled id', 'PUT', (v) => `/api/scheduled-messages/${v}`, { content: 'x' }),
+    pathCases('edit scheduled id', 'PUT', (v) => `/api/scheduled-messages/${v}`, { content: sealed.text }),
     ...bodyCases(
       'edit scheduled',
       'PUT',
       `/api/scheduled-messages/${scheduled.id}`,
-      { content: 'x', scheduledTime: inMs(t, 7_200_000), version: 1 },
+      { content: sealed.text, scheduledTime: inMs(t, 7_200_000), version: 1 },
       ['content', 'scheduledTime'],
       me,
     ),
@@ -349,7 +366,7 @@ interface SocketCase {
 function socketCases(): SocketCase[] {
   const send = {
     conversationId: chat.id,
-    content: 'hi',
+    content: sealed.text,
     clientId: 's1',
     contentType: 'text',
     replyToId: bobsMessage.id,
@@ -440,8 +457,9 @@ describe('NUL in any string (item 3)', () => {
   });
 
   it('still takes multi-line text, tabs, accents and emoji in messages', async () => {
+    // The server sees only the envelope now: the text must come out of it unchanged for the reader.
     const message = await sendText(alice, chat.id, 'line one\nline\ttwo\r\nçà 👋🏽 مرحبا');
-    expect(message.content).toBe('line one\nline\ttwo\r\nçà 👋🏽 مرحبا');
+    expect(await openText(bob, message)).toBe('line one\nline\ttwo\r\nçà 👋🏽 مرحبا');
   });
 });
 
@@ -473,6 +491,7 @@ describe('control and format characters in names (item 13)', () => {
             displayName: name,
             authKey: KEY,
             kdf: { ...params.body.data.kdf, salt: 'C'.repeat(22) },
+            keys: someKeys(),
           }),
         ],
         ['profile', await alice.client.patch('/api/users/me', { displayName: name })],
@@ -497,6 +516,7 @@ describe('control and format characters in names (item 13)', () => {
         username: `ali${ch}ce`,
         authKey: KEY,
         kdf: { ...params.body.data.kdf, salt: 'C'.repeat(22) },
+        keys: someKeys(),
       });
       expect(res.status).toBe(400);
     }
@@ -525,17 +545,20 @@ describe('control and format characters in names (item 13)', () => {
 
 describe('integers beyond the database (item 4)', () => {
   it('refuses version 2^31 on an edit with 400, and takes 2^31-1 as a plain mismatch (409)', async () => {
-    const over = await alice.client.put(`/api/scheduled-messages/${scheduled.id}`, { content: 'x', version: 2 ** 31 });
+    const over = await alice.client.put(`/api/scheduled-messages/${scheduled.id}`, {
+      content: sealed.text,
+      version: 2 ** 31,
+    });
     expect(over.status).toBe(400);
     expect(over.body.error.code).toBe('validation_failed');
     expect(over.body.message).toMatch(/version: must be at most 2147483647/);
     const max = await alice.client.put(`/api/scheduled-messages/${scheduled.id}`, {
-      content: 'x',
+      content: sealed.text,
       version: 2 ** 31 - 1,
     });
     expect(max.status).toBe(409);
     for (const version of [1.5, -1, 0, 2 ** 53, '1']) {
-      const res = await alice.client.put(`/api/scheduled-messages/${scheduled.id}`, { content: 'x', version });
+      const res = await alice.client.put(`/api/scheduled-messages/${scheduled.id}`, { content: sealed.text, version });
       expect(res.status, String(version)).toBe(400);
     }
   });
@@ -554,7 +577,7 @@ describe('integers beyond the database (item 4)', () => {
       check(
         `send ${field}`,
         await alice.client.post(`/api/conversations/${chat.id}/messages`, {
-          content: '',
+          content: sealed.image,
           mediaId,
           isOneTimeMedia: true,
           [field]: big,
@@ -564,7 +587,7 @@ describe('integers beyond the database (item 4)', () => {
         `schedule ${field}`,
         await alice.client.post('/api/scheduled-messages', {
           conversationId: chat.id,
-          content: '',
+          content: sealed.image,
           mediaId,
           isOneTimeMedia: true,
           scheduledTime: inMs(t, 3_600_000),
@@ -573,7 +596,8 @@ describe('integers beyond the database (item 4)', () => {
       );
       const form = multipart({
         conversationId: chat.id,
-        content: 'x',
+        content: sealed.image,
+        mediaId,
         scheduledTime: inMs(t, 3_600_000),
         isOneTimeMedia: 'true',
         [field]: '99999999999999999999',
@@ -592,7 +616,7 @@ describe('integers beyond the database (item 4)', () => {
       'schedule time',
       await alice.client.post('/api/scheduled-messages', {
         conversationId: chat.id,
-        content: 'x',
+        content: sealed.text,
         scheduledTime: 1e300,
       }),
     );
@@ -603,13 +627,14 @@ describe('integers beyond the database (item 4)', () => {
         username: uniqueName(),
         authKey: KEY,
         kdf: { ...params.body.data.kdf, salt: 'C'.repeat(22), memoryKiB: big },
+        keys: someKeys(),
       }),
     );
     expect(failures).toEqual([]);
     const socket = await aliceSocket();
     const ack = await socket.emit('send_message', {
       conversationId: chat.id,
-      content: '',
+      content: sealed.image,
       mediaId,
       isOneTimeMedia: true,
       viewLimit: big,
@@ -688,6 +713,7 @@ describe('prelogin answers known and unknown names alike (item 12)', () => {
       username: uniqueName(),
       authKey: KEY,
       kdf: { ...params.body.data.kdf, salt: 'D'.repeat(43) },
+      keys: someKeys(),
     });
     expect(res.status).toBe(400);
     expect(res.body.message).toMatch(/salt/);
@@ -697,9 +723,15 @@ describe('prelogin answers known and unknown names alike (item 12)', () => {
 describe('other malformed input found along the way', () => {
   it('answers a malformed or truncated multipart form with 400, keeping nothing', async () => {
     const before = await footprint();
-    const truncated =
-      '--x\r\nContent-Disposition: form-data; name="kind"\r\n\r\nimage\r\n' +
-      '--x\r\nContent-Disposition: form-data; name="file"; filename="a"\r\nContent-Type: image/png\r\n\r\nabc\r\n';
+    // A sealed file (as uploads must be), its form cut before the closing boundary.
+    const truncated = Buffer.concat([
+      Buffer.from(
+        '--x\r\nContent-Disposition: form-data; name="kind"\r\n\r\nimage\r\n' +
+          '--x\r\nContent-Disposition: form-data; name="file"; filename="a"\r\nContent-Type: application/octet-stream\r\n\r\n',
+      ),
+      (await sealUpload()).ciphertext,
+      Buffer.from('\r\n'),
+    ]);
     for (const url of ['/api/media', '/api/scheduled-messages']) {
       for (const [type, payload] of [
         ['multipart/form-data', 'garbage'],
