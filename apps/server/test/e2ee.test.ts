@@ -37,7 +37,10 @@ afterAll(async () => {
 
 const connect = (user: TestUser) => t.connect(user.client.cookie);
 const deliverDue = () => t.app.herald.dispatcher.runOnce();
-const users = async (n: number) => Promise.all(Array.from({ length: n }, () => registerUser(t.app)));
+type Users<N extends number, T extends TestUser[] = []> = T['length'] extends N ? T : Users<N, [...T, TestUser]>;
+/** `n` fresh users with keys, as a tuple (destructure them by name). */
+const users = async <N extends number>(n: N) =>
+  (await Promise.all(Array.from({ length: n }, () => registerUser(t.app)))) as Users<N>;
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 async function count(sql: string, params: unknown[]): Promise<number> {
