@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { Toasts } from '../components/ui/toasts';
 import { AuthScreen } from '../features/auth/components/auth-screen';
+import { UnlockScreen } from '../features/auth/components/unlock-screen';
 import { useAuth } from '../features/auth/store';
 import { useConversations } from '../features/conversations/store';
 import { useScheduling } from '../features/scheduling/store';
@@ -8,7 +9,7 @@ import { useConfig } from './config';
 import { connectRealtime } from './realtime';
 import { navigate, paths, useRoute } from './router';
 import { Shell } from './shell';
-import { wireScheduledCounts } from './wiring';
+import { wireAutoReseal, wireMediaWipe, wireScheduledCounts } from './wiring';
 
 const ChatScreen = lazy(() => import('./chat-screen'));
 const ScheduledScreen = lazy(() => import('./scheduled-screen'));
@@ -17,7 +18,8 @@ const SettingsScreen = lazy(() => import('./settings-screen'));
 /** The root: session bootstrap, then either the sign-in screens or the signed-in shell. */
 export function App() {
   const status = useAuth((s) => s.status);
-  const myId = useAuth((s) => s.me?.id);
+  // Chats load and the realtime connection opens only once the keys are open on this device.
+  const myId = useAuth((s) => (s.status === 'signed-in' ? s.me?.id : undefined));
   const route = useRoute();
 
   useEffect(() => {
@@ -30,10 +32,12 @@ export function App() {
       .load()
       .catch(() => {});
     const unwire = wireScheduledCounts();
+    const unwireMedia = wireMediaWipe();
     const flush = () => useScheduling.getState().flushCancels();
     window.addEventListener('pagehide', flush);
     return () => {
       unwire();
+      unwireMedia();
       window.removeEventListener('pagehide', flush);
     };
   }, []);
@@ -45,7 +49,12 @@ export function App() {
       .getState()
       .load()
       .catch(() => {});
-    return connectRealtime(myId);
+    const disconnect = connectRealtime(myId);
+    const unwireReseal = wireAutoReseal(myId);
+    return () => {
+      unwireReseal();
+      disconnect();
+    };
   }, [myId]);
 
   // Keep the address bar honest about where we are.
@@ -66,6 +75,15 @@ export function App() {
         </span>
         <span className="sr-only">Loading Herald</span>
       </div>
+    );
+  }
+
+  if (status === 'locked') {
+    return (
+      <>
+        <UnlockScreen />
+        <Toasts />
+      </>
     );
   }
 

@@ -11,12 +11,14 @@ import { useMessages } from '../features/messages/store';
 import { useScheduling } from '../features/scheduling/store';
 import { conversation, message, scheduled, selfUser, user } from '../test-support/fixtures';
 import { fakeServer } from '../test-support/network';
+import { keyed, signInWithKeys } from '../test-support/e2ee';
+import { openContent } from '../lib/e2ee';
 import ChatScreen from './chat-screen';
 import { DEFAULT_CONFIG, useConfig } from './config';
 
 const C = 'c0000000-0000-4000-8000-000000000001';
-const ME = selfUser({ id: 'u0000000-0000-4000-8000-000000000001' as never, displayName: 'Alice', timeZone: 'UTC' });
-const BOB = user({ id: 'u0000000-0000-4000-8000-0000000000b0' as never, displayName: 'Bob', username: 'bob' });
+const ME = selfUser({ id: 'a0000000-0000-4000-8000-000000000001' as never, displayName: 'Alice', timeZone: 'UTC' });
+const BOB = user({ id: 'b0000000-0000-4000-8000-0000000000b0' as never, displayName: 'Bob', username: 'bob' });
 const ORIGINAL = message({
   id: 'm0000000-0000-4000-8000-0000000000f1' as never,
   senderId: BOB.id,
@@ -24,11 +26,20 @@ const ORIGINAL = message({
   createdAt: '2026-03-10T09:00:00.000Z',
 });
 
-function setup(maxContentLength = 1000) {
+const meKeyed = keyed(ME.id);
+const bobKeyed = keyed(BOB.id);
+
+/** What an envelope the screen sent says, opened with my keys. */
+async function opened(content: string): Promise<string> {
+  const result = await openContent({ id: `probe-${Math.random()}`, conversationId: C, senderId: ME.id, content });
+  return result.state === 'opened' ? result.text : result.state;
+}
+
+async function setup(maxTextLength = 1000) {
   vi.useFakeTimers({ shouldAdvanceTime: true });
   vi.setSystemTime(new Date('2026-03-10T10:00:00Z'));
   useAuth.setState({ status: 'signed-in', me: ME });
-  useConfig.setState({ config: { ...DEFAULT_CONFIG, maxContentLength } });
+  useConfig.setState({ config: { ...DEFAULT_CONFIG, maxTextLength } });
   useConversations.setState({
     byId: {
       [C]: conversation({
@@ -53,6 +64,7 @@ function setup(maxContentLength = 1000) {
   useScheduling.setState({ byId: {}, loaded: {}, cancelling: {} });
   useToasts.setState({ toasts: [] });
   const server = fakeServer();
+  await signInWithKeys(server, meKeyed, { [C]: [meKeyed, bobKeyed] });
   render(
     <>
       <ChatScreen conversationId={C} panel={null} focusMessageId={null} />
@@ -71,7 +83,7 @@ beforeEach(() => vi.restoreAllMocks());
 
 describe('chat screen: scheduling only what can be sent (item 20)', () => {
   it('the clock says why it cannot schedule an empty message, and opens no dialog', async () => {
-    const { user, server } = setup();
+    const { user, server } = await setup();
     expect(clock()).toHaveAttribute('aria-disabled', 'true');
     expect(clock()).toHaveAttribute('title', 'Write a message or attach a photo or video to schedule it.');
     await user.click(clock());
@@ -87,7 +99,7 @@ describe('chat screen: scheduling only what can be sent (item 20)', () => {
   });
 
   it('the dialog never submits an empty message', async () => {
-    const { user, server } = setup();
+    const { user, server } = await setup();
     await user.type(box(), 'x');
     await user.click(clock());
     const dialog = screen.getByRole('dialog', { name: 'Schedule message' });
@@ -104,7 +116,7 @@ describe('chat screen: scheduling only what can be sent (item 20)', () => {
 
 describe('chat screen: replies (item 18)', () => {
   it('a scheduled reply keeps its link, and the composer stops replying afterwards', async () => {
-    const { user, server } = setup();
+    const { user, server } = await setup();
     let created: ScheduledMessage | undefined;
     server.on('POST', '/api/scheduled-messages', (call) => {
       const body = call.body as { content: string; replyToId?: string; scheduledTime: string };
@@ -124,10 +136,9 @@ describe('chat screen: replies (item 18)', () => {
     await user.click(within(dialog).getByRole('button', { name: /^Tomorrow 9:00/ }));
     await user.click(within(dialog).getByRole('button', { name: 'Schedule' }));
     await vi.waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(server.callsTo('POST', '/api/scheduled-messages')[0]!.body).toMatchObject({
-      content: 'Yes, 8 pm',
-      replyToId: ORIGINAL.id,
-    });
+    const sealed = server.callsTo('POST', '/api/scheduled-messages')[0]!.body as { content: string };
+    expect(sealed).toMatchObject({ replyToId: ORIGINAL.id });
+    expect(await opened(sealed.content)).toBe('Yes, 8 pm');
     expect(screen.queryByText('Replying to Bob')).toBeNull();
     expect(box()).toHaveValue('');
 
@@ -147,7 +158,7 @@ describe('chat screen: replies (item 18)', () => {
   });
 
   it('a live reply resets the composer too', async () => {
-    const { user, server } = setup();
+    const { user, server } = await setup();
     server.on('POST', `/api/conversations/${C}/messages`, (call) => {
       const body = call.body as { clientId: string; content: string; replyToId?: string };
       return {
@@ -162,15 +173,17 @@ describe('chat screen: replies (item 18)', () => {
     });
     act(() => useMessages.getState().setReplyTo(C, ORIGINAL.id));
     await user.type(box(), 'Sure{Enter}');
-    await vi.waitFor(() => expect(server.calls).toHaveLength(1));
-    expect(server.calls[0]!.body).toMatchObject({ replyToId: ORIGINAL.id });
+    await vi.waitFor(() => expect(server.callsTo('POST', `/api/conversations/${C}/messages`)).toHaveLength(1));
+    expect(server.callsTo('POST', `/api/conversations/${C}/messages`)[0]!.body).toMatchObject({
+      replyToId: ORIGINAL.id,
+    });
     expect(screen.queryByText('Replying to Bob')).toBeNull();
   });
 });
 
 describe('chat screen: an over-long message (item 19)', () => {
   it('shows the limit as it nears, refuses to send or schedule over it, and says so in a sentence', async () => {
-    const { user, server } = setup(200);
+    const { user, server } = await setup(200);
     await user.click(box());
     await user.paste('a'.repeat(150));
     expect(screen.getByTestId('composer-limit')).toHaveTextContent('50 characters left.');
@@ -181,12 +194,12 @@ describe('chat screen: an over-long message (item 19)', () => {
     expect(screen.getByRole('button', { name: 'Send' })).toBeDisabled();
     expect(clock()).toHaveAttribute('aria-disabled', 'true');
     await user.keyboard('{Enter}');
-    expect(server.calls).toHaveLength(0);
+    expect(server.callsTo('POST', `/api/conversations/${C}/messages`)).toHaveLength(0);
     expect(box()).toHaveValue(`${'a'.repeat(150)}${'b'.repeat(60)}`);
   });
 
   it('a refusal puts the words back in the composer with a sentence, never raw validator text', async () => {
-    const { user, server } = setup(100_000);
+    const { user, server } = await setup(16_000);
     server.on('POST', `/api/conversations/${C}/messages`, () => ({
       status: 400,
       error: {
@@ -196,7 +209,7 @@ describe('chat screen: an over-long message (item 19)', () => {
       },
     }));
     act(() => useMessages.getState().setReplyTo(C, ORIGINAL.id));
-    const long = 'x'.repeat(68_000);
+    const long = 'x'.repeat(15_000);
     await user.click(box());
     await user.paste(long);
     await user.keyboard('{Enter}');
@@ -213,7 +226,7 @@ describe('chat screen: an over-long message (item 19)', () => {
 
 describe('chat screen: undo right after scheduling', () => {
   it('is too late once the message went out: the words do not come back and nothing is cancelled', async () => {
-    const { user, server } = setup();
+    const { user, server } = await setup();
     let created: ScheduledMessage | undefined;
     server.on('POST', '/api/scheduled-messages', (call) => {
       const body = call.body as { content: string; scheduledTime: string };

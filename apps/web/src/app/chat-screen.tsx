@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import type { EncryptedMedia } from '@herald/shared';
 import { Avatar } from '../components/ui/avatar';
 import { IconButton } from '../components/ui/button';
 import { LastSeen } from '../components/ui/last-seen';
@@ -7,10 +8,11 @@ import { Menu } from '../components/ui/menu';
 import { toast, useToasts } from '../components/ui/toast-store';
 import { useAuth, useMyTimeZone } from '../features/auth/store';
 import { ConversationInfo } from '../features/conversations/components/conversation-info';
+import { KeyChangeBanner, requestVerify } from '../features/conversations/components/verify-security';
 import { conversationTitle, otherMember, ttlLabel } from '../features/conversations/model';
 import { typingUserIds, useConversations } from '../features/conversations/store';
 import { AttachButton, AttachmentTray } from '../features/media/components/attachment-tray';
-import { MessageMedia } from '../features/media/components/message-media';
+import { MessageAttachment } from '../features/media/components/message-attachment';
 import { useMedia } from '../features/media/store';
 import { Composer } from '../features/messages/components/composer';
 import { Timeline } from '../features/messages/components/timeline';
@@ -23,7 +25,8 @@ import { ScheduledList } from '../features/scheduling/components/scheduled-list'
 import { useScheduling } from '../features/scheduling/store';
 import { errorMessage } from '../lib/http';
 import { newClientId } from '../lib/id';
-import { decodeText, encodeText } from '../lib/message-codec';
+import { peekOpened, primeOpened, sendSealed, useOpened } from '../lib/e2ee';
+import { quoteText } from '../lib/message-codec';
 import { formatDateTime, toRfc3339 } from '../lib/time';
 import { useNow } from '../lib/use-now';
 import { useConfig } from './config';
@@ -53,6 +56,7 @@ export default function ChatScreen({ conversationId, panel, focusMessageId }: Ch
   const replyTarget = useMessages((s) =>
     replyToId ? s.timelines[conversationId]?.messages.find((m) => m.id === replyToId) : undefined,
   );
+  const replyOpened = useOpened(replyTarget);
   const [scheduling, setScheduling] = useState(false);
   // Only while the schedule dialog is open: typing does not re-render the whole screen.
   const draftText = useMessages((s) => (scheduling ? (s.drafts[conversationId] ?? '') : ''));
@@ -82,12 +86,8 @@ export default function ChatScreen({ conversationId, panel, focusMessageId }: Ch
   const renderMedia = useCallback(
     (message: TimelineMessage) =>
       message.media ? (
-        <MessageMedia
-          media={message.media}
-          isOneTime={message.isOneTimeMedia}
-          viewLimit={message.viewLimit}
-          myViews={message.myViews}
-          mediaExpiresAt={message.mediaExpiresAt}
+        <MessageAttachment
+          message={message}
           mine={message.senderId === me.id}
           onViewed={() => useMessages.getState().markViewed(conversationId, message.id)}
         />
@@ -106,7 +106,7 @@ export default function ChatScreen({ conversationId, panel, focusMessageId }: Ch
       if (!messageId) return null;
       const target = useMessages.getState().timelines[conversationId]?.messages.find((m) => m.id === messageId);
       if (!target) return null;
-      return { name: nameOf(target.senderId), text: decodeText(target.content) || 'Attachment' };
+      return { name: nameOf(target.senderId), text: quoteText(peekOpened(target)) };
     },
     [conversationId, nameOf],
   );
@@ -162,16 +162,21 @@ export default function ChatScreen({ conversationId, panel, focusMessageId }: Ch
       ? `You blocked ${other?.displayName ?? 'this person'}. Unblock them in the chat info to write.`
       : null;
 
+  /**
+   * The waiting attachment, sealed on this device and uploaded as opaque bytes; `sealed` (its key,
+   * hash and real type) goes inside the sealed message.
+   */
   async function uploadIfAny(): Promise<{
     mediaId?: string;
     contentType: 'text' | 'image' | 'video';
     oneTime: boolean;
     media?: TimelineMessage['media'];
+    sealed?: EncryptedMedia;
   }> {
     const current = useMedia.getState().attachments[conversationId];
     if (!current) return { contentType: 'text', oneTime: false };
-    const info = await useMedia.getState().uploadAttachment(conversationId);
-    return { mediaId: info.id, contentType: info.kind, oneTime: current.oneTime, media: info };
+    const { info, media } = await useMedia.getState().uploadAttachment(conversationId);
+    return { mediaId: info.id, contentType: info.kind, oneTime: current.oneTime, media: info, sealed: media };
   }
 
   /** Puts a picked file back into the composer (after a refusal or an undone schedule). */
@@ -198,9 +203,10 @@ export default function ChatScreen({ conversationId, panel, focusMessageId }: Ch
       return;
     }
     useMedia.getState().clearAttachment(conversationId);
+    // The store seals the plaintext for the current members at each attempt (and once more by
+    // itself on 409 recipients_mismatch).
     const outcome = await useMessages.getState().send(conversationId, me.id, {
-      content: encodeText(text),
-      text,
+      plaintext: upload.sealed ? { text, media: upload.sealed } : { text },
       contentType: upload.contentType,
       mediaId: upload.mediaId,
       media: upload.media ?? null,
@@ -219,20 +225,28 @@ export default function ChatScreen({ conversationId, panel, focusMessageId }: Ch
     const text = (useMessages.getState().drafts[conversationId] ?? '').trim();
     const picked = useMedia.getState().attachments[conversationId];
     // Never submit what the server must refuse (the dialog says so and keeps Schedule disabled).
-    const blocker = sendBlocker(text, Boolean(picked), config.maxContentLength);
+    const blocker = sendBlocker(text, Boolean(picked), config.maxTextLength);
     if (blocker) throw new Error(blocker.text);
     const reply = useMessages.getState().replyTo[conversationId] ?? null;
     const upload = await uploadIfAny();
-    const created = await useScheduling.getState().create({
-      conversationId: conversationId,
-      content: encodeText(text),
-      contentType: upload.contentType,
-      mediaId: upload.mediaId,
-      replyToId: reply ?? undefined,
-      isOneTimeMedia: upload.oneTime,
-      viewLimit: upload.oneTime ? 1 : undefined,
-      scheduledTime: toRfc3339(at),
-      clientId: newClientId(),
+    const content = upload.sealed ? { text, media: upload.sealed } : { text };
+    const clientId = newClientId();
+    // Sealed now for the current members (the sender may be offline at the due time); on 409
+    // recipients_mismatch the keys are fetched again and it is sealed once more by itself.
+    const created = await sendSealed(conversationId, upload.contentType, content, async (envelope) => {
+      const scheduled = await useScheduling.getState().create({
+        conversationId: conversationId,
+        content: envelope,
+        contentType: upload.contentType,
+        mediaId: upload.mediaId,
+        replyToId: reply ?? undefined,
+        isOneTimeMedia: upload.oneTime,
+        viewLimit: upload.oneTime ? 1 : undefined,
+        scheduledTime: toRfc3339(at),
+        clientId,
+      });
+      primeOpened(scheduled, content);
+      return scheduled;
     });
     useMedia.getState().clearAttachment(conversationId);
     useMessages.getState().setDraft(conversationId, '');
@@ -263,7 +277,7 @@ export default function ChatScreen({ conversationId, panel, focusMessageId }: Ch
   const showPanel = panel === 'scheduled';
   const replyPreview = replyToId
     ? replyTarget
-      ? { name: nameOf(replyTarget.senderId), text: decodeText(replyTarget.content) || 'Attachment' }
+      ? { name: nameOf(replyTarget.senderId), text: quoteText(replyOpened) }
       : { name: 'an earlier message', text: '' }
     : null;
 
@@ -315,6 +329,15 @@ export default function ChatScreen({ conversationId, panel, focusMessageId }: Ch
           />
         </header>
 
+        <KeyChangeBanner
+          conversation={conversation}
+          myId={me.id}
+          onVerify={(userId) => {
+            requestVerify(userId);
+            navigate(paths.chat(conversationId, 'info'));
+          }}
+        />
+
         <Timeline
           conversationId={conversationId}
           myId={me.id}
@@ -344,13 +367,13 @@ export default function ChatScreen({ conversationId, panel, focusMessageId }: Ch
             end={
               <ScheduleButton
                 conversationId={conversationId}
-                maxLength={config.maxContentLength}
+                maxLength={config.maxTextLength}
                 onOpen={() => setScheduling(true)}
               />
             }
             above={<AttachmentTray conversationId={conversationId} />}
             canSendEmpty={Boolean(attachment)}
-            maxLength={config.maxContentLength}
+            maxLength={config.maxTextLength}
           />
         </div>
       </section>
@@ -399,7 +422,7 @@ export default function ChatScreen({ conversationId, panel, focusMessageId }: Ch
               : draftText.trim() || null
           }
           replyPreview={replyPreview}
-          contentProblem={sendBlocker(draftText, Boolean(attachment), config.maxContentLength)?.text ?? null}
+          contentProblem={sendBlocker(draftText, Boolean(attachment), config.maxTextLength)?.text ?? null}
           onSubmit={schedule}
           onClose={() => setScheduling(false)}
         />

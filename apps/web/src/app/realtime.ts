@@ -6,6 +6,7 @@ import { useConversations } from '../features/conversations/store';
 import { useMessages } from '../features/messages/store';
 import { messagesApi } from '../features/messages/api';
 import { useScheduling } from '../features/scheduling/store';
+import { currentRing, membersChanged, userKeysChanged } from '../lib/e2ee';
 import { useConnection } from './connection';
 import { navigate, parseRoute, paths } from './router';
 
@@ -84,6 +85,21 @@ export function applyRoleChange(event: ServerEventPayload<'member_role_changed'>
   }
 }
 
+/**
+ * Someone's keys changed: caches drop them (and "X's security key changed" shows where they were
+ * seen before). My own keys replaced from another device: this device's keys are stale, so it
+ * locks (the unlock screen opens the new bundle with the password).
+ */
+export function applyKeysChanged(keys: ServerEventPayload<'user_keys_changed'>, myId: string): void {
+  if (keys.userId !== myId) {
+    userKeysChanged(keys);
+    return;
+  }
+  const ring = currentRing();
+  if (ring && ring.publicKeys.x25519PublicKey === keys.x25519PublicKey) return;
+  void useAuth.getState().keysReplaced();
+}
+
 /** After a reconnect: whatever happened while we were away, fetched once, merged by id. */
 export async function catchUp(): Promise<void> {
   const tasks: Promise<unknown>[] = [useConversations.getState().load(), useAuth.getState().refreshMe()];
@@ -144,10 +160,16 @@ export function connectRealtime(myId: string): () => void {
       if (reason === 'removed') toast.info('You were removed from that group');
     }
   });
-  s.on('member_joined', ({ conversationId, member }) =>
-    useConversations.getState().memberJoined(conversationId, member),
-  );
-  s.on('member_left', ({ conversationId, userId }) => useConversations.getState().memberLeft(conversationId, userId));
+  // Members changed: the next seal fetches the new member list and keys.
+  s.on('member_joined', ({ conversationId, member }) => {
+    membersChanged(conversationId);
+    useConversations.getState().memberJoined(conversationId, member);
+  });
+  s.on('member_left', ({ conversationId, userId }) => {
+    membersChanged(conversationId);
+    useConversations.getState().memberLeft(conversationId, userId);
+  });
+  s.on('user_keys_changed', (keys) => applyKeysChanged(keys, myId));
   s.on('member_role_changed', (event) => applyRoleChange(event, myId));
   s.on('typing', ({ conversationId, userId, typing }) => {
     if (userId !== myId) useConversations.getState().setTyping(conversationId, userId, typing);

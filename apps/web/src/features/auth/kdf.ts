@@ -1,18 +1,26 @@
 import type { KdfDefaults, KdfParams } from '@herald/shared';
 import { throttleProgress } from './progress';
 
-type WorkerAnswer = { progress: number } | { authKey: string } | { error: string };
+/** What a password gives: the auth key (sent to the server) and the encryption key (never sent). */
+export interface PasswordKeys {
+  authKey: string;
+  /** Opens the key bundle; zero it (`fill(0)`) once used. */
+  encryptionKey: Uint8Array;
+}
+
+type WorkerAnswer = { progress: number } | { authKey: string; encryptionKey: Uint8Array } | { error: string };
 
 /**
- * Password -> auth key with @herald/crypto's Argon2id+HKDF, in a Web Worker when the browser has
- * one (the main thread stays free to paint the progress bar), else on the main thread. The crypto
- * code is loaded on demand either way, so it is not part of the initial bundle.
+ * Password -> auth key and encryption key with @herald/crypto's Argon2id+HKDF (one Argon2id run
+ * for both), in a Web Worker when the browser has one (the main thread stays free to paint the
+ * progress bar), else on the main thread. The crypto code is loaded on demand either way, so it
+ * is not part of the initial bundle.
  */
-export async function deriveAuthKey(
+export async function derivePasswordKeys(
   password: string,
   kdf: KdfParams,
   onProgress: (fraction: number) => void = () => {},
-): Promise<string> {
+): Promise<PasswordKeys> {
   if (typeof Worker !== 'undefined') {
     try {
       return await inWorker(password, kdf, onProgress);
@@ -21,7 +29,16 @@ export async function deriveAuthKey(
     }
   }
   const { deriveKeys } = await import('@herald/crypto');
-  const keys = await deriveKeys(password, kdf, throttleProgress(onProgress));
+  return deriveKeys(password, kdf, throttleProgress(onProgress));
+}
+
+/** Only the auth key (deleting the account): the encryption key is zeroed at once. */
+export async function deriveAuthKey(
+  password: string,
+  kdf: KdfParams,
+  onProgress: (fraction: number) => void = () => {},
+): Promise<string> {
+  const keys = await derivePasswordKeys(password, kdf, onProgress);
   keys.encryptionKey.fill(0);
   return keys.authKey;
 }
@@ -33,7 +50,7 @@ export async function newKdf(defaults: KdfDefaults): Promise<KdfParams> {
 
 class WorkerUnavailable extends Error {}
 
-function inWorker(password: string, kdf: KdfParams, onProgress: (fraction: number) => void): Promise<string> {
+function inWorker(password: string, kdf: KdfParams, onProgress: (fraction: number) => void): Promise<PasswordKeys> {
   return new Promise((resolve, reject) => {
     let worker: Worker;
     try {
@@ -49,7 +66,7 @@ function inWorker(password: string, kdf: KdfParams, onProgress: (fraction: numbe
       if ('progress' in answer) onProgress(answer.progress);
       else {
         worker.terminate();
-        if ('authKey' in answer) resolve(answer.authKey);
+        if ('authKey' in answer) resolve({ authKey: answer.authKey, encryptionKey: answer.encryptionKey });
         else reject(new Error(answer.error));
       }
     };

@@ -1,5 +1,3 @@
-import { encodeText } from '../../lib/message-codec';
-
 /** What stops the composer's content from being sent (or scheduled), in words. */
 export interface SendBlocker {
   reason: 'empty' | 'too_long';
@@ -8,14 +6,19 @@ export interface SendBlocker {
 
 const count = (n: number) => n.toLocaleString('en-US');
 
-/** How long the content of this text is, in the unit the server's limit counts. */
+/**
+ * How long this text is, in the unit the limit counts (UTF-16 code units of the trimmed text).
+ * The limit is on the PLAINTEXT (`maxTextLength`, GET /api/config): the server only sees the
+ * sealed envelope, whose size it bounds separately (`maxContentLength`), with room for a text at
+ * this limit sealed for a full group.
+ */
 export function contentLength(text: string): number {
-  return encodeText(text.trim()).length;
+  return text.trim().length;
 }
 
 /**
  * Why the composer's text cannot go out now, or null when it can: nothing to send (no text and no
- * attachment), or over the server's limit (`maxContentLength`, GET /api/config).
+ * attachment), or over the text limit (`maxTextLength`, GET /api/config).
  */
 export function sendBlocker(text: string, hasAttachment: boolean, maxLength: number): SendBlocker | null {
   const length = contentLength(text);

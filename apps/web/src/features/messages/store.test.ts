@@ -2,11 +2,26 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Message } from '@herald/shared';
 import { fakeServer } from '../../test-support/network';
 import { message } from '../../test-support/fixtures';
+import { keyed, signInWithKeys } from '../../test-support/e2ee';
+import { conversationKeys, openContent } from '../../lib/e2ee';
 import { localIdFor } from './merge';
 import { useMessages } from './store';
 
 const C = 'c0000000-0000-4000-8000-000000000001';
-const ME = 'u0000000-0000-4000-8000-000000000001';
+const ME = 'a0000000-0000-4000-8000-000000000001';
+const me = keyed(ME);
+const bob = keyed('b0000000-0000-4000-8000-000000000002');
+/** A fake server that also answers the key directory, with my keys open (as after signing in). */
+async function keyedServer() {
+  const server = fakeServer();
+  await signInWithKeys(server, me, { [C]: [me, bob] });
+  return server;
+}
+/** What a sealed body says, opened as Bob would. */
+async function opened(content: string): Promise<string> {
+  const result = await openContent({ id: `probe-${Math.random()}`, conversationId: C, senderId: ME, content });
+  return result.state === 'opened' ? result.text : result.state;
+}
 const at = (minute: number) => `2026-03-10T10:${String(minute).padStart(2, '0')}:00.000Z`;
 const ids = () => useMessages.getState().timelines[C]!.messages.map((m) => m.id);
 const contents = () => useMessages.getState().timelines[C]!.messages.map((m) => m.content);
@@ -69,7 +84,7 @@ describe('messages store: REST pages merged with socket events', () => {
 
   it('shows an optimistic message at once and replaces it with the server one by clientId', async () => {
     let sent: Message | undefined;
-    const server = fakeServer().on('POST', `/api/conversations/${C}/messages`, (call) => {
+    const server = (await keyedServer()).on('POST', `/api/conversations/${C}/messages`, (call) => {
       const body = call.body as { clientId: string; content: string };
       sent = message({
         content: body.content,
@@ -79,12 +94,17 @@ describe('messages store: REST pages merged with socket events', () => {
       });
       return { status: 201, data: sent };
     });
-    const pending = useMessages.getState().send(C, ME, { content: 'hi there', contentType: 'text' });
+    const pending = useMessages.getState().send(C, ME, { plaintext: { text: 'hi there' }, contentType: 'text' });
     const optimistic = useMessages.getState().timelines[C]!.messages[0]!;
     expect(optimistic.localStatus).toBe('sending');
     expect(optimistic.id).toBe(localIdFor(optimistic.clientId!));
-    expect(server.calls[0]!.headers['Content-Type']).toBe('application/json');
     await pending;
+    const post = server.callsTo('POST', `/api/conversations/${C}/messages`)[0]!;
+    expect(post.headers['Content-Type']).toBe('application/json');
+    // What went out is an envelope sealed for the members, not the text.
+    const content = (post.body as { content: string }).content;
+    expect(content).not.toContain('hi there');
+    expect(await opened(content)).toBe('hi there');
     expect(ids()).toEqual([sent!.id]);
     expect(useMessages.getState().timelines[C]!.messages[0]!.localStatus).toBeUndefined();
     // The same message echoed by the socket does not come back as a second copy.
@@ -94,15 +114,20 @@ describe('messages store: REST pages merged with socket events', () => {
 
   it('replaces the optimistic copy even when the socket echo beats the HTTP answer', async () => {
     let answer: (response: Response) => void = () => {};
-    let clientId = '';
+    await keyedServer();
+    await conversationKeys(C); // the members' keys are known: sealing asks nothing
+    let posted: () => void = () => {};
+    const sending = new Promise<void>((resolve) => (posted = resolve));
     vi.stubGlobal(
       'fetch',
-      vi.fn((_url: string, init: RequestInit) => {
-        clientId = (JSON.parse(init.body as string) as { clientId: string }).clientId;
+      vi.fn(() => {
+        posted();
         return new Promise<Response>((resolve) => (answer = resolve));
       }),
     );
-    const pending = useMessages.getState().send(C, ME, { content: 'x' });
+    const pending = useMessages.getState().send(C, ME, { plaintext: { text: 'x' } });
+    const clientId = useMessages.getState().timelines[C]!.messages[0]!.clientId!;
+    await sending;
     const server = message({ content: 'x', clientId, createdAt: at(30) });
     useMessages.getState().receive(server); // the socket echo arrives first
     expect(ids()).toEqual([server.id]);
@@ -114,14 +139,14 @@ describe('messages store: REST pages merged with socket events', () => {
   it('marks a failed send and retries it with the same clientId', async () => {
     let attempts = 0;
     const clientIds: string[] = [];
-    fakeServer().on('POST', `/api/conversations/${C}/messages`, (call) => {
+    (await keyedServer()).on('POST', `/api/conversations/${C}/messages`, (call) => {
       attempts += 1;
       clientIds.push((call.body as { clientId: string }).clientId);
       return attempts === 1
         ? { status: 503, error: { code: 'not_ready', message: 'The service is not ready.' } }
         : { status: 201, data: message({ clientId: clientIds[0]!, content: 'again', createdAt: at(40) }) };
     });
-    await useMessages.getState().send(C, ME, { content: 'again' });
+    await useMessages.getState().send(C, ME, { plaintext: { text: 'again' } });
     const failed = useMessages.getState().timelines[C]!.messages[0]!;
     expect(failed.localStatus).toBe('failed');
     expect(failed.localError).toBe('The service is not ready.');
@@ -177,13 +202,12 @@ describe('messages store: REST pages merged with socket events', () => {
 
 describe('messages store: refusals and failures (item 19)', () => {
   it('a refused message leaves no bubble: the words and the reply go back to the composer with the reason', async () => {
-    fakeServer().on('POST', `/api/conversations/${C}/messages`, () => ({
+    (await keyedServer()).on('POST', `/api/conversations/${C}/messages`, () => ({
       status: 403,
       error: { code: 'recipient_unavailable', message: 'You cannot send messages to this user.' },
     }));
     const outcome = await useMessages.getState().send(C, ME, {
-      content: 'hello there',
-      text: 'hello there',
+      plaintext: { text: 'hello there' },
       replyToId: 'm0000000-0000-4000-8000-000000000077',
     });
     expect(outcome).toEqual({ status: 'refused', error: 'You cannot send messages to this person.' });
@@ -194,22 +218,22 @@ describe('messages store: refusals and failures (item 19)', () => {
   });
 
   it('what was typed meanwhile is kept after the refused words', async () => {
-    fakeServer().on('POST', `/api/conversations/${C}/messages`, () => ({
+    (await keyedServer()).on('POST', `/api/conversations/${C}/messages`, () => ({
       status: 400,
       error: { code: 'validation_failed', message: 'The message is empty.' },
     }));
-    const pending = useMessages.getState().send(C, ME, { content: 'first', text: 'first' });
+    const pending = useMessages.getState().send(C, ME, { plaintext: { text: 'first' } });
     useMessages.getState().setDraft(C, 'second');
     await pending;
     expect(useMessages.getState().drafts[C]).toBe('first\nsecond');
   });
 
   it('a failed message (worth retrying) can be discarded', async () => {
-    fakeServer().on('POST', `/api/conversations/${C}/messages`, () => ({
+    (await keyedServer()).on('POST', `/api/conversations/${C}/messages`, () => ({
       status: 503,
       error: { code: 'not_ready', message: 'The service is not ready.' },
     }));
-    const outcome = await useMessages.getState().send(C, ME, { content: 'later' });
+    const outcome = await useMessages.getState().send(C, ME, { plaintext: { text: 'later' } });
     expect(outcome.status).toBe('failed');
     const failed = useMessages.getState().timelines[C]!.messages[0]!;
     useMessages.getState().discard(C, failed.id);
@@ -229,13 +253,13 @@ describe('messages store: replies to messages that are gone', () => {
   });
 
   it('a send refused because its original is gone comes back without the reply', async () => {
-    fakeServer().on('POST', `/api/conversations/${C}/messages`, () => ({
+    (await keyedServer()).on('POST', `/api/conversations/${C}/messages`, () => ({
       status: 404,
       error: { code: 'not_found', message: 'The message you reply to is not in this conversation.' },
     }));
     const outcome = await useMessages
       .getState()
-      .send(C, ME, { content: 'late answer', text: 'late answer', replyToId: 'm0000000-0000-4000-8000-000000000099' });
+      .send(C, ME, { plaintext: { text: 'late answer' }, replyToId: 'm0000000-0000-4000-8000-000000000099' });
     expect(outcome).toEqual({ status: 'refused', error: 'The message you reply to is not in this conversation.' });
     expect(useMessages.getState().drafts[C]).toBe('late answer');
     expect(useMessages.getState().replyTo[C]).toBeUndefined();

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { Message, MessagePage, MessageStatusEvent, Reaction, SendMessageBody } from '@herald/shared';
+import { primeOpened, sendSealed, type SealableContent } from '../../lib/e2ee';
 import { errorMessage, isApiError, isRetryable } from '../../lib/http';
 import { newClientId } from '../../lib/id';
 import { messagesApi, PAGE_SIZE } from './api';
@@ -17,11 +18,15 @@ export interface Timeline {
 
 const EMPTY: Timeline = { messages: [], nextCursor: null, loaded: false, loadingOlder: false, error: null };
 
-export interface OutgoingMessage extends Omit<SendMessageBody, 'clientId'> {
+export interface OutgoingMessage extends Omit<SendMessageBody, 'clientId' | 'content'> {
   /** For the optimistic copy: what the attachment is, if any. */
   media?: Message['media'];
-  /** What the person wrote (before encoding): it goes back into the composer on a refusal. */
-  text?: string;
+  /**
+   * What is sealed into `content` (end-to-end encrypted, lib/e2ee) for every current member, at
+   * each attempt: the text, and for a photo or video the sealed file's key and facts. The text
+   * goes back into the composer on a refusal.
+   */
+  plaintext: SealableContent;
 }
 
 /**
@@ -73,20 +78,31 @@ export const useMessages = create<MessagesState>()((set, get) => {
       const next = typeof change === 'function' ? change(current) : change;
       return { timelines: { ...s.timelines, [id]: { ...current, ...next } } };
     });
-  /** Outgoing bodies of optimistic messages, for retry (and the text, for a refusal). */
-  const outbox = new Map<string, { conversationId: string; body: SendMessageBody; text: string }>();
+  /**
+   * Outgoing messages, for retry: the body without its content, and the plaintext, sealed again at
+   * each attempt (the members may have changed in between). Plaintext stays in memory only.
+   */
+  type Pending = { conversationId: string; body: Omit<SendMessageBody, 'content'>; plaintext: SealableContent };
+  const outbox = new Map<string, Pending>();
 
   async function deliver(conversationId: string, localId: string): Promise<SendOutcome> {
     const pending = outbox.get(localId);
     if (!pending) return { status: 'failed', error: 'This message is no longer waiting to be sent.' };
+    const kind = pending.body.contentType ?? 'text';
     try {
-      const message = await messagesApi.send(conversationId, pending.body);
+      const message = await sendSealed(conversationId, kind, pending.plaintext, (content) =>
+        messagesApi.send(conversationId, { ...pending.body, content }),
+      );
       outbox.delete(localId);
+      // What this device sealed shows at once, without opening it again.
+      primeOpened(message, pending.plaintext);
       get().receive(message);
       return { status: 'sent', message };
     } catch (error) {
-      const sentence = errorMessage(error);
-      if (isRetryable(error)) {
+      // Content this device cannot seal (over a limit) is refused like the server would refuse it.
+      const unsealable = error instanceof Error && error.name === 'CryptoError';
+      const sentence = unsealable ? `This message could not be encrypted: ${errorMessage(error)}` : errorMessage(error);
+      if (!unsealable && isRetryable(error)) {
         patch(conversationId, (t) => ({
           messages: t.messages.map((m) =>
             m.id === localId ? { ...m, localStatus: 'failed' as const, localError: sentence } : m,
@@ -100,7 +116,7 @@ export const useMessages = create<MessagesState>()((set, get) => {
       patch(conversationId, (t) => ({ messages: t.messages.filter((m) => m.id !== localId) }));
       // The reply comes back too, unless it is the reason for the refusal (its message is gone).
       const replyGone = isApiError(error, 'not_found') && /repl/i.test(error.message);
-      get().restoreDraft(conversationId, pending.text, replyGone ? null : pending.body.replyToId);
+      get().restoreDraft(conversationId, pending.plaintext.text, replyGone ? null : pending.body.replyToId);
       set((s) => ({ refusals: { ...s.refusals, [conversationId]: sentence } }));
       return { status: 'refused', error: sentence };
     }
@@ -169,13 +185,14 @@ export const useMessages = create<MessagesState>()((set, get) => {
     send: async (conversationId, senderId, outgoing) => {
       const clientId = newClientId();
       const localId = localIdFor(clientId);
-      const { media, text, ...rest } = outgoing;
-      const body: SendMessageBody = { ...rest, clientId };
+      const { media, plaintext, ...rest } = outgoing;
+      const body: Omit<SendMessageBody, 'content'> = { ...rest, clientId };
       const optimistic: TimelineMessage = {
         id: localId as Message['id'],
         conversationId: conversationId as Message['conversationId'],
         senderId: senderId as Message['senderId'],
-        content: body.content,
+        // Not sent as it is: the optimistic copy's text is primed below, the server gets an envelope.
+        content: '',
         contentType: body.contentType ?? 'text',
         media: media ?? null,
         isOneTimeMedia: body.isOneTimeMedia ?? false,
@@ -194,7 +211,8 @@ export const useMessages = create<MessagesState>()((set, get) => {
         reactions: [],
         localStatus: 'sending',
       };
-      outbox.set(localId, { conversationId, body, text: text ?? body.content });
+      outbox.set(localId, { conversationId, body, plaintext });
+      primeOpened(optimistic, plaintext);
       get().clearRefusal(conversationId);
       patch(conversationId, (t) => ({ messages: mergeMessages(t.messages, [optimistic]) }));
       return deliver(conversationId, localId);

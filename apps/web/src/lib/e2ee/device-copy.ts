@@ -84,8 +84,8 @@ export async function saveDeviceCopy(userId: string, keys: UserKeys): Promise<bo
     const bundle = sealKeyBundle(keys, localKey);
     localKey.fill(0);
     const record: DeviceRecord = { v: 1, userId, ...publicKeysOf(keys), deviceKey, iv, sealedLocalKey, bundle };
-    await run('readwrite', (store) => store.put(record, RECORD));
-    return true;
+    // `put` answers the record's key; null means there was no database to write to.
+    return (await run('readwrite', (store) => store.put(record, RECORD))) !== null;
   } catch {
     return false;
   }

@@ -29,6 +29,12 @@ export { loadDeviceCopy, removeDeviceCopy, saveDeviceCopy } from './device-copy'
 export { dismissKeyChange, fingerprintOf, useKeyChanges, type KeyChangeNotice } from './key-changes';
 export { safetyNumberWith } from './safety';
 export { loadCrypto } from './crypto';
+export { keysApi } from './api';
+
+import type { SetKeysBody } from '@herald/shared';
+import { keysApi } from './api';
+/** PUT /api/users/me/keys: sets (or replaces) my keys; contacts get user_keys_changed. */
+export const setMyKeys = (body: SetKeysBody) => keysApi.setMine(body);
 
 import { removeDeviceCopy } from './device-copy';
 import { wipeKeyState } from './key-state';

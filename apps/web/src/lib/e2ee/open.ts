@@ -84,7 +84,7 @@ async function open(message: OpenableMessage): Promise<Opened> {
  */
 export function openContent(message: OpenableMessage): Promise<Opened> {
   const key = cacheKey(message);
-  const cached = peek(key);
+  const cached = peekOrLegacy(message, key);
   if (cached) return Promise.resolve(cached);
   const running = inFlight.get(key);
   if (running) return running;
@@ -103,9 +103,21 @@ export function openContent(message: OpenableMessage): Promise<Opened> {
   return promise;
 }
 
-/** The cached result, if this content was opened already (synchronous; for renders). */
+/**
+ * The cached result, if this content was opened already, or legacy text (which needs no opening):
+ * synchronous, for renders.
+ */
 export function peekOpened(message: OpenableMessage): Opened | undefined {
-  return peek(cacheKey(message));
+  return peekOrLegacy(message, cacheKey(message));
+}
+
+/** Legacy content is known at once; it is cached without notifying (safe during a render). */
+export function peekOrLegacy(message: OpenableMessage, key: string): Opened | undefined {
+  const cached = peek(key);
+  if (cached || looksLikeEnvelope(message.content)) return cached;
+  const legacy: Opened = { state: 'legacy', text: message.content };
+  store(key, legacy, { silent: true });
+  return legacy;
 }
 
 /**

@@ -67,14 +67,14 @@ export function peek(key: string): Opened | undefined {
   return entries.get(key);
 }
 
-export function store(key: string, opened: Opened): void {
+export function store(key: string, opened: Opened, options?: { silent?: boolean }): void {
   entries.set(key, opened);
   if (entries.size > MAX_ENTRIES) {
     // Oldest first (a Map keeps insertion order); a view still showing one opens it again.
     const oldest = entries.keys().next().value;
     if (oldest !== undefined) entries.delete(oldest);
   }
-  notify(key);
+  if (!options?.silent) notify(key);
 }
 
 export function subscribe(key: string, listener: () => void): () => void {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useSyncExternalStore } from 'react';
-import { openContent } from './open';
-import { cacheKey, peek, subscribe, type OpenableMessage, type Opened } from './opened-cache';
+import { openContent, peekOrLegacy } from './open';
+import { cacheKey, subscribe, type OpenableMessage, type Opened } from './opened-cache';
 
 /**
  * A message's opened content for a view, or null while it is being opened. Only messages that are
@@ -10,7 +10,7 @@ import { cacheKey, peek, subscribe, type OpenableMessage, type Opened } from './
 export function useOpened(message: OpenableMessage | null | undefined): Opened | null {
   const key = message ? cacheKey(message) : null;
   const listen = useCallback((onChange: () => void) => (key ? subscribe(key, onChange) : () => {}), [key]);
-  const opened = useSyncExternalStore(listen, () => (key ? (peek(key) ?? null) : null));
+  const opened = useSyncExternalStore(listen, () => (key && message ? (peekOrLegacy(message, key) ?? null) : null));
   const missing = key !== null && opened === null;
   useEffect(() => {
     if (missing && message) void openContent(message);

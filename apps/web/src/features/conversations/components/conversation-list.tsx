@@ -2,7 +2,8 @@ import { useMemo } from 'react';
 import type { Conversation } from '@herald/shared';
 import { Avatar } from '../../../components/ui/avatar';
 import { ClockIcon, TimerIcon } from '../../../components/ui/icons';
-import { decodeText } from '../../../lib/message-codec';
+import { useOpened } from '../../../lib/e2ee';
+import { previewText } from '../../../lib/message-codec';
 import { formatClock, formatInZone, sameDay } from '../../../lib/time';
 import { useNow } from '../../../lib/use-now';
 import { conversationTitle, otherMember } from '../model';
@@ -16,14 +17,16 @@ export interface ConversationListProps {
   onOpen: (id: string) => void;
 }
 
-function preview(conversation: Conversation, myId: string): string {
+/** The last message in one line, opened on this device (only the chats on screen are rendered). */
+function Preview({ conversation, myId }: { conversation: Conversation; myId: string }) {
   const last = conversation.lastMessage;
-  if (!last) return conversation.kind === 'group' ? 'Group created' : 'Say hello';
+  const opened = useOpened(last && !last.isOneTimeMedia ? last : null);
+  if (!last) return <>{conversation.kind === 'group' ? 'Group created' : 'Say hello'}</>;
   const prefix = last.senderId === myId ? 'You: ' : '';
-  if (last.isOneTimeMedia) return `${prefix}👁 One-time ${last.contentType === 'video' ? 'video' : 'photo'}`;
-  if (last.contentType === 'image') return `${prefix}📷 ${decodeText(last.content) || 'Photo'}`;
-  if (last.contentType === 'video') return `${prefix}🎬 ${decodeText(last.content) || 'Video'}`;
-  return prefix + decodeText(last.content);
+  if (last.isOneTimeMedia) return <>{`${prefix}👁 One-time ${last.contentType === 'video' ? 'video' : 'photo'}`}</>;
+  if (last.contentType === 'image') return <>{`${prefix}📷 ${previewText(opened, 'Photo')}`}</>;
+  if (last.contentType === 'video') return <>{`${prefix}🎬 ${previewText(opened, 'Video')}`}</>;
+  return <>{prefix + previewText(opened)}</>;
 }
 
 function activityLabel(iso: string, timeZone: string, now: number): string {
@@ -81,11 +84,15 @@ export function ConversationList({ myId, timeZone, activeId, hrefFor, onOpen }: 
                   </span>
                   <span className="conversation-row-bottom">
                     <span className={`conversation-row-preview ${typers.length ? 'typing-text' : ''}`}>
-                      {typers.length
-                        ? conversation.kind === 'group'
-                          ? `${conversation.members.find((m) => m.user.id === typers[0])?.user.displayName ?? 'Someone'} is typing…`
-                          : 'typing…'
-                        : preview(conversation, myId)}
+                      {typers.length ? (
+                        conversation.kind === 'group' ? (
+                          `${conversation.members.find((m) => m.user.id === typers[0])?.user.displayName ?? 'Someone'} is typing…`
+                        ) : (
+                          'typing…'
+                        )
+                      ) : (
+                        <Preview conversation={conversation} myId={myId} />
+                      )}
                     </span>
                     {conversation.temporaryTtlSeconds ? (
                       <TimerIcon size={14} className="muted" aria-label="Disappearing messages on" />

@@ -21,7 +21,7 @@ export interface ComposerProps {
   above?: ReactNode;
   /** Send is allowed with no text (an attachment is ready). */
   canSendEmpty?: boolean;
-  /** The server's limit on a message's content (GET /api/config `maxContentLength`). */
+  /** The limit on what a person may type in one message (GET /api/config `maxTextLength`). */
   maxLength: number;
 }
 

@@ -1,7 +1,8 @@
 import { memo, type ReactNode } from 'react';
 import { Button } from '../../../components/ui/button';
-import { CheckIcon, ClockIcon, DoubleCheckIcon, ReplyIcon, TimerIcon } from '../../../components/ui/icons';
-import { decodeText } from '../../../lib/message-codec';
+import { CheckIcon, ClockIcon, DoubleCheckIcon, LockIcon, ReplyIcon, TimerIcon } from '../../../components/ui/icons';
+import { useOpened, type OpenableMessage, type Opened } from '../../../lib/e2ee';
+import { quoteText } from '../../../lib/message-codec';
 import { formatClock, formatDateTime } from '../../../lib/time';
 import type { TimelineMessage } from '../merge';
 
@@ -13,7 +14,8 @@ export interface MessageBubbleProps {
   senderName: string | null;
   timeZone: string;
   myId: string;
-  replyTo: { name: string; text: string } | null;
+  /** The quoted message (opened here, as it is rendered), or a fixed text when it is not loaded. */
+  replyTo: { name: string; message: OpenableMessage } | { name: string; text: string } | null;
   highlighted: boolean;
   media: ReactNode;
   onReply: (message: TimelineMessage) => void;
@@ -36,6 +38,46 @@ function StatusMark({ message }: { message: TimelineMessage }) {
   return <CheckIcon size={14} className="msg-status" aria-label="Sent" role="img" />;
 }
 
+/** The message's words as opened on this device, or what stands in for them, and why. */
+function MessageText({ opened }: { opened: Opened | null }) {
+  if (!opened) {
+    return (
+      <div className="msg-text msg-opening" aria-busy="true">
+        <span className="sr-only">Opening…</span>
+        <span aria-hidden="true">…</span>
+      </div>
+    );
+  }
+  if (opened.state === 'unreadable') {
+    return (
+      <div className={`msg-text msg-unreadable msg-unreadable-${opened.reason}`} role="note">
+        <LockIcon size={14} aria-hidden="true" /> {opened.notice}
+      </div>
+    );
+  }
+  if (!opened.text && opened.state === 'opened') return null;
+  return (
+    <div className="msg-text">
+      {opened.text}
+      {opened.state === 'legacy' ? (
+        <small className="not-encrypted-mark" title="Sent before Herald encrypted messages end to end">
+          Not encrypted
+        </small>
+      ) : null}
+    </div>
+  );
+}
+
+function ReplyQuote({ replyTo }: { replyTo: NonNullable<MessageBubbleProps['replyTo']> }) {
+  const opened = useOpened('message' in replyTo ? replyTo.message : null);
+  return (
+    <div className="msg-reply-quote">
+      <strong>{replyTo.name}</strong>
+      <span>{'message' in replyTo ? quoteText(opened) : replyTo.text}</span>
+    </div>
+  );
+}
+
 function MessageBubbleView({
   message,
   mine,
@@ -50,7 +92,7 @@ function MessageBubbleView({
   onRetry,
   onDiscard,
 }: MessageBubbleProps) {
-  const text = decodeText(message.content);
+  const opened = useOpened(message);
   const counts = new Map<string, { count: number; mine: boolean }>();
   for (const r of message.reactions) {
     const entry = counts.get(r.emoji) ?? { count: 0, mine: false };
@@ -63,14 +105,9 @@ function MessageBubbleView({
     >
       <div className="msg-bubble">
         {senderName ? <div className="msg-sender">{senderName}</div> : null}
-        {replyTo ? (
-          <div className="msg-reply-quote">
-            <strong>{replyTo.name}</strong>
-            <span>{replyTo.text}</span>
-          </div>
-        ) : null}
-        {media}
-        {text ? <div className="msg-text">{text}</div> : null}
+        {replyTo ? <ReplyQuote replyTo={replyTo} /> : null}
+        {opened?.state === 'unreadable' ? null : media}
+        <MessageText opened={opened} />
         <div className="msg-meta">
           {message.scheduledMessageId ? (
             <span

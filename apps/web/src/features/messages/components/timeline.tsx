@@ -1,7 +1,6 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDownIcon } from '../../../components/ui/icons';
-import { decodeText } from '../../../lib/message-codec';
 import { dayKey, dayLabel } from '../../../lib/time';
 import { useNow } from '../../../lib/use-now';
 import type { TimelineMessage } from '../merge';
@@ -214,10 +213,7 @@ export function Timeline(props: TimelineProps) {
                       const target = row.message.replyToId ? byId.get(row.message.replyToId) : undefined;
                       if (!row.message.replyToId) return null;
                       return target
-                        ? {
-                            name: target.senderId === myId ? 'You' : nameOf(target.senderId),
-                            text: decodeText(target.content) || 'Attachment',
-                          }
+                        ? { name: target.senderId === myId ? 'You' : nameOf(target.senderId), message: target }
                         : { name: 'Reply', text: 'Original message not loaded' };
                     })()}
                     media={row.message.media ? renderMedia(row.message) : null}
