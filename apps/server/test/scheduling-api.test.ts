@@ -1,10 +1,17 @@
-import type { Conversation, Message, ScheduledMessage, SelfUser } from '@herald/shared';
+import {
+  MAX_CONTENT_LENGTH,
+  type Conversation,
+  type Message,
+  type ScheduledMessage,
+  type SelfUser,
+} from '@herald/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { registerUser, type TestUser } from './helpers/client.js';
-import { directChat, groupChat } from './helpers/chat.js';
-import { multipart, uploadMedia } from './helpers/media.js';
-import { getScheduled, inMs, schedule } from './helpers/scheduling.js';
+import { directChat, groupChat, sealText, sendText } from './helpers/chat.js';
+import { openText, openTexts, recipientsOf, sealContent, sealUpload } from './helpers/e2ee.js';
+import { multipart, uploadSealed } from './helpers/media.js';
+import { getScheduled, inMs, schedule, sealScheduledBody } from './helpers/scheduling.js';
 
 let t: TestApp;
 let alice: TestUser, bob: TestUser;
@@ -20,29 +27,41 @@ const fresh = async () => {
   alice = await registerUser(t.app);
   bob = await registerUser(t.app);
 };
+/**
+ * POST /api/scheduled-messages with the body's plaintext content sealed for the target chat (a
+ * direct chat with receiverId is opened first, as the client does): refusals are then about the
+ * field under test, never about plaintext.
+ */
+const post = async <T = unknown>(user: TestUser, body: Record<string, unknown>) =>
+  user.client.post<T>('/api/scheduled-messages', await sealScheduledBody(user, body));
 
 describe('create', () => {
   it('schedules to a receiverId (the spec payload), normalising the time to UTC', async () => {
     await fresh();
+    // The chat exists first (E2EE: the content is sealed for its members), then the spec payload.
+    const chat = await directChat(alice, bob);
+    const content = await sealText(alice, chat.id, 'happy birthday');
     const res = await alice.client.post<ScheduledMessage>('/api/scheduled-messages', {
       senderId: alice.id,
       receiverId: bob.id,
-      content: 'happy birthday',
+      content,
       scheduledTime: '2026-06-02T14:00:00+02:00',
     });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ success: true, message: 'Message scheduled' });
+    expect(await openText(alice, res.body.data)).toBe('happy birthday');
     expect(res.body.data).toMatchObject({
+      conversationId: chat.id,
       senderId: alice.id,
       receiverId: bob.id,
-      content: 'happy birthday',
+      content,
       status: 'pending',
       scheduledTime: '2026-06-02T12:00:00.000Z',
       retryCount: 0,
       maxRetries: 3,
       version: 1,
     });
-    // The direct chat was opened for it.
+    // The direct chat lists it.
     const chats = await alice.client.get<Conversation[]>('/api/conversations');
     expect(chats.body.data[0]).toMatchObject({ id: res.body.data.conversationId, scheduledPendingCount: 1 });
   });
@@ -56,7 +75,7 @@ describe('create', () => {
 
   it('refuses a senderId other than the signed-in user (403) and creates nothing', async () => {
     await fresh();
-    const res = await alice.client.post('/api/scheduled-messages', {
+    const res = await post(alice, {
       senderId: bob.id,
       receiverId: bob.id,
       content: 'x',
@@ -70,7 +89,12 @@ describe('create', () => {
 
   it('returns the same scheduled message for a retried clientId', async () => {
     await fresh();
-    const body = { receiverId: bob.id, content: 'once', scheduledTime: inMs(t, 60_000), clientId: 'sched-1' };
+    const body = await sealScheduledBody(alice, {
+      receiverId: bob.id,
+      content: 'once',
+      scheduledTime: inMs(t, 60_000),
+      clientId: 'sched-1',
+    });
     const [a, b] = await Promise.all([
       alice.client.post<ScheduledMessage>('/api/scheduled-messages', body),
       alice.client.post<ScheduledMessage>('/api/scheduled-messages', body),
@@ -90,7 +114,7 @@ describe('create', () => {
     [1.5e12 + 0.5, /whole number/],
   ])('refuses scheduledTime %j with invalid_time', async (scheduledTime, reason) => {
     await fresh();
-    const res = await alice.client.post('/api/scheduled-messages', { receiverId: bob.id, content: 'x', scheduledTime });
+    const res = await post(alice, { receiverId: bob.id, content: 'x', scheduledTime });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_time');
     expect(res.body.message).toMatch(reason);
@@ -120,7 +144,7 @@ describe('create', () => {
 
   it('enforces the minimum lead (10 s) and the horizon (367 days) with their own codes', async () => {
     await fresh();
-    const soon = await alice.client.post('/api/scheduled-messages', {
+    const soon = await post(alice, {
       receiverId: bob.id,
       content: 'x',
       scheduledTime: inMs(t, 9_999),
@@ -129,7 +153,7 @@ describe('create', () => {
     expect(soon.body.error.code).toBe('time_too_soon');
     expect(
       (
-        await alice.client.post('/api/scheduled-messages', {
+        await post(alice, {
           receiverId: bob.id,
           content: 'x',
           scheduledTime: inMs(t, -60_000),
@@ -138,7 +162,7 @@ describe('create', () => {
     ).toBe('time_too_soon');
     await schedule(alice, { receiverId: bob.id, content: 'ok', scheduledTime: inMs(t, 10_000) });
     await schedule(alice, { receiverId: bob.id, content: 'ok', scheduledTime: inMs(t, 367 * 86_400_000) });
-    const far = await alice.client.post('/api/scheduled-messages', {
+    const far = await post(alice, {
       receiverId: bob.id,
       content: 'x',
       scheduledTime: inMs(t, 367 * 86_400_000 + 1),
@@ -152,7 +176,7 @@ describe('create', () => {
     const carol = await registerUser(t.app);
     for (let i = 0; i < 5; i++)
       await schedule(alice, { receiverId: bob.id, content: `b${i}`, scheduledTime: inMs(t, 60_000) });
-    const perConversation = await alice.client.post('/api/scheduled-messages', {
+    const perConversation = await post(alice, {
       receiverId: bob.id,
       content: 'x',
       scheduledTime: inMs(t, 60_000),
@@ -163,7 +187,7 @@ describe('create', () => {
     });
     for (let i = 0; i < 2; i++)
       await schedule(alice, { receiverId: carol.id, content: `c${i}`, scheduledTime: inMs(t, 60_000) });
-    const perUser = await alice.client.post('/api/scheduled-messages', {
+    const perUser = await post(alice, {
       receiverId: carol.id,
       content: 'x',
       scheduledTime: inMs(t, 60_000),
@@ -176,15 +200,22 @@ describe('create', () => {
     await schedule(alice, { receiverId: carol.id, content: 'fits again', scheduledTime: inMs(t, 60_000) });
   });
 
-  it('refuses content over the size limit with 413', async () => {
+  it('refuses content over the size limit (400 naming it) and a body over the request limit (413)', async () => {
     await fresh();
-    const res = await alice.client.post('/api/scheduled-messages', {
-      receiverId: bob.id,
-      content: 'x'.repeat(64 * 1024 + 1),
-      scheduledTime: inMs(t, 60_000),
-    });
-    expect(res.status).toBe(413);
-    expect(res.body.error.code).toBe('payload_too_large');
+    // Content is an envelope now, up to MAX_CONTENT_LENGTH (192 KiB); one made longer is refused
+    // by validation, and a body beyond the 1 MiB request limit before it is even read.
+    const body = await sealScheduledBody(alice, { receiverId: bob.id, content: 'x', scheduledTime: inMs(t, 60_000) });
+    const envelope = JSON.parse(body.content as string) as Record<string, unknown>;
+    const tooLong = JSON.stringify({ ...envelope, body: 'A'.repeat(MAX_CONTENT_LENGTH) });
+    const res = await alice.client.post('/api/scheduled-messages', { ...body, content: tooLong });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_failed');
+    expect(res.body.message).toMatch(/content/);
+    const huge = JSON.stringify({ ...envelope, body: 'A'.repeat(1024 * 1024) });
+    const tooBig = await alice.client.post('/api/scheduled-messages', { ...body, content: huge });
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.body.error.code).toBe('payload_too_large');
+    expect((await alice.client.get<unknown[]>('/api/scheduled-messages')).body.data).toEqual([]);
   });
 
   it('makes a conversation I am not in look missing, and refuses a direct chat across a block', async () => {
@@ -193,7 +224,7 @@ describe('create', () => {
     const theirs = await directChat(bob, carol);
     const res = await alice.client.post('/api/scheduled-messages', {
       conversationId: theirs.id,
-      content: 'x',
+      content: await sealContent(alice, theirs.id, 'x', { recipients: recipientsOf([bob, carol]) }),
       scheduledTime: inMs(t, 60_000),
     });
     expect(res.status).toBe(404);
@@ -203,11 +234,12 @@ describe('create', () => {
       scheduledTime: inMs(t, 60_000),
     });
     expect(unknown.status).toBe(404);
-    await directChat(alice, bob);
+    const chat = await directChat(alice, bob);
+    const sealed = await sealText(alice, chat.id, 'x');
     await bob.client.put(`/api/users/${alice.id}/block`);
     const blocked = await alice.client.post('/api/scheduled-messages', {
       receiverId: bob.id,
-      content: 'x',
+      content: sealed,
       scheduledTime: inMs(t, 60_000),
     });
     expect(blocked.status).toBe(403);
@@ -216,17 +248,22 @@ describe('create', () => {
 
   it("accepts the spec's FormData example, with a media file and one-time options", async () => {
     await fresh();
+    // E2EE: the chat exists first; the photo is sealed on the device and sent as opaque bytes, its
+    // kind named by contentType before the file, its key inside the sealed content.
+    const chat = await directChat(alice, bob);
+    const photo = await sealUpload(Buffer.from('jpeg bytes'), 'image/jpeg');
     const form = multipart(
       {
         senderId: alice.id,
         receiverId: bob.id,
-        content: 'a photo for later',
+        content: await sealText(alice, chat.id, 'a photo for later', { media: photo.media }),
+        contentType: 'image',
         scheduledTime: inMs(t, 3_600_000),
         isOneTimeMedia: 'true',
         viewLimit: '2',
         mediaExpiryDuration: '3600',
       },
-      { field: 'media', filename: 'photo.jpg', type: 'image/jpeg', data: Buffer.from('jpeg bytes') },
+      { field: 'media', filename: 'photo.jpg', type: 'application/octet-stream', data: photo.ciphertext },
     );
     const res = await alice.client.request<ScheduledMessage>({
       method: 'POST',
@@ -242,10 +279,17 @@ describe('create', () => {
       mediaExpiryDuration: 3600,
     });
     expect(res.body.data.mediaId).toBeTruthy();
+    expect(await openText(alice, res.body.data)).toBe('a photo for later');
     // A refused form keeps nothing: the uploaded file is deleted again.
+    const other = await sealUpload(Buffer.from('bytes'), 'image/jpeg');
     const bad = multipart(
-      { receiverId: bob.id, content: 'x', scheduledTime: 'not a time' },
-      { field: 'media', filename: 'p.jpg', type: 'image/jpeg', data: Buffer.from('bytes') },
+      {
+        receiverId: bob.id,
+        content: await sealText(alice, chat.id, 'x', { media: other.media }),
+        contentType: 'image',
+        scheduledTime: 'not a time',
+      },
+      { field: 'media', filename: 'p.jpg', type: 'application/octet-stream', data: other.ciphertext },
     );
     const refused = await alice.client.request({
       method: 'POST',
@@ -263,13 +307,12 @@ describe('create', () => {
 
   it('schedules an uploaded mediaId by JSON too', async () => {
     await fresh();
-    const media = await uploadMedia(alice, 'video');
-    const s = await schedule(alice, {
-      receiverId: bob.id,
-      content: '',
-      mediaId: media.id,
-      scheduledTime: inMs(t, 60_000),
-    });
+    const { media, sealed } = await uploadSealed(alice, 'video');
+    const s = await schedule(
+      alice,
+      { receiverId: bob.id, content: '', mediaId: media.id, scheduledTime: inMs(t, 60_000) },
+      { kind: 'video', media: sealed.media },
+    );
     expect(s).toMatchObject({ contentType: 'video', mediaId: media.id });
   });
 });
@@ -282,7 +325,7 @@ describe('list and get', () => {
     const s2 = await schedule(alice, { receiverId: carol.id, content: 'sooner', scheduledTime: inMs(t, 60_000) });
     await schedule(bob, { receiverId: alice.id, content: 'bob to alice', scheduledTime: inMs(t, 60_000) });
     const all = await alice.client.get<ScheduledMessage[]>('/api/scheduled-messages');
-    expect(all.body.data.map((s) => s.content)).toEqual(['sooner', 'later']);
+    expect(await openTexts(alice, all.body.data)).toEqual(['sooner', 'later']);
     // Each item names its chat (the other person here), readable even if the chat goes away.
     expect(all.body.data.map((s) => s.conversationTitle)).toEqual([carol.user.displayName, bob.user.displayName]);
     const one = await alice.client.get<ScheduledMessage[]>(
@@ -295,10 +338,11 @@ describe('list and get', () => {
     expect((await alice.client.get('/api/scheduled-messages?status=done')).status).toBe(400);
     // Bob cannot see Alice's, even by id.
     expect((await bob.client.get(`/api/scheduled-messages/${s1.id}`)).status).toBe(404);
-    expect((await bob.client.put(`/api/scheduled-messages/${s1.id}`, { content: 'hijack' })).status).toBe(404);
+    const hijack = await sealText(bob, s1.conversationId, 'hijack');
+    expect((await bob.client.put(`/api/scheduled-messages/${s1.id}`, { content: hijack })).status).toBe(404);
     expect((await bob.client.delete(`/api/scheduled-messages/${s1.id}`)).status).toBe(404);
     expect((await bob.client.post(`/api/scheduled-messages/${s1.id}/send-now`)).status).toBe(404);
-    expect((await getScheduled(alice, s1.id)).content).toBe('later');
+    expect(await openText(alice, await getScheduled(alice, s1.id))).toBe('later');
   });
 });
 
@@ -306,21 +350,26 @@ describe('edit, cancel, send now', () => {
   it('edits content and time while pending, bumping the version; a stale version is refused', async () => {
     await fresh();
     const s = await schedule(alice, { receiverId: bob.id, content: 'draft', scheduledTime: inMs(t, 60_000) });
+    const final = await sealText(alice, s.conversationId, 'final');
     const edited = await alice.client.put<ScheduledMessage>(`/api/scheduled-messages/${s.id}`, {
-      content: 'final',
+      content: final,
       scheduledTime: inMs(t, 7_200_000),
       version: 1,
     });
     expect(edited.status).toBe(200);
-    expect(edited.body.data).toMatchObject({ content: 'final', version: 2 });
-    const stale = await alice.client.put(`/api/scheduled-messages/${s.id}`, { content: 'lost update', version: 1 });
+    expect(edited.body.data).toMatchObject({ content: final, version: 2 });
+    expect(await openText(alice, edited.body.data)).toBe('final');
+    const stale = await alice.client.put(`/api/scheduled-messages/${s.id}`, {
+      content: await sealText(alice, s.conversationId, 'lost update'),
+      version: 1,
+    });
     expect(stale.status).toBe(409);
     expect(stale.body).toMatchObject({ error: { code: 'version_conflict', details: { version: 2 } } });
     const tooSoon = await alice.client.put(`/api/scheduled-messages/${s.id}`, { scheduledTime: inMs(t, 1000) });
     expect(tooSoon.body.error.code).toBe('time_too_soon');
     expect((await alice.client.put(`/api/scheduled-messages/${s.id}`, {})).status).toBe(400);
     // Nothing of the refused edits stuck.
-    expect(await getScheduled(alice, s.id)).toMatchObject({ content: 'final', version: 2 });
+    expect(await getScheduled(alice, s.id)).toMatchObject({ content: final, version: 2 });
   });
 
   it('cancels (the row stays listable), and refuses to edit, cancel or send what is no longer pending', async () => {
@@ -331,7 +380,9 @@ describe('edit, cancel, send now', () => {
     expect(cancelled.body.data.cancelledAt).not.toBeNull();
     for (const res of [
       await alice.client.delete(`/api/scheduled-messages/${s.id}`),
-      await alice.client.put(`/api/scheduled-messages/${s.id}`, { content: 'x' }),
+      await alice.client.put(`/api/scheduled-messages/${s.id}`, {
+        content: await sealText(alice, s.conversationId, 'x'),
+      }),
       await alice.client.post(`/api/scheduled-messages/${s.id}/send-now`),
     ]) {
       expect(res.status).toBe(409);
@@ -350,10 +401,11 @@ describe('edit, cancel, send now', () => {
     expect(res.status).toBe(200);
     expect(res.body.data.scheduledMessage).toMatchObject({ status: 'sent', messageId: res.body.data.message.id });
     expect(res.body.data.message).toMatchObject({
-      content: 'now please',
+      content: s.content,
       scheduledMessageId: s.id,
       scheduledTime: s.scheduledTime,
     });
+    expect(await openText(bob, res.body.data.message)).toBe('now please');
     const page = await bob.client.get<{ messages: Message[] }>(`/api/conversations/${s.conversationId}/messages`);
     expect(page.body.data.messages.map((m) => m.id)).toEqual([res.body.data.message.id]);
     expect((await alice.client.post(`/api/scheduled-messages/${s.id}/send-now`)).body.error.details).toEqual({
@@ -415,17 +467,27 @@ describe('a refused request changes nothing', () => {
       ],
     ];
     for (const [body, status] of refusals) {
+      // Raw, unsealed: with no chat yet there is no conversation to seal for. Under E2EE the
+      // server refuses what passes the body and time checks with 400 "Open the chat with this
+      // person first" before it looks at media or replies (404 on a server before E2EE).
       const res = await alice.client.post('/api/scheduled-messages', { receiverId: bob.id, ...body });
-      expect([JSON.stringify(body), res.status]).toEqual([JSON.stringify(body), status]);
+      const allowed = status === 404 ? [404, 400] : [status];
+      expect([JSON.stringify(body), allowed.includes(res.status)]).toEqual([JSON.stringify(body), true]);
     }
     expect(await directKeyCount(alice, bob)).toBe(0);
     expect(await chatsOf(alice)).toEqual([]);
     expect(await chatsOf(bob)).toEqual([]);
   });
 
-  it('opens no direct chat when the pending quota refuses the message (the chat is rolled back with it)', async () => {
+  it('leaves a deleted chat deleted when the pending quota refuses the message (rolled back with it)', async () => {
+    // Before E2EE this opened a new direct chat and rolled it back; scheduling opens no chat now,
+    // so the same rollback is proved on the chat side effect scheduling still has: un-deleting.
     await fresh();
     const carol = await registerUser(t.app);
+    const dave = await registerUser(t.app);
+    const daveChat = await directChat(alice, dave);
+    const content = await sealText(alice, daveChat.id, 'over quota');
+    expect((await alice.client.delete(`/api/conversations/${daveChat.id}`)).status).toBe(200);
     // Alice's per-user quota (7) is used up elsewhere.
     for (let i = 0; i < 7; i++) {
       await schedule(alice, {
@@ -434,15 +496,14 @@ describe('a refused request changes nothing', () => {
         scheduledTime: inMs(t, 60_000),
       });
     }
-    const dave = await registerUser(t.app);
     const res = await alice.client.post('/api/scheduled-messages', {
       receiverId: dave.id,
-      content: 'over quota',
+      content,
       scheduledTime: inMs(t, 60_000),
     });
     expect(res.status).toBe(429);
-    expect(await directKeyCount(alice, dave)).toBe(0);
-    expect(await chatsOf(dave)).toEqual([]);
+    expect(await directKeyCount(alice, dave)).toBe(1);
+    expect((await chatsOf(alice)).map((c) => c.id)).not.toContain(daveChat.id);
   });
 
   it('leaves a chat I deleted deleted when the schedule is refused, and brings it back when one is accepted', async () => {
@@ -458,7 +519,10 @@ describe('a refused request changes nothing', () => {
       expect(res.status).toBe(400);
       expect((await chatsOf(alice)).map((c) => c.id)).toEqual([]);
     }
-    const s = await schedule(alice, { receiverId: bob.id, content: 'back again', scheduledTime: inMs(t, 60_000) });
+    // Sealed for the chat by id: opening it again (POST /api/conversations/direct) would un-delete
+    // it by itself, and this test is about the schedule doing so.
+    const content = await sealText(alice, chat.id, 'back again');
+    const s = await schedule(alice, { receiverId: bob.id, content, scheduledTime: inMs(t, 60_000) });
     expect(s.conversationId).toBe(chat.id);
     expect((await chatsOf(alice)).map((c) => c.id)).toEqual([chat.id]);
   });
@@ -468,7 +532,7 @@ describe('scheduled replies', () => {
   it('keeps the link to the message it answers at delivery', async () => {
     await fresh();
     const chat = await directChat(alice, bob);
-    const question = await bob.client.post<Message>(`/api/conversations/${chat.id}/messages`, { content: 'lunch?' });
+    const question = { body: { data: await sendText(bob, chat.id, 'lunch?') } };
     const s = await schedule(alice, {
       conversationId: chat.id,
       content: 'yes, at noon',
@@ -491,8 +555,8 @@ describe('scheduled replies', () => {
     await fresh();
     const chat = await directChat(alice, bob);
     const other = await groupChat(alice, 'Elsewhere', [bob]);
-    const elsewhere = await bob.client.post<Message>(`/api/conversations/${other.id}/messages`, { content: 'hi' });
-    const res = await alice.client.post('/api/scheduled-messages', {
+    const elsewhere = { body: { data: await sendText(bob, other.id, 'hi') } };
+    const res = await post(alice, {
       conversationId: chat.id,
       content: 'wrong chat',
       replyToId: elsewhere.body.data.id,
