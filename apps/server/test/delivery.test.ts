@@ -6,8 +6,9 @@ import { writeMessages } from '../src/modules/messages/index.js';
 import type { WriteMessages } from '../src/modules/scheduling/index.js';
 import { createListeningApp, createTestApp, type ListeningTestApp } from './helpers/app.js';
 import { registerUser, type TestUser } from './helpers/client.js';
-import { directChat, groupChat } from './helpers/chat.js';
-import { uploadMedia } from './helpers/media.js';
+import { directChat, groupChat, sealText, sendText } from './helpers/chat.js';
+import { openText } from './helpers/e2ee.js';
+import { uploadSealed } from './helpers/media.js';
 import { getScheduled, inMs, schedule } from './helpers/scheduling.js';
 import type { TestSocket } from './helpers/socket.js';
 
@@ -61,8 +62,9 @@ describe('on time, exactly once', () => {
     t.clock.advance(1);
     expect(await deliverDue()).toBe(1);
     const received = await bobSocket.next('receive_message', (m) => m.scheduledMessageId === s.id);
+    expect(await openText(bob, received)).toBe('on the dot');
     expect(received).toMatchObject({
-      content: 'on the dot',
+      content: s.content,
       senderId: alice.id,
       scheduledTime: s.scheduledTime,
       createdAt: t.clock.now().toISOString(),
@@ -85,17 +87,19 @@ describe('on time, exactly once', () => {
     const [laptop, phone] = [await connect(alice), await connect(alice)];
     const s = await schedule(alice, { receiverId: bob.id, content: 'v1', scheduledTime: inMs(t, 60_000) });
     for (const d of [laptop, phone]) expect((await d.next('scheduled_message_created')).id).toBe(s.id);
-    await alice.client.put(`/api/scheduled-messages/${s.id}`, { content: 'v2' });
-    for (const d of [laptop, phone]) expect((await d.next('scheduled_message_updated')).content).toBe('v2');
+    const v2 = await sealText(alice, s.conversationId, 'v2');
+    await alice.client.put(`/api/scheduled-messages/${s.id}`, { content: v2 });
+    for (const d of [laptop, phone]) expect((await d.next('scheduled_message_updated')).content).toBe(v2);
     t.clock.advance(60_000);
     await deliverDue();
     for (const d of [laptop, phone]) {
       const sent = await d.next('scheduled_message_sent');
       expect(sent).toMatchObject({
         scheduledMessageId: s.id,
-        message: { content: 'v2' },
+        message: { content: v2 },
         scheduledMessage: { status: 'sent' },
       });
+      expect(await openText(alice, sent.message)).toBe('v2');
     }
     const other = await schedule(alice, { receiverId: bob.id, content: 'no', scheduledTime: inMs(t, 60_000) });
     await alice.client.delete(`/api/scheduled-messages/${other.id}`);
@@ -117,9 +121,15 @@ describe('on time, exactly once', () => {
     t.clock.advance(60_000);
     await deliverDue();
     for (const socket of [bobS, daveS]) await socket.next('receive_message', (m) => m.scheduledMessageId === s.id);
-    const sentinel = await bob.client.post<Conversation>('/api/conversations/direct', { userId: carol.id });
-    await bob.client.post(`/api/conversations/${sentinel.body.data.id}/messages`, { content: 'sentinel' });
-    await carolS.next('receive_message', (m) => m.content === 'sentinel');
+    expect(
+      await openText(
+        bob,
+        bobS.all('receive_message').find((m) => m.scheduledMessageId === s.id)!,
+      ),
+    ).toBe('to whoever is here');
+    const sentinelChat = await directChat(bob, carol);
+    const sentinel = await sendText(bob, sentinelChat.id, 'sentinel');
+    await carolS.next('receive_message', (m) => m.id === sentinel.id);
     expect(carolS.all('receive_message').some((m) => m.scheduledMessageId === s.id)).toBe(false);
     const delivered = await bob.client.get<MessagePage>(`/api/conversations/${group.id}/messages`);
     expect(delivered.body.data.messages[0]!.receipts.map((r) => r.userId).sort()).toEqual([bob.id, dave.id].sort());
@@ -129,15 +139,19 @@ describe('on time, exactly once', () => {
     const [alice, bob] = await pair();
     const chat = await directChat(alice, bob);
     await alice.client.patch(`/api/conversations/${chat.id}`, { temporaryTtlSeconds: 3600 });
-    const media = await uploadMedia(alice);
-    const s = await schedule(alice, {
-      conversationId: chat.id,
-      content: '',
-      mediaId: media.id,
-      isOneTimeMedia: true,
-      mediaExpiryDuration: 600,
-      scheduledTime: inMs(t, 2 * 3_600_000),
-    });
+    const { media, sealed } = await uploadSealed(alice);
+    const s = await schedule(
+      alice,
+      {
+        conversationId: chat.id,
+        content: '',
+        mediaId: media.id,
+        isOneTimeMedia: true,
+        mediaExpiryDuration: 600,
+        scheduledTime: inMs(t, 2 * 3_600_000),
+      },
+      { kind: 'image', media: sealed.media },
+    );
     t.clock.advance(2 * 3_600_000);
     await deliverDue();
     const sent = await getScheduled(alice, s.id);
@@ -182,7 +196,10 @@ describe('failures the sender can read', () => {
     const chat = await directChat(alice, bob);
     await alice.client.delete(`/api/conversations/${chat.id}`);
     t.clock.advance(1000);
-    const s = await schedule(alice, { receiverId: bob.id, content: 'back again', scheduledTime: inMs(t, 60_000) });
+    // Sealed for the chat by id: opening it again (POST /api/conversations/direct) would un-delete
+    // it by itself, and this test is about scheduling doing so.
+    const content = await sealText(alice, chat.id, 'back again');
+    const s = await schedule(alice, { receiverId: bob.id, content, scheduledTime: inMs(t, 60_000) });
     expect(s.conversationId).toBe(chat.id);
     const mine = await alice.client.get<Conversation[]>('/api/conversations');
     expect(mine.body.data.map((c) => c.id)).toContain(chat.id);
@@ -249,13 +266,12 @@ describe('failures the sender can read', () => {
 
   it('media_missing: the blob vanished before the due time', async () => {
     const [alice, bob] = await pair();
-    const media = await uploadMedia(alice);
-    const s = await schedule(alice, {
-      receiverId: bob.id,
-      content: '',
-      mediaId: media.id,
-      scheduledTime: inMs(t, 60_000),
-    });
+    const { media, sealed } = await uploadSealed(alice);
+    const s = await schedule(
+      alice,
+      { receiverId: bob.id, content: '', mediaId: media.id, scheduledTime: inMs(t, 60_000) },
+      { kind: 'image', media: sealed.media },
+    );
     const { rows } = await t.db.query<{ key: string }>('SELECT storage_key AS key FROM media WHERE id = $1', [
       media.id,
     ]);
@@ -326,7 +342,13 @@ describe('retries', () => {
     await deliverDue();
     expect(await getScheduled(alice, flaky.id)).toMatchObject({ status: 'sent', retryCount: 2 });
     const page = await bob.client.get<MessagePage>(`/api/conversations/${flaky.conversationId}/messages`);
-    expect(page.body.data.messages.filter((m) => m.content === 'flaky twice')).toHaveLength(1);
+    expect(page.body.data.messages.filter((m) => m.scheduledMessageId === flaky.id)).toHaveLength(1);
+    expect(
+      await openText(
+        bob,
+        page.body.data.messages.find((m) => m.scheduledMessageId === flaky.id)!,
+      ),
+    ).toBe('flaky twice');
   });
 
   it('fails a row that keeps crashing its dispatcher instead of blocking the queue', async () => {
@@ -360,12 +382,13 @@ describe('races', () => {
     const [alice, bob] = await pair();
     for (let round = 0; round < 30; round++) {
       const s = await schedule(alice, { receiverId: bob.id, content: `race ${round}`, scheduledTime: inMs(t, 60_000) });
+      const edited = await sealText(alice, s.conversationId, `edited ${round}`);
       t.clock.advance(60_000);
       const action = round % 3;
       const [, res] = await Promise.all([
         deliverDue(),
         action === 0
-          ? alice.client.put<ScheduledMessage>(`/api/scheduled-messages/${s.id}`, { content: `edited ${round}` })
+          ? alice.client.put<ScheduledMessage>(`/api/scheduled-messages/${s.id}`, { content: edited })
           : action === 1
             ? alice.client.delete<ScheduledMessage>(`/api/scheduled-messages/${s.id}`)
             : alice.client.post(`/api/scheduled-messages/${s.id}/send-now`),
@@ -383,8 +406,8 @@ describe('races', () => {
         expect([round, final.status, rows.length]).toEqual([round, 'sent', 1]);
         if (action === 0) {
           // The edit either landed before delivery (and was delivered) or was refused with 409.
-          expect(res.status === 200 ? rows[0]!.content === `edited ${round}` : res.status === 409).toBe(true);
-          if (res.status === 409) expect(rows[0]!.content).toBe(`race ${round}`);
+          expect(res.status === 200 ? rows[0]!.content === edited : res.status === 409).toBe(true);
+          if (res.status === 409) expect(rows[0]!.content).toBe(s.content);
         }
         if (action === 1) expect(res.status).toBe(409);
       }
@@ -468,7 +491,9 @@ describe('delivered messages look like live ones', () => {
     const [alice, bob] = await pair();
     const chat = await directChat(alice, bob);
     const bobSocket = await connect(bob);
-    const live = await alice.client.post<Message>(`/api/conversations/${chat.id}/messages`, { content: 'live' });
+    const live = await alice.client.post<Message>(`/api/conversations/${chat.id}/messages`, {
+      content: await sealText(alice, chat.id, 'live'),
+    });
     const s = await schedule(alice, { conversationId: chat.id, content: 'scheduled', scheduledTime: inMs(t, 60_000) });
     t.clock.advance(60_000);
     await deliverDue();
