@@ -64,9 +64,18 @@ async function freshDatabase(baseUrl: string | undefined) {
  * limits, and the built web app. `env` overrides settings (a spec may start a second server with
  * production key-derivation costs, to measure them).
  */
-export async function startServer(
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ baseUrl: string; stop: () => Promise<void> }> {
+export interface StartedServer {
+  baseUrl: string;
+  /** The server's data directory (media files live under it); removed by `stop`. */
+  dataDir: string;
+  /** The run's PostgreSQL database, when E2E_DATABASE_URL is set (dropped by `stop`). */
+  databaseUrl: string | null;
+  /** Everything the server wrote to stdout and stderr so far (the canary scans it). */
+  log: () => string;
+  stop: () => Promise<void>;
+}
+
+export async function startServer(env: NodeJS.ProcessEnv = {}): Promise<StartedServer> {
   const main = join(root, 'apps/server/dist/main.js');
   const web = join(root, 'apps/web/dist/index.html');
   for (const file of [main, web]) {
@@ -99,7 +108,10 @@ export async function startServer(
   };
   const child = spawn(process.execPath, [main], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  // The whole log too, for scanning (a test server's log is small).
+  const whole: Buffer[] = [];
   const keep = (chunk: Buffer) => {
+    whole.push(chunk);
     output = (output + chunk.toString()).slice(-20_000);
   };
   child.stdout.on('data', keep);
@@ -109,6 +121,9 @@ export async function startServer(
 
   return {
     baseUrl,
+    dataDir,
+    databaseUrl: database?.url ?? null,
+    log: () => Buffer.concat(whole).toString('utf8'),
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');

@@ -135,6 +135,9 @@ export async function resealConversation(
 }
 
 const DEBOUNCE_MS = 250;
+/** After a failed re-seal: tried again in 30 s, 1 min, 2 min, 4 min, 8 min. */
+const RETRY_BASE_MS = 30_000;
+const MAX_RETRIES = 5;
 
 /**
  * Starts the automatic path for the signed-in user: membership and key changes (from the key
@@ -145,13 +148,26 @@ const DEBOUNCE_MS = 250;
  */
 export function startAutoReseal(myId: string): {
   stop: () => void;
-  request: (conversationId: string, force?: boolean) => void;
+  request: (conversationId: string, force?: boolean, delay?: number) => void;
 } {
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   const forced = new Set<string>();
   let stopped = false;
 
-  const request = (conversationId: string, force = false) => {
+  const failures = new Map<string, number>();
+  /** A re-seal that failed (offline, server busy) is tried again later, less and less often. */
+  const retryLater = (conversationId: string) => {
+    const failed = pendingOf(myId, conversationId).some((item) => useReseal.getState().byId[item.id]?.error);
+    if (!failed) {
+      failures.delete(conversationId);
+      return;
+    }
+    const count = (failures.get(conversationId) ?? 0) + 1;
+    failures.set(conversationId, count);
+    if (count <= MAX_RETRIES) request(conversationId, false, RETRY_BASE_MS * 2 ** (count - 1));
+  };
+
+  const request = (conversationId: string, force = false, delay = DEBOUNCE_MS) => {
     if (stopped) return;
     if (force) forced.add(conversationId);
     clearTimeout(timers.get(conversationId));
@@ -160,8 +176,8 @@ export function startAutoReseal(myId: string): {
       setTimeout(() => {
         timers.delete(conversationId);
         const isForced = forced.delete(conversationId);
-        void resealConversation(myId, conversationId, { force: isForced });
-      }, DEBOUNCE_MS),
+        void resealConversation(myId, conversationId, { force: isForced }).then(() => retryLater(conversationId));
+      }, delay),
     );
   };
 
