@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { openFileBytes } from '@herald/crypto';
 import type { MediaInfo, Message } from '@herald/shared';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { registerUser, type TestUser } from './helpers/client.js';
-import { directChat, groupChat } from './helpers/chat.js';
-import { multipart, uploadMedia } from './helpers/media.js';
+import { directChat, groupChat, sealText } from './helpers/chat.js';
+import { openContent, sealUpload, type SealedUpload } from './helpers/e2ee.js';
+import { multipart, uploadMedia, uploadSealed } from './helpers/media.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -22,10 +24,16 @@ async function blobPath(mediaId: string): Promise<string> {
   return join(t.dataDir, 'media', rows[0]!.key.slice(0, 2), rows[0]!.key);
 }
 
-async function sendMedia(from: TestUser, conversationId: string, media: MediaInfo, extra: object = {}) {
+/** Sends an uploaded sealed file as an image message, its key and digest inside the sealed caption. */
+async function sendMedia(
+  from: TestUser,
+  conversationId: string,
+  upload: { media: MediaInfo; sealed: SealedUpload },
+  extra: object = {},
+) {
   const res = await from.client.post<Message>(`/api/conversations/${conversationId}/messages`, {
-    content: 'caption',
-    mediaId: media.id,
+    content: await sealText(from, conversationId, 'caption', { media: upload.sealed.media }),
+    mediaId: upload.media.id,
     ...extra,
   });
   if (res.status !== 201) throw new Error(`send media: ${res.status} ${JSON.stringify(res.body)}`);
@@ -35,8 +43,10 @@ async function sendMedia(from: TestUser, conversationId: string, media: MediaInf
 describe('upload and fetch', () => {
   it('stores an opaque blob and serves it back as an attachment, only to those allowed', async () => {
     const [a, b, stranger] = [await registerUser(t.app), await registerUser(t.app), await registerUser(t.app)];
-    const data = Buffer.from('ciphertext \x00\x01\x02 <script>alert(1)</script>', 'binary');
-    const media = await uploadMedia(a, 'image', data);
+    const plain = Buffer.from('plain \x00\x01\x02 <script>alert(1)</script>', 'binary');
+    const upload = await uploadSealed(a, 'image', plain);
+    const { media } = upload;
+    const data = upload.sealed.ciphertext;
     expect(media).toMatchObject({ kind: 'image', size: data.length, mimeType: 'application/octet-stream' });
     const own = await fetchMedia(a, media.id);
     expect(own.status).toBe(200);
@@ -49,8 +59,12 @@ describe('upload and fetch', () => {
     // Unattached: the uploader only.
     expect((await fetchMedia(b, media.id)).status).toBe(404);
     const chat = await directChat(a, b);
-    await sendMedia(a, chat.id, media);
-    expect((await fetchMedia(b, media.id)).status).toBe(200);
+    const message = await sendMedia(a, chat.id, upload);
+    const theirs = await fetchMedia(b, media.id);
+    expect(theirs.status).toBe(200);
+    // The recipient opens the file with the key from the message it came with.
+    const secrets = (await openContent(b, message)).media!;
+    expect(Buffer.from(await openFileBytes(theirs.raw.rawPayload, secrets.key, secrets))).toEqual(plain);
     expect((await fetchMedia(stranger, media.id)).status).toBe(404);
     expect((await fetchMedia(stranger, 'not-a-uuid')).status).toBe(404);
   });
@@ -58,28 +72,35 @@ describe('upload and fetch', () => {
   it('stops serving a removed group member', async () => {
     const [a, b] = [await registerUser(t.app), await registerUser(t.app)];
     const group = await groupChat(a, 'Pics', [b]);
-    const media = await uploadMedia(a);
-    await sendMedia(a, group.id, media);
+    const upload = await uploadSealed(a);
+    const { media } = upload;
+    await sendMedia(a, group.id, upload);
     expect((await fetchMedia(b, media.id)).status).toBe(200);
     await a.client.delete(`/api/conversations/${group.id}/members/${b.id}`);
     expect((await fetchMedia(b, media.id)).status).toBe(404);
   });
 
-  it('infers the kind from an image/video part type and refuses other uploads clearly', async () => {
+  it('takes a sealed file of the kind its field names and refuses other uploads clearly', async () => {
+    // Before E2EE a plain image/png part was taken and its kind inferred from the type; now only a
+    // sealed file (octet-stream, "HRLF" header) is stored, its kind named by the field before it.
     const a = await registerUser(t.app);
-    const png = multipart({}, { field: 'file', filename: 'a.png', type: 'image/png', data: Buffer.from('png') });
-    const ok = await a.client.request<MediaInfo>({
-      method: 'POST',
-      url: '/api/media',
-      headers: { 'content-type': png.contentType },
-      payload: png.body,
-    });
+    const upload = (fields: Record<string, string>, type: string, data: Buffer) => {
+      const form = multipart(fields, { field: 'file', filename: 'a', type, data });
+      return a.client.request<MediaInfo>({
+        method: 'POST',
+        url: '/api/media',
+        headers: { 'content-type': form.contentType },
+        payload: form.body,
+      });
+    };
+    const sealed = (await sealUpload(Buffer.from('a video'), 'video/mp4')).ciphertext;
+    const ok = await upload({ kind: 'video' }, 'application/octet-stream', sealed);
     expect(ok.status).toBe(201);
-    expect(ok.body.data.kind).toBe('image');
-    const blob = multipart(
-      {},
-      { field: 'file', filename: 'x', type: 'application/octet-stream', data: Buffer.from('x') },
-    );
+    expect(ok.body.data.kind).toBe('video');
+    const png = await upload({ kind: 'image' }, 'image/png', Buffer.from('png'));
+    expect(png.status).toBe(415);
+    expect(png.body.error.code).toBe('unsupported_media_type');
+    const blob = multipart({}, { field: 'file', filename: 'x', type: 'application/octet-stream', data: sealed });
     const unknown = await a.client.request({
       method: 'POST',
       url: '/api/media',
@@ -100,9 +121,11 @@ describe('upload and fetch', () => {
 
   it('refuses a file over its size limit (413) and uploads past the quota (429), keeping nothing', async () => {
     const a = await registerUser(t.app);
-    await expect(uploadMedia(a, 'image', Buffer.alloc(1024 * 1024 + 1))).rejects.toThrow(/413/);
-    await uploadMedia(a, 'video', Buffer.alloc(1024 * 1024 * 2));
-    await expect(uploadMedia(a, 'video', Buffer.alloc(1024 * 1024 + 5))).rejects.toThrow(/429/);
+    // Sealed files: the limits apply to the bytes stored (the plaintext plus 28 + 16 per 64 KiB).
+    const sealedOf = async (size: number) => (await sealUpload(Buffer.alloc(size))).ciphertext;
+    await expect(uploadMedia(a, 'image', await sealedOf(1024 * 1024))).rejects.toThrow(/413/);
+    await uploadMedia(a, 'video', await sealedOf(1024 * 1024 * 2));
+    await expect(uploadMedia(a, 'video', await sealedOf(1024 * 1024))).rejects.toThrow(/429/);
     const { rows } = await t.db.query<{ n: number }>('SELECT count(*) AS n FROM media WHERE uploader_id = $1', [a.id]);
     expect(rows[0]!.n).toBe(1);
   });
@@ -123,8 +146,9 @@ describe('one-time media', () => {
   it('opens once for a recipient, never for the sender, then 410 and the blob is deleted', async () => {
     const [a, b] = [await registerUser(t.app), await registerUser(t.app)];
     const chat = await directChat(a, b);
-    const media = await uploadMedia(a);
-    const message = await sendMedia(a, chat.id, media, { isOneTimeMedia: true });
+    const upload = await uploadSealed(a);
+    const { media } = upload;
+    const message = await sendMedia(a, chat.id, upload, { isOneTimeMedia: true });
     expect(message).toMatchObject({ isOneTimeMedia: true, viewLimit: 1, myViews: 0 });
     const path = await blobPath(media.id);
     expect((await fetchMedia(a, media.id)).status).toBe(410);
@@ -142,8 +166,9 @@ describe('one-time media', () => {
     for (let round = 0; round < 5; round++) {
       const [a, b] = [await registerUser(t.app), await registerUser(t.app)];
       const chat = await directChat(a, b);
-      const media = await uploadMedia(a);
-      await sendMedia(a, chat.id, media, { isOneTimeMedia: true, viewLimit: 1 });
+      const upload = await uploadSealed(a);
+      const { media } = upload;
+      await sendMedia(a, chat.id, upload, { isOneTimeMedia: true, viewLimit: 1 });
       const results = await Promise.all([fetchMedia(b, media.id), fetchMedia(b, media.id)]);
       expect(results.map((r) => r.status).sort()).toEqual([200, 410]);
     }
@@ -152,8 +177,9 @@ describe('one-time media', () => {
   it('counts views per recipient up to viewLimit', async () => {
     const [a, b, c] = [await registerUser(t.app), await registerUser(t.app), await registerUser(t.app)];
     const group = await groupChat(a, 'Views', [b, c]);
-    const media = await uploadMedia(a);
-    await sendMedia(a, group.id, media, { isOneTimeMedia: true, viewLimit: 2 });
+    const upload = await uploadSealed(a);
+    const { media } = upload;
+    await sendMedia(a, group.id, upload, { isOneTimeMedia: true, viewLimit: 2 });
     expect((await fetchMedia(b, media.id)).status).toBe(200);
     expect((await fetchMedia(b, media.id)).status).toBe(200);
     expect((await fetchMedia(b, media.id)).status).toBe(410);
@@ -167,8 +193,9 @@ describe('one-time media', () => {
   it('expires mediaExpiryDuration after delivery: 410, then the blob is purged', async () => {
     const [a, b] = [await registerUser(t.app), await registerUser(t.app)];
     const chat = await directChat(a, b);
-    const media = await uploadMedia(a);
-    const message = await sendMedia(a, chat.id, media, { isOneTimeMedia: true, mediaExpiryDuration: 60 });
+    const upload = await uploadSealed(a);
+    const { media } = upload;
+    const message = await sendMedia(a, chat.id, upload, { isOneTimeMedia: true, mediaExpiryDuration: 60 });
     expect(new Date(message.mediaExpiresAt!).getTime() - new Date(message.createdAt).getTime()).toBe(60_000);
     t.clock.advance(60_000);
     expect((await fetchMedia(b, media.id)).status).toBe(410);
