@@ -2,14 +2,16 @@ import type { Conversation, MediaInfo, Message, ScheduledMessage } from '@herald
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { registerUser, type Response, type TestUser } from './helpers/client.js';
-import { directChat } from './helpers/chat.js';
-import { multipart, uploadMedia } from './helpers/media.js';
+import { directChat, sealText } from './helpers/chat.js';
+import { sealUpload } from './helpers/e2ee.js';
+import { multipart, uploadSealed } from './helpers/media.js';
 import { inMs } from './helpers/scheduling.js';
 
 /**
- * Issue 8 item 9 (server side): only raster images and videos, or opaque encrypted bytes, are
- * accepted, stored and relayed; a type a browser would run as a document (SVG, HTML, ...) is
- * refused with 415 and a sentence naming what is accepted.
+ * Issue 8 item 9 (server side), as end-to-end encryption (issue 9) narrowed it: only sealed files
+ * (application/octet-stream, "HRLF" header, kind named by a field) are accepted, stored and
+ * relayed; a type a browser would run as a document (SVG, HTML, ...) is refused with 415 and a
+ * sentence saying what to send instead, and so, now, is a plain image or video.
  */
 
 let t: TestApp;
@@ -27,8 +29,13 @@ afterAll(async () => {
 
 const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>fetch("/api/auth/me")</script></svg>');
 
-function upload(user: TestUser, type: string, fields: Record<string, string> = {}): Promise<Response<MediaInfo>> {
-  const form = multipart(fields, { field: 'file', filename: 'f', type, data: SVG });
+function upload(
+  user: TestUser,
+  type: string,
+  fields: Record<string, string> = {},
+  data: Buffer = SVG,
+): Promise<Response<MediaInfo>> {
+  const form = multipart(fields, { field: 'file', filename: 'f', type, data });
   return user.client.request<MediaInfo>({
     method: 'POST',
     url: '/api/media',
@@ -62,50 +69,62 @@ describe('upload types', () => {
         const res = await upload(alice, type, fields);
         expect(res.status, `${type} ${JSON.stringify(fields)}`).toBe(415);
         expect(res.body.error.code).toBe('unsupported_media_type');
-        expect(res.body.message).toMatch(/is not accepted: upload JPEG, PNG, GIF, WebP or AVIF images/);
+        expect(res.body.message).toMatch(/is not accepted: .*application\/octet-stream/);
       }
     }
     expect(await mediaRows(alice)).toBe(before);
   });
 
-  it('accepts allow-listed images and videos, storing the normalised type', async () => {
-    const cases: [string, string, string][] = [
-      ['image/png', 'image', 'image/png'],
-      ['Image/JPEG; q=1', 'image', 'image/jpeg'],
-      ['image/gif', 'image', 'image/gif'],
-      ['image/webp', 'image', 'image/webp'],
-      ['image/avif', 'image', 'image/avif'],
-      ['video/mp4', 'video', 'video/mp4'],
-      ['video/webm', 'video', 'video/webm'],
-      ['video/quicktime', 'video', 'video/quicktime'],
-      ['video/ogg', 'video', 'video/ogg'],
-    ];
-    for (const [type, kind, stored] of cases) {
-      const res = await upload(alice, type);
-      expect(res.status, type).toBe(201);
-      expect(res.body.data).toMatchObject({ kind, mimeType: stored });
+  it('refuses plain allow-listed images and videos too (they were stored before E2EE), storing nothing', async () => {
+    const before = await mediaRows(alice);
+    for (const [type, kind] of [
+      ['image/png', 'image'],
+      ['Image/JPEG; q=1', 'image'],
+      ['image/gif', 'image'],
+      ['image/webp', 'image'],
+      ['image/avif', 'image'],
+      ['video/mp4', 'video'],
+      ['video/webm', 'video'],
+      ['video/quicktime', 'video'],
+      ['video/ogg', 'video'],
+    ] as const) {
+      for (const fields of [{}, { kind }] as Record<string, string>[]) {
+        const res = await upload(alice, type, fields, Buffer.from('plain pixels'));
+        expect(res.status, `${type} ${JSON.stringify(fields)}`).toBe(415);
+        expect(res.body.error.code).toBe('unsupported_media_type');
+        expect(res.body.message).toMatch(/is not accepted: .*seal the file/);
+      }
     }
+    expect(await mediaRows(alice)).toBe(before);
   });
 
-  it('keeps encrypted blobs (octet-stream with a kind) as octet-stream, and needs the kind', async () => {
-    const video = await upload(alice, 'application/octet-stream', { kind: 'video' });
+  it('keeps sealed files (octet-stream with a kind) as octet-stream, and needs the kind', async () => {
+    const sealed = (await sealUpload(Buffer.from('a video'), 'video/mp4')).ciphertext;
+    const video = await upload(alice, 'application/octet-stream', { kind: 'video' }, sealed);
     expect(video.status).toBe(201);
     expect(video.body.data).toMatchObject({ kind: 'video', mimeType: 'application/octet-stream' });
-    const noKind = await upload(alice, 'application/octet-stream');
+    const noKind = await upload(alice, 'application/octet-stream', {}, sealed);
     expect(noKind.status).toBe(415);
     expect(noKind.body.message).toMatch(/needs its kind/);
+    // Octet-stream alone is not enough: the bytes must start as a sealed file does.
+    const unsealed = await upload(alice, 'application/octet-stream', { kind: 'image' });
+    expect(unsealed.status).toBe(415);
+    expect(unsealed.body.error.code).toBe('unsupported_media_type');
   });
 
-  it('refuses a kind that contradicts the file type', async () => {
-    const res = await upload(alice, 'image/png', { kind: 'video' });
+  it('refuses a kind other than image or video', async () => {
+    // Before E2EE this was a kind contradicting the file type; the type is inside the seal now.
+    const sealed = (await sealUpload()).ciphertext;
+    const res = await upload(alice, 'application/octet-stream', { kind: 'audio' }, sealed);
     expect(res.status).toBe(400);
-    expect(res.body.message).toMatch(/kind video does not match the image\/png file/);
+    expect(res.body.message).toMatch(/kind must be image or video/);
   });
 
   it('refuses an SVG in the multipart scheduled-message form, keeping neither media nor schedule', async () => {
     const before = await mediaRows(alice);
+    const content = await sealText(alice, chat.id, 'look', { media: (await sealUpload()).media });
     const form = multipart(
-      { receiverId: bob.id, content: 'look', contentType: 'image', scheduledTime: inMs(t, 3_600_000) },
+      { receiverId: bob.id, content, contentType: 'image', scheduledTime: inMs(t, 3_600_000) },
       { field: 'media', filename: 'x.svg', type: 'image/svg+xml', data: SVG },
     );
     const res = await alice.client.request<ScheduledMessage>({
@@ -124,10 +143,10 @@ describe('upload types', () => {
 
 describe('relayed types', () => {
   it('relays a stored type that is not allow-listed (older data) as application/octet-stream', async () => {
-    const media = await uploadMedia(alice, 'image');
+    const { media, sealed } = await uploadSealed(alice, 'image');
     await t.db.query("UPDATE media SET mime_type = 'image/svg+xml' WHERE id = $1", [media.id]);
     const sent = await alice.client.post<Message>(`/api/conversations/${chat.id}/messages`, {
-      content: '',
+      content: await sealText(alice, chat.id, '', { media: sealed.media }),
       mediaId: media.id,
     });
     expect(sent.status).toBe(201);
