@@ -5,6 +5,8 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { registerUser, type TestUser } from './helpers/client.js';
+import { directChat, sealText } from './helpers/chat.js';
+import { sealUpload, type SealedUpload } from './helpers/e2ee.js';
 import { multipart } from './helpers/media.js';
 import { inMs } from './helpers/scheduling.js';
 
@@ -19,7 +21,15 @@ const logStream = new Writable({
 
 let t: TestApp;
 let baseUrl: string;
+/** A small picture sealed as the client does (uploads must be sealed files). */
+let sealedPng: SealedUpload;
+let png: Buffer;
 beforeAll(async () => {
+  sealedPng = await sealUpload(
+    Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.alloc(2000, 7)]),
+    'image/png',
+  );
+  png = sealedPng.ciphertext;
   t = await createTestApp({ deps: { logger: { level: 'info', stream: logStream } } });
   baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
 });
@@ -42,8 +52,6 @@ async function kept(user: TestUser) {
   );
   return { rows: rows[0]!.n, blobs: (await blobFiles()).length };
 }
-
-const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.alloc(2000, 7)]);
 
 /** A multipart body with several parts, in order: fields and files. */
 function parts(list: ({ name: string; value: string } | { name: string; file: Buffer; type: string })[]) {
@@ -68,8 +76,9 @@ describe('a failed upload request keeps nothing', () => {
     const alice = await registerUser(t.app);
     const before = await kept(alice);
     const { payload, contentType } = parts([
-      { name: 'file', file: png, type: 'image/png' },
-      { name: 'file', file: png, type: 'image/png' },
+      { name: 'kind', value: 'image' },
+      { name: 'file', file: png, type: 'application/octet-stream' },
+      { name: 'file', file: png, type: 'application/octet-stream' },
     ]);
     const res = await alice.client.request({
       method: 'POST',
@@ -87,7 +96,8 @@ describe('a failed upload request keeps nothing', () => {
     const { payload, contentType } = parts([
       { name: 'receiverId', value: bob.id },
       { name: 'scheduledTime', value: inMs(t, 60_000) },
-      { name: 'media', file: png, type: 'image/png' },
+      { name: 'contentType', value: 'image' },
+      { name: 'media', file: png, type: 'application/octet-stream' },
       ...Array.from({ length: 25 }, (_, i) => ({ name: `extra${i}`, value: 'x' })),
     ]);
     const res = await alice.client.request({
@@ -102,10 +112,12 @@ describe('a failed upload request keeps nothing', () => {
 
   it('a scheduled multipart refused after its media was stored keeps nothing', async () => {
     const [alice, bob] = [await registerUser(t.app), await registerUser(t.app)];
+    const chat = await directChat(alice, bob);
+    const content = await sealText(alice, chat.id, 'too soon', { media: sealedPng.media });
     const before = await kept(alice);
     const { body, contentType } = multipart(
-      { receiverId: bob.id, content: 'too soon', scheduledTime: inMs(t, 1000) },
-      { field: 'media', filename: 'p.png', type: 'image/png', data: png },
+      { receiverId: bob.id, content, contentType: 'image', scheduledTime: inMs(t, 1000) },
+      { field: 'media', filename: 'p.png', type: 'application/octet-stream', data: png },
     );
     const res = await alice.client.request({
       method: 'POST',
@@ -122,8 +134,11 @@ describe('a failed upload request keeps nothing', () => {
     const before = await kept(alice);
     const boundary = '----abort';
     const head = Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="v.mp4"\r\nContent-Type: video/mp4\r\n\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nvideo\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="v"\r\nContent-Type: application/octet-stream\r\n\r\n`,
     );
+    // The start of a sealed video: its header and first chunks, the rest never comes.
+    const start = (await sealUpload(Buffer.alloc(300_000, 1), 'video/mp4')).ciphertext;
     const { port } = new URL(baseUrl);
     const socket = connect(Number(port), '127.0.0.1');
     await new Promise<void>((resolve) => socket.once('connect', resolve));
@@ -140,7 +155,7 @@ describe('a failed upload request keeps nothing', () => {
       ].join('\r\n'),
     );
     socket.write(head);
-    socket.write(Buffer.alloc(300_000, 1));
+    socket.write(start);
     // The server has started storing the file: then the client vanishes.
     await expect.poll(async () => (await blobFiles()).length, { timeout: 5000 }).toBeGreaterThan(before.blobs);
     socket.destroy();
