@@ -68,9 +68,9 @@ async function resealOnce(item: ScheduledMessage, force: boolean): Promise<Resea
   }
   const content: SealableContent = opened.media ? { text: opened.text, media: opened.media } : { text: opened.text };
   return sendSealed(item.conversationId, item.contentType, content, async (envelope) => {
-    const updated = await schedulingApi.update(item.id, { content: envelope, version: item.version });
     // What this device just sealed needs no second opening.
-    primeOpened(updated, content);
+    primeOpened({ ...item, content: envelope }, content);
+    const updated = await schedulingApi.update(item.id, { content: envelope, version: item.version });
     useScheduling.getState().upsert(updated, 'live');
     return updated;
   });

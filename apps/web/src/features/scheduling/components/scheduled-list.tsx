@@ -201,10 +201,10 @@ function ScheduledItem({
             void act(
               'edit',
               () =>
-                sendSealed(item.conversationId, item.contentType, content, async (envelope) => {
-                  const updated = await store.update(item.id, { content: envelope });
-                  primeOpened(updated, content);
-                  return updated;
+                sendSealed(item.conversationId, item.contentType, content, (envelope) => {
+                  // Primed first: the edited row shows the new words at once, without opening them.
+                  primeOpened({ ...item, content: envelope }, content);
+                  return store.update(item.id, { content: envelope });
                 }),
               'Message updated',
             ).then((ok) => ok && setEditing(false));
@@ -363,7 +363,7 @@ function ReaderGapRow({ item }: { item: ScheduledMessage }) {
       </Button>
       {status?.error ? (
         <small className="form-error" role="alert">
-          {status.error}
+          Not encrypted for them yet: {status.error}
         </small>
       ) : null}
     </div>
