@@ -2,7 +2,8 @@ import type { Message } from '@herald/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createListeningApp, type ListeningTestApp } from './helpers/app.js';
 import { registerUser } from './helpers/client.js';
-import { directChat } from './helpers/chat.js';
+import { directChat, sealText } from './helpers/chat.js';
+import { openTexts } from './helpers/e2ee.js';
 
 /**
  * Live sends and socket commands are rate-limited per user, like logins and scheduling: an outside
@@ -35,12 +36,14 @@ describe('live sends', () => {
     const [alice, bob] = [await registerUser(t.app), await registerUser(t.app)];
     const chat = await directChat(alice, bob);
     const bobSocket = await connect(bob.client.cookie);
+    const sealed = (text: string) => sealText(alice, chat.id, text);
     for (let i = 0; i < 5; i++) {
-      expect((await alice.client.post(`/api/conversations/${chat.id}/messages`, { content: `m${i}` })).status).toBe(
-        201,
-      );
+      const res = await alice.client.post(`/api/conversations/${chat.id}/messages`, { content: await sealed(`m${i}`) });
+      expect(res.status).toBe(201);
     }
-    const refused = await alice.client.post(`/api/conversations/${chat.id}/messages`, { content: 'one too many' });
+    const refused = await alice.client.post(`/api/conversations/${chat.id}/messages`, {
+      content: await sealed('one too many'),
+    });
     expect(refused.status).toBe(429);
     expect(refused.headers['retry-after']).toMatch(/^\d+$/);
     expect(refused.body).toMatchObject({
@@ -49,15 +52,15 @@ describe('live sends', () => {
     });
     expect(refused.body.message).toMatch(/^You are sending messages too fast; try again in \d+ s\.$/);
     const aliceSocket = await connect(alice.client.cookie);
-    const ack = await aliceSocket.emit('send_message', { conversationId: chat.id, content: 'by socket' });
+    const ack = await aliceSocket.emit('send_message', { conversationId: chat.id, content: await sealed('by socket') });
     expect(ack).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
     expect(await stored(chat.id)).toBe(5);
     // A minute later the budget is back.
     t.clock.advance(61_000);
-    const again = await aliceSocket.emit('send_message', { conversationId: chat.id, content: 'later' });
+    const again = await aliceSocket.emit('send_message', { conversationId: chat.id, content: await sealed('later') });
     expect(again).toMatchObject({ ok: true });
-    await bobSocket.next('receive_message', (m: Message) => m.content === 'later');
-    expect(bobSocket.all('receive_message').map((m) => m.content)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'later']);
+    await bobSocket.next('receive_message', (m: Message) => again.ok && m.id === again.data.id);
+    expect(await openTexts(bob, bobSocket.all('receive_message'))).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'later']);
   });
 
   it('a flood of 1,000 socket sends stores and pushes only what the budget allows', async () => {
@@ -65,10 +68,11 @@ describe('live sends', () => {
     const chat = await directChat(alice, bob);
     const bobSocket = await connect(bob.client.cookie);
     const aliceSocket = await connect(alice.client.cookie);
+    // One envelope sent 1,000 times: the budget counts sends, not contents (and sealing 1,000
+    // would cost seconds of CPU before the flood starts).
+    const content = await sealText(alice, chat.id, 'flood');
     const acks = await Promise.all(
-      Array.from({ length: 1000 }, (_, i) =>
-        aliceSocket.emit('send_message', { conversationId: chat.id, content: `flood ${i}` }),
-      ),
+      Array.from({ length: 1000 }, () => aliceSocket.emit('send_message', { conversationId: chat.id, content })),
     );
     expect(acks.filter((a) => a.ok)).toHaveLength(5);
     expect(acks.filter((a) => !a.ok && a.error.code === 'rate_limited')).toHaveLength(995);
