@@ -23,6 +23,8 @@ export default tseslint.config(
       'coverage/**',
       'bench/results/**',
       'apps/web/e2e/screenshots/**',
+      // Static files served as they are (a classic script that must run before the app's modules).
+      'apps/web/public/**',
     ],
   },
   js.configs.recommended,

@@ -1,4 +1,5 @@
 /// <reference lib="webworker" />
+import '../../lib/zod-csp';
 import { deriveKeys } from '@herald/crypto';
 import type { KdfParams } from '@herald/shared';
 import { throttleProgress } from './progress';

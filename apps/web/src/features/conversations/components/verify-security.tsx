@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { create } from 'zustand';
 import type { Conversation, PublicUser } from '@herald/shared';
 import { Button } from '../../../components/ui/button';
@@ -37,6 +37,9 @@ export function VerifySecurity({ contact, onBack }: { contact: PublicUser; onBac
   const [number, setNumber] = useState<string | null | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const changed = useKeyChanges((s) => Boolean(s.changed[contact.id]));
+  // The button that opened this view is gone: focus moves here (so Escape and Tab keep working).
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
 
   useEffect(() => {
     let live = true;
@@ -51,7 +54,7 @@ export function VerifySecurity({ contact, onBack }: { contact: PublicUser; onBac
 
   return (
     <section className="verify-security" aria-label="Verify security">
-      <h3>
+      <h3 ref={heading} tabIndex={-1}>
         <LockIcon size={16} aria-hidden="true" /> Verify security with {contact.displayName}
       </h3>
       {changed ? (
