@@ -41,11 +41,12 @@ describe.runIf(onPostgres() && redisUrl)('two server processes sharing PostgreSQ
       const seen = await bob.call<Conversation>('GET', `/api/conversations/${chat.data.id}`);
       expect(seen.data.members.find((m) => m.user.id === alice.id)!.user.online).toBe(true);
       const sent = await bob.call<Message>('POST', `/api/conversations/${chat.data.id}/messages`, {
-        content: 'across processes',
+        content: await bob.seal(chat.data.id, 'across processes'),
       });
       expect(sent.status).toBe(201);
       const received = await aliceSocket.next('receive_message', (m) => m.id === sent.data.id);
-      expect(received.content).toBe('across processes');
+      expect(received.content).toBe(sent.data.content);
+      expect(await alice.open(received)).toBe('across processes');
       // And a logout on process B disconnects Alice's socket on process A.
       const aliceOnB = new HttpUser(b.baseUrl);
       aliceOnB.cookie = alice.cookie;
