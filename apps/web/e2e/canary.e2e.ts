@@ -145,6 +145,8 @@ describe.sequential('canary: the server never holds a readable message, file or 
       expect(dump).toContain('"header"');
     }
     const log = server.log();
+    // The scan reaches the log: every request is in it at this level.
+    expect(log).toContain('/api/media');
 
     const texts: [string, string][] = [
       ['pg_dump', dump],
