@@ -1,6 +1,7 @@
 import type { Conversation, ScheduledMessage } from '@herald/shared';
 import { describe, expect, it } from 'vitest';
 import { createProcessDatabase, onPostgres } from './helpers/db.js';
+import { conversationRecipients, sealContent } from './helpers/e2ee.js';
 import { HttpUser } from './helpers/http.js';
 import { startServerProcess, waitForHttp } from './helpers/process.js';
 
@@ -39,16 +40,23 @@ describe.runIf(onPostgres())('one user racing the dispatcher around the due time
       const alice = await new HttpUser(server.baseUrl).register(`alice${suffix}`);
       const bob = await new HttpUser(server.baseUrl).register(`bob${suffix}`);
       const chat = await alice.call<Conversation>('POST', '/api/conversations/direct', { userId: bob.id });
+      // Everything is sealed for the chat's two members, asked once (sealing is client-side work,
+      // done before the timed race below).
+      const recipients = await conversationRecipients(alice, chat.data.id);
+      const seal = (text: string) => sealContent(alice, chat.data.id, text, { recipients });
       const answers: { status: number; ms: number; action: string }[] = [];
       const outcomes = new Map<string, string>();
       for (let round = 0; round < ROUNDS; round++) {
         const scheduled: ScheduledMessage[] = [];
         for (let i = 0; i < PER_ROUND; i += 15) {
+          const contents = await Promise.all(
+            Array.from({ length: Math.min(15, PER_ROUND - i) }, (_, k) => seal(`round ${round} #${i + k}`)),
+          );
           const batch = await Promise.all(
-            Array.from({ length: Math.min(15, PER_ROUND - i) }, (_, k) =>
+            contents.map((content) =>
               alice.call<ScheduledMessage>('POST', '/api/scheduled-messages', {
                 conversationId: chat.data.id,
-                content: `round ${round} #${i + k}`,
+                content,
                 scheduledTime: Date.now() + 3_600_000,
               }),
             ),
@@ -58,6 +66,7 @@ describe.runIf(onPostgres())('one user racing the dispatcher around the due time
             scheduled.push(res.data);
           }
         }
+        const edits = await Promise.all(scheduled.map((_, i) => seal(`edited round ${round} #${i}`)));
         // All due at one instant just ahead (set in the database, so that a slow machine cannot
         // make the creations themselves late), and the dispatcher told, as an edit would tell it.
         const dueAt = Date.now() + 1000;
@@ -77,7 +86,7 @@ describe.runIf(onPostgres())('one user racing the dispatcher around the due time
                 ? alice.call('POST', `/api/scheduled-messages/${s.id}/send-now`)
                 : action === 'cancel'
                   ? alice.call('DELETE', `/api/scheduled-messages/${s.id}`)
-                  : alice.call('PUT', `/api/scheduled-messages/${s.id}`, { content: `edited ${s.content}` })
+                  : alice.call('PUT', `/api/scheduled-messages/${s.id}`, { content: edits[i] })
             ).catch(() => ({ status: 0 })); // the connection dropped: the process died
             answers.push({ status: res.status, ms: performance.now() - started, action });
             outcomes.set(s.id, action);
