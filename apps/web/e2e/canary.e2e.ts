@@ -1,13 +1,25 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveKeys, openKeyBundle } from '@herald/crypto';
 import type { KdfParams } from '@herald/shared';
-import { launch, openChat, openDirectChat, PASSWORD, person, register, scheduleIn, uniqueName } from './harness.js';
+import {
+  launch,
+  login,
+  openChat,
+  openDirectChat,
+  PASSWORD,
+  person,
+  PHONE,
+  register,
+  scheduleIn,
+  shot,
+  uniqueName,
+} from './harness.js';
 import { png } from './png.js';
 import { startServer, type StartedServer } from './server.js';
 
@@ -169,5 +181,23 @@ describe.sequential('canary: the server never holds a readable message, file or 
         expect(bytes.includes(needle), `${file} contains a plaintext or secret run`).toBe(false);
       }
     }
+
+    // A stored file altered on the server does not open: its place says so, never a broken image.
+    for (const file of sealedUploads) {
+      const bytes = readFileSync(file);
+      const middle = bytes.length >> 1;
+      bytes[middle] = bytes[middle]! ^ 0x01;
+      writeFileSync(file, bytes);
+    }
+    const b2 = await person(browser, { baseURL: server.baseUrl, viewport: PHONE });
+    await login(b2.page, bob);
+    await openChat(b2.page, 'Alice');
+    const altered = b2.page.getByRole('log', { name: 'Messages' }).getByTestId('media-unreadable');
+    await altered.filter({ hasText: 'This file could not be decrypted.' }).first().waitFor();
+    await expect.poll(() => altered.count()).toBe(2);
+    expect(await b2.page.locator('.msg img').count()).toBe(0);
+    await altered.first().scrollIntoViewIfNeeded();
+    await shot(b2.page, 'phone-media-could-not-be-decrypted');
+    await b2.context.close();
   });
 });
