@@ -58,7 +58,11 @@ describe.sequential('the composer: replies, limits, refusals, scheduling and pre
       (r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/scheduled-messages',
     );
     await scheduleIn(a.page, 'Yes, 8 pm works', 5);
-    expect((await request).postDataJSON()).toMatchObject({ content: 'Yes, 8 pm works', replyToId: originalId });
+    const body = (await request).postDataJSON() as { content: string; replyToId: string };
+    expect(body.replyToId).toBe(originalId);
+    // Sealed on this device: the server gets an envelope, never the words.
+    expect(body.content).not.toContain('8 pm');
+    expect(JSON.parse(body.content)).toMatchObject({ header: { v: 1, kind: 'text' } });
     // The composer starts afresh: the next message is not an accidental reply.
     expect(await a.page.locator('.composer-reply').count()).toBe(0);
     await box.fill('Unrelated');
@@ -101,13 +105,14 @@ describe.sequential('the composer: replies, limits, refusals, scheduling and pre
     await openDirectChat(a.page, 'Bob', bob);
     const box = a.page.getByRole('textbox', { name: 'Message' });
     const limit = a.page.getByTestId('composer-limit');
-    await box.fill('x'.repeat(60_000));
-    await expect.poll(() => limit.textContent()).toBe('5,536 characters left.');
-    await box.fill('x'.repeat(68_000));
+    // The limit is on what a person types (maxTextLength, 16,000), not on the sealed envelope.
+    await box.fill('x'.repeat(15_000));
+    await expect.poll(() => limit.textContent()).toBe('1,000 characters left.');
+    await box.fill('x'.repeat(18_464));
     await expect
       .poll(() => limit.textContent())
       .toBe(
-        'This message is 2,464 characters too long (the limit is 65,536). Shorten it or split it into several messages.',
+        'This message is 2,464 characters too long (the limit is 16,000). Shorten it or split it into several messages.',
       );
     expect(await a.page.getByRole('button', { name: 'Send', exact: true }).isDisabled()).toBe(true);
     expect(await a.page.getByRole('button', { name: 'Schedule message' }).getAttribute('aria-disabled')).toBe('true');
@@ -117,7 +122,7 @@ describe.sequential('the composer: replies, limits, refusals, scheduling and pre
     await shot(a.page, 'phone-composer-too-long');
     await a.page.setViewportSize(DESKTOP);
     expect(await a.page.getByRole('log', { name: 'Messages' }).locator('.msg').count()).toBe(0);
-    expect(await box.inputValue()).toHaveLength(68_000);
+    expect(await box.inputValue()).toHaveLength(18_464);
     await a.context.close();
   });
 
