@@ -53,7 +53,14 @@ export type ResealOutcome = ScheduledMessage | null;
  */
 async function resealOnce(item: ScheduledMessage, force: boolean): Promise<ResealOutcome> {
   if (item.status !== 'pending') return null;
-  const keys = await conversationKeys(item.conversationId);
+  let keys: Awaited<ReturnType<typeof conversationKeys>>;
+  try {
+    keys = await conversationKeys(item.conversationId);
+  } catch (error) {
+    // No longer a member (or the chat is gone): delivery will fail with its own reason.
+    if (isApiError(error, 'not_found')) return null;
+    throw error;
+  }
   const gap = readerGap(item.content, keys.members);
   // Legacy rows (not an envelope) are left as they were stored.
   if (!gap) return null;

@@ -270,7 +270,17 @@ function ScheduledItem({
               <Button
                 size="sm"
                 busy={busy === 'send'}
-                onClick={() => void act('send', () => store.sendNow(item.id), 'Sent')}
+                onClick={() =>
+                  void act(
+                    'send',
+                    async () => {
+                      // Members who joined since it was sealed get a key first (when possible).
+                      await resealScheduled(item.id).catch(() => null);
+                      return store.sendNow(item.id);
+                    },
+                    'Sent',
+                  )
+                }
               >
                 Send now
               </Button>
