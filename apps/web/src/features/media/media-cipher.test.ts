@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { FILE_HEADER_BYTES } from '@herald/crypto';
-import { allowedDecryptedType, MediaOpenError, openMediaFile, sealMediaFile } from './media-cipher';
+import { encryptedFileSize, FILE_HEADER_BYTES } from '@herald/crypto';
+import { allowedDecryptedType, MediaOpenError, openMediaFile, sealedSize, sealMediaFile } from './media-cipher';
 
 /** Bytes that are easy to recognise, and different at every offset. */
 function pattern(size: number): Uint8Array<ArrayBuffer> {
@@ -52,6 +52,12 @@ describe('encrypted media files', () => {
       const error = await openMediaFile(input, secrets, 'image').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(MediaOpenError);
       expect(error).toMatchObject({ problem: 'undecryptable', message: 'This file could not be decrypted.' });
+    }
+  });
+
+  it('knows the sealed size the server will check against its limits', () => {
+    for (const size of [0, 1, 65_535, 65_536, 65_537, 10 * 1024 * 1024 + 3]) {
+      expect(sealedSize(size)).toBe(encryptedFileSize(size));
     }
   });
 

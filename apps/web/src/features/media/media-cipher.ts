@@ -1,5 +1,6 @@
-import { isCryptoError, openFile, sealFile, type FileSecrets } from '@herald/crypto';
+import type { FileSecrets } from '@herald/crypto';
 import { ENCRYPTED_MEDIA_TYPE, mediaKindOfType, normalizeMimeType, type EncryptedMedia } from '@herald/shared';
+import { loadCrypto } from '../../lib/e2ee';
 
 /**
  * Media is sealed on this device before upload (docs/e2ee-format.md, "Encrypted files"): the
@@ -9,8 +10,15 @@ import { ENCRYPTED_MEDIA_TYPE, mediaKindOfType, normalizeMimeType, type Encrypte
  * Memory: a picked File is read as a stream and the sealed chunks are gathered into Blobs of a few
  * megabytes as they come (the browser may keep large Blobs on disk), rather than into one array of
  * every chunk: a 100 MB video is never held whole in the JS heap next to the picked file. Opening
- * does the same with the plaintext.
+ * does the same with the plaintext. @herald/crypto is loaded on first use (lib/e2ee `loadCrypto`),
+ * like the rest of the encryption code, so it is not part of the first paint.
  */
+
+/** Sealed size of a file of `size` bytes (`encryptedFileSize` of @herald/crypto, 64 KiB chunks). */
+export function sealedSize(size: number): number {
+  const chunkSize = 64 * 1024;
+  return 28 + size + 16 * Math.max(1, Math.ceil(size / chunkSize));
+}
 
 /** Sealed or opened pieces are folded into a Blob every this many bytes. */
 const BLOB_SLICE_BYTES = 4 * 1024 * 1024;
@@ -58,6 +66,7 @@ export async function sealMediaFile(
   mimeType: string,
   onProgress?: (fraction: number) => void,
 ): Promise<SealedUpload> {
+  const { sealFile } = await loadCrypto();
   const sealed = sealFile(file);
   const size = file.size || 1;
   const blob = await gather(sealed.chunks, ENCRYPTED_MEDIA_TYPE, (bytes) => onProgress?.(Math.min(1, bytes / size)));
@@ -110,6 +119,7 @@ export async function openMediaFile(sealed: Blob, media: EncryptedMedia, kind: '
       `This ${kind === 'video' ? 'video' : 'photo'} has a type Herald does not show (${media.mimeType}).`,
     );
   }
+  const { isCryptoError, openFile } = await loadCrypto();
   try {
     return await gather(
       openFile(sealed, media.key, { sha256: media.sha256, size: media.size, chunkSize: media.chunkSize }),

@@ -1,9 +1,8 @@
 import { create } from 'zustand';
-import { encryptedFileSize } from '@herald/crypto';
 import type { EncryptedMedia, MediaInfo } from '@herald/shared';
 import { errorMessage, isApiError } from '../../lib/http';
 import { fetchMedia, uploadMedia } from './api';
-import { MediaOpenError, openMediaFile, sealMediaFile } from './media-cipher';
+import { MediaOpenError, openMediaFile, sealMediaFile, sealedSize } from './media-cipher';
 import { ALLOWED_FORMATS, blobTypeFor, DOWNLOAD_ONLY_TYPE, mediaKindOf, objectUrlFor } from './media-types';
 
 export interface Attachment {
@@ -83,7 +82,7 @@ export function attachProblem(file: File, limits?: MediaLimits): string | null {
   if (!kind) return `“${file.name}” cannot be sent: only ${ALLOWED_FORMATS} can be attached.`;
   const max = kind === 'image' ? limits?.maxImageBytes : limits?.maxVideoBytes;
   // The server's limit applies to the sealed file (the header and a tag per chunk more).
-  if (max !== undefined && encryptedFileSize(file.size) > max) {
+  if (max !== undefined && sealedSize(file.size) > max) {
     return `“${file.name}” is ${megabytes(file.size)}; ${kind === 'image' ? 'photos' : 'videos'} can be at most ${megabytes(max)}.`;
   }
   if (file.size === 0) return `“${file.name}” is empty.`;
