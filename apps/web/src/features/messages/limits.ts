@@ -5,6 +5,8 @@ export interface SendBlocker {
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
+/** "1 character", "2,464 characters". */
+const characters = (n: number) => `${count(n)} ${n === 1 ? 'character' : 'characters'}`;
 
 /**
  * How long this text is, in the unit the limit counts (UTF-16 code units of the trimmed text).
@@ -25,7 +27,7 @@ export function sendBlocker(text: string, hasAttachment: boolean, maxLength: num
   if (length > maxLength) {
     return {
       reason: 'too_long',
-      text: `This message is ${count(length - maxLength)} characters too long (the limit is ${count(maxLength)}). Shorten it or split it into several messages.`,
+      text: `This message is ${characters(length - maxLength)} too long (the limit is ${count(maxLength)}). Shorten it or split it into several messages.`,
     };
   }
   if (length === 0 && !hasAttachment) {
@@ -39,4 +41,4 @@ export function nearLimit(length: number, maxLength: number): boolean {
   return length > maxLength - Math.max(100, Math.floor(maxLength * 0.1));
 }
 
-export { count as formatCount };
+export { count as formatCount, characters as formatCharacters };

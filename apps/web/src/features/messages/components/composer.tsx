@@ -1,6 +1,6 @@
 import { lazy, Suspense, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { CloseIcon, SendIcon, SmileIcon } from '../../../components/ui/icons';
-import { contentLength, formatCount, nearLimit, sendBlocker } from '../limits';
+import { contentLength, formatCharacters, nearLimit, sendBlocker } from '../limits';
 import { useMessages } from '../store';
 
 const EmojiPanel = lazy(() => import('./emoji-panel'));
@@ -208,7 +208,7 @@ export function Composer({
           className={`composer-limit ${blocker?.reason === 'too_long' ? 'is-over' : ''}`}
           data-testid="composer-limit"
         >
-          {blocker?.reason === 'too_long' ? blocker.text : `${formatCount(maxLength - length)} characters left.`}
+          {blocker?.reason === 'too_long' ? blocker.text : `${formatCharacters(maxLength - length)} left.`}
         </p>
       ) : null}
     </div>
