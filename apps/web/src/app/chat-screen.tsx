@@ -25,7 +25,7 @@ import { ScheduledList } from '../features/scheduling/components/scheduled-list'
 import { useScheduling } from '../features/scheduling/store';
 import { errorMessage } from '../lib/http';
 import { newClientId } from '../lib/id';
-import { peekOpened, primeOpened, sendSealed, useOpened } from '../lib/e2ee';
+import { peekOpened, prepareConversation, primeOpened, sendSealed, useOpened } from '../lib/e2ee';
 import { quoteText } from '../lib/message-codec';
 import { formatDateTime, toRfc3339 } from '../lib/time';
 import { useNow } from '../lib/use-now';
@@ -65,6 +65,11 @@ export default function ChatScreen({ conversationId, panel, focusMessageId }: Ch
   useEffect(() => {
     if (!timelineLoaded) void loadLatest(conversationId);
   }, [conversationId, timelineLoaded, loadLatest]);
+
+  // The members' keys, ahead of the first send (a failure here is retried by the send itself).
+  useEffect(() => {
+    prepareConversation(conversationId).catch(() => {});
+  }, [conversationId]);
 
   const unread = conversation?.unreadCount ?? 0;
   const onSeeLatest = useCallback(() => {

@@ -106,6 +106,22 @@ describe('lib/e2ee: sealing and opening messages', () => {
     expect(await openContent(msg(alice.userId, '{"header":{"v":1}}'))).toEqual(hidden);
   });
 
+  it("a message sealed before the sender's key change says so (the directory serves current keys only)", async () => {
+    const envelope = await sealAs(alice, [alice, bob], 'old times');
+    const server = fakeServer();
+    const newAlice = keyed(alice.userId);
+    await signInWithKeys(server, bob, { [C]: [newAlice, bob] });
+    server.on('GET', `/api/users/${alice.userId}/keys`, () => ({
+      data: { ...viewOf(newAlice), keysChangedAt: '2026-03-11T00:00:00.000Z' },
+    }));
+    const sent = { ...msg(alice.userId, envelope), createdAt: '2026-03-10T10:00:00.000Z' };
+    expect(await openContent(sent)).toEqual({
+      state: 'unreadable',
+      reason: 'sender_keys_changed',
+      notice: NOTICES.sender_keys_changed,
+    });
+  });
+
   it('while the keys are locked, nothing is opened and the result is not kept', async () => {
     const envelope = await sealAs(alice, [alice, bob], 'later');
     await wipeDeviceKeys();

@@ -12,7 +12,7 @@
  * - account: `unlockWith`, `markLocked`, the device copy (`saveDeviceCopy`, `loadDeviceCopy`),
  *   and `wipeDeviceKeys` on sign-out / session end / account deletion.
  */
-export { sealContent, sealText, sendSealed, type SealableContent } from './seal';
+export { prepareConversation, sealContent, sealText, sendSealed, type SealableContent } from './seal';
 export { openContent, peekOpened, primeOpened } from './open';
 export { useOpened } from './use-opened';
 export { NOTICES, type Opened, type OpenableMessage, type UnreadableReason } from './opened-cache';

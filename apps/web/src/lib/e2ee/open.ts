@@ -47,11 +47,13 @@ async function open(message: OpenableMessage): Promise<Opened> {
   if (!ring) return unreadable('locked');
   const { openMessage, isCryptoError } = await loadCrypto();
   let sender: { x25519PublicKey: string; ed25519PublicKey: string } | null;
+  let keysChangedAt: string | null = null;
   if (message.senderId === ring.userId) {
     sender = ring.publicKeys;
   } else {
     try {
       const view = await userKeys(message.senderId);
+      keysChangedAt = view.keysChangedAt;
       sender =
         view.x25519PublicKey && view.ed25519PublicKey
           ? { x25519PublicKey: view.x25519PublicKey, ed25519PublicKey: view.ed25519PublicKey }
@@ -72,7 +74,16 @@ async function open(message: OpenableMessage): Promise<Opened> {
     );
     return { state: 'opened', text: plaintext.text, media: plaintext.media ?? null };
   } catch (error) {
-    if (isCryptoError(error)) return unreadable(REASON_OF[error.code] ?? 'unverified');
+    if (isCryptoError(error)) {
+      const reason = REASON_OF[error.code] ?? 'unverified';
+      // The directory serves current keys only: a message older than the sender's key change
+      // cannot verify against them. Still hidden, but the sentence says why.
+      const older =
+        message.createdAt !== undefined &&
+        keysChangedAt !== null &&
+        Date.parse(keysChangedAt) > Date.parse(message.createdAt);
+      return unreadable(reason === 'unverified' && older ? 'sender_keys_changed' : reason);
+    }
     throw error;
   }
 }

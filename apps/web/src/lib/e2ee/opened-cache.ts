@@ -19,6 +19,8 @@ export type UnreadableReason =
   | 'unverified'
   /** Written by a newer client (an envelope version this one does not know). */
   | 'unsupported'
+  /** Does not verify, and the sender's keys changed after it was sent: sealed with their old keys. */
+  | 'sender_keys_changed'
   /** This device's keys are not open (unlock screen). Not final. */
   | 'locked'
   /** The sender's public keys could not be fetched (network). Not final. */
@@ -28,6 +30,8 @@ export const NOTICES: Record<UnreadableReason, string> = {
   not_a_recipient: 'This message was encrypted before you joined; ask the sender to send it again.',
   unverified: 'This message could not be verified and is hidden.',
   unsupported: 'This message was sent from a newer version of Herald; reload the page to read it.',
+  sender_keys_changed:
+    "This message was sent with the sender's previous security key and can no longer be verified; it is hidden.",
   locked: 'Unlock this device with your password to read this message.',
   unavailable: 'This message could not be opened right now; it will be tried again.',
 };
@@ -42,6 +46,8 @@ export interface OpenableMessage {
   conversationId: string;
   senderId: string;
   content: string;
+  /** When it was written: tells "sealed with the sender's old keys" from altered. */
+  createdAt?: string;
 }
 
 /** FNV-1a (32 bits) of the content: the same id with other content (an edit, stripped keys) is another entry. */

@@ -2,7 +2,7 @@ import type { EncryptedMedia, MessageKind } from '@herald/shared';
 import { isApiError } from '../http';
 import { loadCrypto } from './crypto';
 import { conversationKeys } from './directory';
-import { requireRing } from './key-state';
+import { currentRing, requireRing } from './key-state';
 
 /** What a person sends: the text, and for a photo or video the sealed file's key and facts. */
 export interface SealableContent {
@@ -67,4 +67,15 @@ export async function sendSealed<T>(
       { cause: error },
     );
   }
+}
+
+/**
+ * When a chat opens: fetch its members' keys and derive the pairwise keys in the background, so
+ * that the first send costs only symmetric work and one signature.
+ */
+export async function prepareConversation(conversationId: string): Promise<void> {
+  const ring = currentRing();
+  if (!ring) return;
+  const keys = await conversationKeys(conversationId);
+  await ring.prepare(keys.members.filter((m) => m.userId !== ring.userId));
 }
