@@ -114,6 +114,52 @@ describe('scheduled messages in encrypted chats', () => {
     expect(await readAs(BOB, body.content)).toBe('see you at 9');
   });
 
+  it('an edit refused with recipients_mismatch is sealed again once for the fresh member list', async () => {
+    const item = scheduled({
+      senderId: ME as ScheduledMessage['senderId'],
+      conversationId: C as ScheduledMessage['conversationId'],
+      content: await sealedFor([ME, BOB], 'lunch?'),
+    });
+    const members = [ME, BOB];
+    const { server, put } = serve(item, members);
+    await conversationKeys(C, { fresh: true });
+    // Carol joined a moment ago; this tab has not heard of it yet.
+    members.push(CAROL);
+    let refused = false;
+    server.on('PUT', `/api/scheduled-messages/${item.id}`, (call) => {
+      const body = call.body as { content: string };
+      const listed = (JSON.parse(body.content) as { header: { recipients: string[] } }).header.recipients;
+      if (!listed.includes(CAROL)) {
+        refused = true;
+        return {
+          status: 409,
+          error: { code: 'recipients_mismatch', message: 'Members changed.', details: { missing: [CAROL], extra: [] } },
+        };
+      }
+      return { data: { ...item, content: body.content, version: 2, updatedAt: new Date().toISOString() } };
+    });
+    render(
+      <ScheduledList
+        conversationId={C}
+        timeZone="UTC"
+        pickerMinLeadSeconds={60}
+        maxHorizonDays={367}
+        onOpenMessage={() => {}}
+      />,
+    );
+    const user = userEvent.setup();
+    const row = (await screen.findByText('lunch?')).closest('li')!;
+    await user.click(within(row).getByRole('button', { name: 'Edit' }));
+    const box = screen.getByRole('textbox', { name: 'Message text' });
+    await user.clear(box);
+    await user.type(box, 'lunch at 1?');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await vi.waitFor(() => expect(put()).toHaveLength(2));
+    expect(refused).toBe(true);
+    expect(await readAs(CAROL, (put()[1]!.body as { content: string }).content)).toBe('lunch at 1?');
+    await vi.waitFor(() => expect(screen.queryByRole('textbox', { name: 'Message text' })).toBeNull());
+  });
+
   it('says "1 new member can\'t read this yet" and "Encrypt for them" seals it for them', async () => {
     const item = scheduled({
       senderId: ME as ScheduledMessage['senderId'],
