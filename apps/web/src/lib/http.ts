@@ -166,6 +166,22 @@ export function toApiError(status: number, body: unknown): ApiError {
   return new ApiError('bad_response', `Unexpected answer from the server (${status}).`, status);
 }
 
+/**
+ * A 401 `unauthenticated` on any request means the session is over (signed out elsewhere, expired,
+ * account deleted): the app signs out, which wipes this device's keys and caches. Wrong passwords
+ * are `invalid_credentials`, not this.
+ */
+const sessionEndListeners = new Set<() => void>();
+export function onSessionEnded(listener: () => void): () => void {
+  sessionEndListeners.add(listener);
+  return () => sessionEndListeners.delete(listener);
+}
+
+function sessionCheck(error: ApiError): ApiError {
+  if (error.code === 'unauthenticated') for (const listener of sessionEndListeners) listener();
+  return error;
+}
+
 export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   // The server refuses non-JSON state changes (CSRF defence), so every non-GET says JSON, even
@@ -194,7 +210,7 @@ export async function request<T>(method: Method, path: string, options: RequestO
       throw new ApiError('bad_response', `Unexpected answer from the server (${response.status}).`, response.status);
     }
   }
-  if (!response.ok) throw toApiError(response.status, body);
+  if (!response.ok) throw sessionCheck(toApiError(response.status, body));
   const envelope = body as ApiResponse<T> | null;
   if (!envelope || envelope.success !== true) throw toApiError(response.status, body);
   return envelope.data;

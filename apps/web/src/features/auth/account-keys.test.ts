@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { deriveKeys, generateUserKeys, openKeyBundle, publicKeysOf, sealKeyBundle } from '@herald/crypto';
 import type { KdfParams, SelfUser } from '@herald/shared';
 import { currentRing, useKeyState, wipeDeviceKeys } from '../../lib/e2ee';
+import { http } from '../../lib/http';
 import { selfUser } from '../../test-support/fixtures';
 import { fakeServer } from '../../test-support/network';
 import { useAuth } from './store';
@@ -140,5 +141,19 @@ describe('accounts and keys (issue 9)', () => {
       'The current password is incorrect.',
     );
     expect(net.callsTo('POST', '/api/auth/change-password')).toHaveLength(1);
+  });
+
+  it('a 401 on any request while signed in ends the session here: the keys are wiped', async () => {
+    const account = await accountWithKeys();
+    server(() => account).on('GET', '/api/conversations', () => ({
+      status: 401,
+      error: { code: 'unauthenticated', message: 'Sign in to continue.' },
+    }));
+    await useAuth.getState().login('alice', PASSWORD);
+    expect(currentRing()).not.toBeNull();
+    await expect(http.get('/api/conversations')).rejects.toThrow();
+    expect(useAuth.getState().status).toBe('anonymous');
+    expect(currentRing()).toBeNull();
+    expect(useKeyState.getState().status).toBe('none');
   });
 });

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { SelfUser } from '@herald/shared';
 import { markLocked, removeDeviceCopy, wipeDeviceKeys } from '../../lib/e2ee';
-import { isApiError } from '../../lib/http';
+import { isApiError, onSessionEnded } from '../../lib/http';
 import { browserTimeZone } from '../../lib/time';
 import { establish, newAccountKeys, openAccountKeys, resealBundle, resumeKeys } from './account-keys';
 import { authApi } from './api';
@@ -265,6 +265,13 @@ export const useAuth = create<AuthState>()((set, get) => {
       set({ me: { ...me, unseenFailedScheduled: Math.max(0, value) } });
     },
   };
+});
+
+// Any request answered 401 `unauthenticated` while signed in (or locked): the session is over,
+// and with it this device's keys (signedOut wipes them).
+onSessionEnded(() => {
+  const { status, sessionChange } = useAuth.getState();
+  if ((status === 'signed-in' || status === 'locked') && !sessionChange) useAuth.getState().signedOut();
 });
 
 /** The signed-in user's zone: their setting, else the browser's. */
