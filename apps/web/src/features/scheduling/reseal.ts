@@ -147,11 +147,12 @@ const RETRY_BASE_MS = 30_000;
 const MAX_RETRIES = 5;
 
 /**
- * Starts the automatic path for the signed-in user: membership and key changes (from the key
- * directory's events, and `requestReseal` for changes seen elsewhere) re-seal the pending messages
- * concerned, a few at a time after a short pause (a burst of joins costs one pass). It also loads
- * my pending messages once, so that changes made while this device was away are caught up.
- * Returns a function that stops it.
+ * Starts the automatic path for the signed-in user: membership and key changes (the key
+ * directory's `onKeysChanged`, which app/wiring.ts also feeds with member lists changed by a reload)
+ * re-seal the pending messages concerned after a short pause (a burst of joins costs one pass).
+ * It also loads my pending messages once, so that changes made while no device of mine was online
+ * are caught up, and looks again when the keys are unlocked. Returns `stop`, and `request` to ask
+ * for a pass over one conversation.
  */
 export function startAutoReseal(myId: string): {
   stop: () => void;
