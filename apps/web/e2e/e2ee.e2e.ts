@@ -353,5 +353,12 @@ describe.sequential('end-to-end encryption in the web client', () => {
     expect(after).not.toBe(before);
     await dialog.getByRole('button', { name: 'The numbers match' }).click();
     await expect.poll(() => banner.count()).toBe(0);
+
+    // Bob's own open tab learns that his keys were replaced elsewhere: it locks, and his password
+    // opens the new bundle.
+    await b.page.getByRole('heading', { name: 'Unlock your messages' }).waitFor();
+    await b.page.getByLabel('Password').fill(PASSWORD);
+    await b.page.getByRole('button', { name: 'Unlock' }).click();
+    await b.page.getByRole('button', { name: 'New chat' }).waitFor();
   });
 });

@@ -149,6 +149,16 @@ export function ConversationInfo({ conversation, myId, timeZone, onClose, onGone
                       {member.user.id === myId ? ' (you)' : ''}
                     </span>
                     {member.role !== 'member' ? <Badge tone="info">{member.role}</Badge> : null}
+                    {member.user.id !== myId && !member.user.deleted ? (
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        aria-label={`Verify security with ${member.user.displayName}`}
+                        onClick={() => requestVerify(member.user.id)}
+                      >
+                        Verify
+                      </Button>
+                    ) : null}
                     {admin && member.user.id !== myId && member.role !== 'owner' ? (
                       <span className="member-actions">
                         <Button
