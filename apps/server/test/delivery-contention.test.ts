@@ -98,11 +98,17 @@ describe.runIf(onPostgres())('one user racing the dispatcher around the due time
       // Every answer was quick and meant something: done (200), or refused because of the state
       // (409) or, at worst, a brief 503 to retry; never a 500. Quick as the server measured it
       // (Fastify's responseTime): on a busy CI machine the test's own client adds its share.
-      const served = server
-        .output()
-        .split('\n')
-        .filter((line) => line.includes('"request completed"'))
-        .map((line) => JSON.parse(line) as { responseTime: number; req?: { url?: string } });
+      const completed = () =>
+        server
+          .output()
+          .split('\n')
+          .filter((line) => line.includes('"request completed"'))
+          .map((line) => JSON.parse(line) as { responseTime: number; req?: { url?: string } });
+      // Fastify logs a request after its answer has gone out: the last lines may trail the answers.
+      await expect
+        .poll(() => completed().length, { timeout: 5_000, interval: 50 })
+        .toBeGreaterThanOrEqual(ROUNDS * PER_ROUND * 2);
+      const served = completed();
       const slow = served.filter((r) => r.responseTime > 2000);
       expect(slow, `slow answers: ${JSON.stringify(slow.slice(0, 5))}`).toEqual([]);
       // And nothing hung from the client's side either (the reported hang lasted 30 s).
