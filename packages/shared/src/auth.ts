@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { UserId } from './ids.js';
+import { USERNAME_RULES } from './limits.js';
 import { boundedInt, lineText, nameText, queryInt } from './text.js';
 
 /** base64url without padding, as produced by @herald/crypto's `toBase64Url`. */
@@ -7,13 +8,6 @@ export const Base64Url = lineText().regex(/^[A-Za-z0-9_-]*$/, 'must be base64url
 
 /** A 32-byte key in base64url (43 characters). */
 export const Key32 = Base64Url.length(43, 'must be 32 bytes in base64url (43 characters)');
-
-export const USERNAME_RULES = {
-  min: 3,
-  max: 32,
-  pattern: /^[a-z0-9](?:[a-z0-9_.-]*[a-z0-9])?$/i,
-  hint: '3 to 32 characters: letters, digits, and . _ - inside',
-} as const;
 
 export const Username = lineText()
   .trim()

@@ -1,25 +1,11 @@
 import { z } from 'zod';
 import type { PublicKeysView, PublicUser } from './auth.js';
 import { ConversationId, MediaId, MessageId, UserId, type ScheduledMessageId } from './ids.js';
+import { MAX_CONTENT_LENGTH, MAX_GROUP_MEMBERS, MAX_PAGE_SIZE, type TemporaryTtl } from './limits.js';
 import { boundedInt, lineText, multilineText, nameText, queryInt } from './text.js';
 
 export type ConversationKind = 'direct' | 'group';
 export type MemberRole = 'owner' | 'admin' | 'member';
-
-/** Temporary mode (disappearing messages): the allowed lifetimes, in seconds; null = off. */
-export const TEMPORARY_TTLS = [null, 3_600, 86_400, 604_800, 7_776_000] as const;
-export type TemporaryTtl = (typeof TEMPORARY_TTLS)[number];
-
-export const MAX_GROUP_MEMBERS = 256;
-/**
- * Message content is opaque to the server (an end-to-end encrypted envelope, shared/e2ee.ts); this
- * bounds its JSON size. A 256-member group's envelope carries 256 wrapped keys (~46,000
- * characters) besides the body, which is the sealed text plus its base64url growth (4/3).
- */
-export const MAX_CONTENT_LENGTH = 192 * 1024;
-/** What a person may type in one message (UTF-16 code units), checked by clients before sealing. */
-export const MAX_TEXT_LENGTH = 16_000;
-export const MAX_PAGE_SIZE = 100;
 
 export interface ConversationMember {
   user: PublicUser;

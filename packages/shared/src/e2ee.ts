@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Base64Url, Key32 } from './auth.js';
-import { MAX_CONTENT_LENGTH, MAX_GROUP_MEMBERS, MAX_TEXT_LENGTH } from './chat.js';
+import { MAX_CONTENT_LENGTH, MAX_GROUP_MEMBERS, MAX_TEXT_LENGTH } from './limits.js';
 import { INT4_MAX, boundedInt, lineText, multilineText } from './text.js';
 
 /**

@@ -1,5 +1,6 @@
 export * from './ids.js';
 export * from './errors.js';
+export * from './limits.js';
 export * from './envelope.js';
 export * from './auth.js';
 export * from './chat.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { ClientId, MAX_CONTENT_LENGTH, OneTimeMediaFields, type Message, type MessageContentType } from './chat.js';
+import { ClientId, OneTimeMediaFields, type Message, type MessageContentType } from './chat.js';
 import { ConversationId, MediaId, MessageId, UserId, type ScheduledMessageId } from './ids.js';
+import { MAX_CONTENT_LENGTH } from './limits.js';
 import { boundedInt, finiteNumber, INT4_MAX, lineText, multilineText } from './text.js';
 
 export type ScheduledStatus = 'pending' | 'sent' | 'failed' | 'cancelled';
