@@ -10,7 +10,8 @@ export type Crypto = typeof CryptoModule;
 let loading: Promise<Crypto> | null = null;
 
 export function loadCrypto(): Promise<Crypto> {
-  // lib/zod-csp.ts (imported by main.tsx) has already told zod not to probe `new Function`.
+  // public/zod-jitless.js (run by index.html before any module) has already told zod not to
+  // probe `new Function`.
   loading ??= import('@herald/crypto');
   return loading;
 }
