@@ -3,10 +3,10 @@ import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
 /**
- * The shared contract declares its zod schemas at module level. The web app uses only a few
- * constants from it (error codes, failure texts), so each top-level initializer that calls
- * something is wrapped in a pure IIFE here: the bundler then drops the unused schemas, and zod
- * with them, from the browser bundle. Runs after TypeScript is stripped (no `enforce`).
+ * The shared contract declares its zod schemas at module level. The web app uses constants from it
+ * (error codes, limits, failure texts) and, through the lazy @herald/crypto chunk, the envelope
+ * schemas, so each top-level initializer that calls something is wrapped in a pure IIFE here: the
+ * bundler then drops the schemas nothing uses. Runs after TypeScript is stripped (no `enforce`).
  */
 function pureSharedSchemas(): Plugin {
   const shared = fileURLToPath(new URL('../../packages/shared/src/', import.meta.url));
@@ -39,6 +39,41 @@ function pureSharedSchemas(): Plugin {
 }
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/**
+ * Fails the build if zod reaches a chunk that index.html loads (the entry and what it imports
+ * statically). Zod and the shared schemas belong to the lazy @herald/crypto chunk: a module is
+ * bundled once, so a shell import of a constant from a shared module that also builds schemas
+ * (auth.ts, chat.ts, ...) would put that module, the schemas crypto uses from it, and zod back in
+ * the first paint. The shell's constants live in schema-free modules (limits.ts, errors.ts,
+ * media-types.ts).
+ */
+function zodOutOfFirstPaint(): Plugin {
+  return {
+    name: 'herald:zod-out-of-first-paint',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const chunks = new Map(
+        Object.values(bundle).flatMap((output) =>
+          output.type === 'chunk' ? [[output.fileName, output] as const] : [],
+        ),
+      );
+      const initial = new Set<string>();
+      const visit = (fileName: string) => {
+        if (initial.has(fileName)) return;
+        initial.add(fileName);
+        for (const imported of chunks.get(fileName)?.imports ?? []) visit(imported);
+      };
+      for (const chunk of chunks.values()) if (chunk.isEntry) visit(chunk.fileName);
+      for (const fileName of initial) {
+        const zod = chunks.get(fileName)?.moduleIds.filter((id) => /[\\/]node_modules[\\/]zod[\\/]/.test(id)) ?? [];
+        if (zod.length > 0) {
+          this.error(`zod is in ${fileName}, which index.html loads (see zodOutOfFirstPaint): ${zod[0]}`);
+        }
+      }
+    },
+  };
+}
 
 /**
  * emoji-picker-react renders its generated CSS as an inline `<style>` element, which the server's
@@ -84,7 +119,7 @@ function cspSafeEmojiPicker(): Plugin {
 const SERVER = process.env.HERALD_SERVER_URL ?? 'http://localhost:3000';
 
 export default defineConfig({
-  plugins: [react(), pureSharedSchemas(), cspSafeEmojiPicker()],
+  plugins: [react(), pureSharedSchemas(), cspSafeEmojiPicker(), zodOutOfFirstPaint()],
   // Dependencies are pre-bundled in dev without plugins; this one must go through cspSafeEmojiPicker.
   optimizeDeps: { exclude: ['emoji-picker-react'] },
   resolve: {
