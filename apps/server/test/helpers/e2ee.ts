@@ -84,22 +84,13 @@ export function keyRingOf(user: KeyHolder): KeyRing {
 }
 
 /**
- * The conversation's current members and their X25519 keys, as the server tells `client`:
- * GET /api/conversations/:id/keys, or, on a server without that route, the members listed by
- * GET /api/conversations/:id (PublicUser.x25519PublicKey). Throws when neither answers (not a member).
+ * The conversation's current members and their X25519 keys, as the server tells `client`
+ * (GET /api/conversations/:id/keys). Throws when it does not answer them (not a member).
  */
 export async function conversationRecipients(client: KeyFetcher, conversationId: string): Promise<Recipient[]> {
   const keys = await client.get<ConversationKeys>(`/api/conversations/${conversationId}/keys`);
-  if (keys.status === 200) {
-    return keys.body.data.members.map((m) => ({ userId: m.userId, x25519PublicKey: m.x25519PublicKey }));
-  }
-  const conversation = await client.get<{ members: { user: { id: string; x25519PublicKey: string | null } }[] }>(
-    `/api/conversations/${conversationId}`,
-  );
-  if (conversation.status !== 200) {
-    throw new Error(`conversation ${conversationId}: keys ${keys.status}, conversation ${conversation.status}`);
-  }
-  return conversation.body.data.members.map((m) => ({ userId: m.user.id, x25519PublicKey: m.user.x25519PublicKey }));
+  if (keys.status !== 200) throw new Error(`conversation ${conversationId}: keys answered ${keys.status}`);
+  return keys.body.data.members.map((m) => ({ userId: m.userId, x25519PublicKey: m.x25519PublicKey }));
 }
 
 /** Whether `content` is already a sealed envelope (helpers then send it as it is). */

@@ -16,6 +16,13 @@ export interface DialogProps {
 }
 
 /**
+ * Open dialogs, newest last. Escape normally reaches the panel's own handler; but when the focused
+ * element inside a dialog is removed (the person just added from a search list), focus falls back
+ * to the page body and the panel would never hear Escape: then the newest dialog closes.
+ */
+const openDialogs: object[] = [];
+
+/**
  * A modal dialog: focus moves in on open and back on close, Tab stays inside, Escape closes.
  */
 export function Dialog({ title, onClose, children, footer, size = 'md', description }: DialogProps) {
@@ -31,6 +38,22 @@ export function Dialog({ title, onClose, children, footer, size = 'md', descript
     const first = node?.querySelector<HTMLElement>('[data-autofocus]') ?? node?.querySelector<HTMLElement>(FOCUSABLE);
     (first ?? node)?.focus();
     return () => previous?.focus?.();
+  }, []);
+
+  useEffect(() => {
+    const entry = {};
+    openDialogs.push(entry);
+    const onDocumentKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || openDialogs.at(-1) !== entry) return;
+      const active = document.activeElement;
+      if (active && active !== document.body && active.closest('[role="dialog"]')) return; // the panel's own
+      onCloseRef.current();
+    };
+    document.addEventListener('keydown', onDocumentKeyDown);
+    return () => {
+      document.removeEventListener('keydown', onDocumentKeyDown);
+      openDialogs.splice(openDialogs.indexOf(entry), 1);
+    };
   }, []);
 
   function onKeyDown(event: React.KeyboardEvent) {
