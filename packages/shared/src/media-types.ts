@@ -11,11 +11,6 @@ export const ENCRYPTED_MEDIA_TYPE = 'application/octet-stream';
 
 export type MediaKind = 'image' | 'video';
 
-/** A sentence naming what is accepted, for error messages. */
-export const ACCEPTED_MEDIA_TEXT =
-  'JPEG, PNG, GIF, WebP or AVIF images, MP4, WebM, QuickTime or Ogg videos, ' +
-  'or an encrypted file sent as application/octet-stream with its kind (image or video)';
-
 /** `Image/PNG; charset=x` -> `image/png`: the type without parameters, lower case. */
 export function normalizeMimeType(raw: string | undefined): string {
   return (raw ?? '').split(';')[0]!.trim().toLowerCase();

@@ -1,19 +1,11 @@
-import type { MessageKind } from '@herald/shared';
-import { openContent, sealContent, type OpenableMessage, type Opened, type SealableContent } from './e2ee';
+import type { Opened } from './e2ee';
 
 /**
- * The one place that turns what a person typed into a message's `content` and back. `content` is
- * an end-to-end encrypted envelope (DESIGN section 7; lib/e2ee seals and opens it), so both ways
- * are asynchronous. It lives in lib/ rather than in a feature because messages, scheduling and the
- * chat list all encode or show content, and features do not import each other.
+ * How message content reads in one line. Content is an end-to-end encrypted envelope: lib/e2ee
+ * seals (`sealContent`, `sendSealed`) and opens (`openContent`, `useOpened`) it; these helpers
+ * only word what was opened. They live in lib/ because messages, scheduling and the chat list all
+ * show content, and features do not import each other.
  */
-export function encodeContent(conversationId: string, kind: MessageKind, content: SealableContent): Promise<string> {
-  return sealContent(conversationId, kind, content);
-}
-
-export function decodeContent(message: OpenableMessage): Promise<Opened> {
-  return openContent(message);
-}
 
 /**
  * One line for a preview (chat list, reply quote, scheduled list): the text, or what stands in

@@ -44,9 +44,9 @@ export function createKeysService(deps: KeysDeps) {
       const rows = await selectMemberKeys(db, conversationId);
       return {
         conversationId: conversationId as ConversationId,
-        // Code-unit order, exactly as envelope recipients are sorted (the SQL order agrees for
-        // lower-case UUIDs; sorting here makes it independent of collation).
-        members: rows.map(toPublicKeysView).sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0)),
+        // Sorted by the query: uuid order is byte order, which is the code-unit order of the
+        // lower-case text that envelope recipients are sorted in.
+        members: rows.map(toPublicKeysView),
       };
     },
 

@@ -4,6 +4,7 @@ import { Button } from '../../../components/ui/button';
 import { errorMessage } from '../../../lib/http';
 import { useAuth } from '../store';
 import { PasswordProgress } from './password-progress';
+import { AuthBrand } from './auth-brand';
 
 export interface AuthScreenProps {
   mode: 'login' | 'register';
@@ -47,15 +48,7 @@ export function AuthScreen({ mode, onSwitchMode }: AuthScreenProps) {
   return (
     <main className="auth-screen">
       <div className="auth-card">
-        <div className="auth-brand">
-          <span className="brand-mark" aria-hidden="true">
-            H
-          </span>
-          <div>
-            <h1>Herald</h1>
-            <p className="muted">Private chat. Messages that arrive exactly when you mean them to.</p>
-          </div>
-        </div>
+        <AuthBrand>Private chat. Messages that arrive exactly when you mean them to.</AuthBrand>
         <h2 className="auth-title">{registering ? 'Create your account' : 'Sign in'}</h2>
         <form onSubmit={(e) => void onSubmit(e)} className="form" noValidate>
           <label className="field">

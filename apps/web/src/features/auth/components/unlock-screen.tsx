@@ -3,6 +3,7 @@ import { Button } from '../../../components/ui/button';
 import { errorMessage } from '../../../lib/http';
 import { useAuth } from '../store';
 import { PasswordProgress } from './password-progress';
+import { AuthBrand } from './auth-brand';
 
 /**
  * Signed in, but this browser does not hold the keys (another browser profile, cleared storage, or
@@ -38,15 +39,7 @@ export function UnlockScreen() {
   return (
     <main className="auth-screen">
       <div className="auth-card">
-        <div className="auth-brand">
-          <span className="brand-mark" aria-hidden="true">
-            H
-          </span>
-          <div>
-            <h1>Herald</h1>
-            <p className="muted">Signed in as {me?.displayName ?? me?.username}</p>
-          </div>
-        </div>
+        <AuthBrand>Signed in as {me?.displayName ?? me?.username}</AuthBrand>
         <h2 className="auth-title">Unlock your messages</h2>
         <p className="muted unlock-explainer">
           {hasKeys
