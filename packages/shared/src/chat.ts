@@ -74,6 +74,11 @@ export interface Message {
   myViews: number;
   replyToId: MessageId | null;
   clientId: string | null;
+  /**
+   * The conversation's order: increases with every message written (a delivery batch shares one
+   * createdAt, so time alone cannot order it). Clients sort by this, never by time or id.
+   */
+  seq: number;
   createdAt: string;
   /** Temporary mode: when the server deletes this message. */
   expiresAt: string | null;

@@ -33,11 +33,14 @@ export function selfUser(overrides: Partial<SelfUser> = {}): SelfUser {
   };
 }
 
+let nextSeq = 1;
+
 export function message(overrides: Partial<Message> = {}): Message {
   return {
     id: uuid('m') as Message['id'],
     conversationId: 'c0000000-0000-4000-8000-000000000001' as Message['conversationId'],
     senderId: 'u0000000-0000-4000-8000-000000000001' as Message['senderId'],
+    seq: nextSeq++,
     content: 'hello',
     contentType: 'text',
     media: null,

@@ -63,6 +63,7 @@ export function toMessage(
     myViews,
     replyToId: row.replyToId as MessageId | null,
     clientId: row.clientId,
+    seq: Number(row.seq),
     createdAt: row.createdAt.toISOString(),
     expiresAt: row.expiresAt?.toISOString() ?? null,
     scheduledMessageId: row.scheduledMessageId as ScheduledMessageId | null,

@@ -193,6 +193,8 @@ export const useMessages = create<MessagesState>()((set, get) => {
         senderId: senderId as Message['senderId'],
         // Not sent as it is: the optimistic copy's text is primed below, the server gets an envelope.
         content: '',
+        // Unknown until the server answers: a pending copy sorts after everything the server gave.
+        seq: Number.MAX_SAFE_INTEGER,
         contentType: body.contentType ?? 'text',
         media: media ?? null,
         isOneTimeMedia: body.isOneTimeMedia ?? false,
