@@ -286,6 +286,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     broadcaster,
     presence,
     log: app.log,
+    parseCookie: (header) => app.parseCookie(header),
     rateLimiter,
     commandLimit: { max: config.rateLimits.socketEventsPerMinute, windowMs: 60_000 },
   });

@@ -12,7 +12,6 @@ import type { z } from 'zod';
 import type { Db } from '../db/db.js';
 import { unavailableError } from '../db/errors.js';
 import { AppError } from '../lib/app-error.js';
-import { readCookie } from '../lib/cookies.js';
 import type { Broadcaster } from '../lib/broadcaster.js';
 import type { Clock } from '../lib/clock.js';
 import type { RateLimiter, RateLimitRule } from '../lib/rate-limiter.js';
@@ -32,6 +31,8 @@ export interface SocketHandlersDeps {
   broadcaster: Broadcaster;
   presence: PresenceTracker;
   log: FastifyBaseLogger;
+  /** Fastify's cookie parser (`app.parseCookie`): the handshake reads the session cookie as HTTP requests do. */
+  parseCookie: (header: string) => Record<string, string | undefined>;
   rateLimiter: RateLimiter;
   /** Commands of any kind per user (all their sockets together). */
   commandLimit: RateLimitRule;
@@ -61,7 +62,8 @@ export function registerSocketHandlers(io: HeraldIo, deps: SocketHandlersDeps): 
   const { db, clock, messages, broadcaster, presence, log } = deps;
 
   io.use((socket, next) => {
-    const token = readCookie(socket.request.headers.cookie, SESSION_COOKIE);
+    const header = socket.request.headers.cookie;
+    const token = header ? deps.parseCookie(header)[SESSION_COOKIE] : undefined;
     if (!token) return next(new Error('unauthenticated'));
     deps.auth
       .authenticate(token)
