@@ -3,6 +3,7 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 
 const server = 'apps/server/src';
 const web = 'apps/web/src';
@@ -44,6 +45,23 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
       'no-console': ['error', { allow: ['error', 'warn'] }],
     },
+  },
+  // No import cycles anywhere (a cycle is how barrels and layers quietly rot). The resolver maps
+  // the `.js` of an ESM import to the `.ts` source, and resolves extensionless web imports.
+  {
+    files: ['apps/*/src/**/*.{ts,tsx}', 'packages/*/src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.tsx', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      'import-x/resolver-next': [
+        createNodeResolver({
+          extensions: ['.ts', '.tsx', '.js', '.json'],
+          extensionAlias: { '.js': ['.ts', '.tsx', '.js'] },
+        }),
+      ],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
   },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
   { files: ['scripts/**/*.mjs'], ...tseslint.configs.disableTypeChecked },
