@@ -20,34 +20,30 @@ import { systemClock, type Clock } from './lib/clock.js';
 import type { MembershipEndedStep } from './lib/membership-events.js';
 import { memoryRateLimitStore, RateLimiter, redisRateLimitStore, type RateLimitStore } from './lib/rate-limiter.js';
 import type { AccountDeletionStep } from './lib/session-events.js';
-import { AuthKeyHasher, SessionTokens, authRoutes, createAuth, type Auth } from './modules/auth/index.js';
-import { blocksRoutes } from './modules/blocks/index.js';
-import {
-  conversationsRoutes,
-  createConversationsService,
-  type ConversationsService,
-} from './modules/conversations/index.js';
-import { createKeysService, keysRoutes } from './modules/keys/index.js';
+import { AuthKeyHasher, SessionTokens, createAuth, type Auth } from './modules/auth/index.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { blocksRoutes } from './modules/blocks/blocks.routes.js';
+import { createConversationsService, type ConversationsService } from './modules/conversations/index.js';
+import { conversationsRoutes } from './modules/conversations/conversations.routes.js';
+import { createKeysService } from './modules/keys/index.js';
+import { keysRoutes } from './modules/keys/keys.routes.js';
 import { directKey } from './modules/membership/index.js';
-import { createMediaService, mediaRoutes, type MediaService } from './modules/media/index.js';
-import {
-  createMessagesService,
-  messagesRoutes,
-  writeMessages,
-  type MessagesService,
-} from './modules/messages/index.js';
+import { createMediaService, type MediaService } from './modules/media/index.js';
+import { mediaRoutes } from './modules/media/media.routes.js';
+import { createMessagesService, writeMessages, type MessagesService } from './modules/messages/index.js';
+import { messagesRoutes } from './modules/messages/messages.routes.js';
 import {
   countDueBacklog,
   createSchedulingService,
-  schedulingRoutes,
   type DeliveryObserver,
   type SchedulingService,
   type WriteMessages,
 } from './modules/scheduling/index.js';
+import { schedulingRoutes } from './modules/scheduling/scheduling.routes.js';
 import { Dispatcher } from './dispatcher/dispatcher.js';
 import { metricsRoutes } from './http/metrics.routes.js';
 import { createMetrics } from './lib/metrics.js';
-import { usersRoutes } from './modules/users/index.js';
+import { usersRoutes } from './modules/users/users.routes.js';
 import { localPresence, redisPresence, type PresenceTracker } from './realtime/presence.js';
 import { registerSocketHandlers } from './realtime/socket-handlers.js';
 import { createSocketServer, socketBroadcaster, type HeraldIo } from './realtime/socket-server.js';

@@ -1,4 +1,3 @@
 export { createAuth, type Auth, type AuthDeps, type Authenticated, type IssuedSession } from './auth.js';
-export { authRoutes, type AuthRoutesDeps } from './auth.routes.js';
 export { AuthKeyHasher } from './passwords.js';
 export { SessionTokens, SESSION_COOKIE, type SessionClaims } from './tokens.js';

@@ -1,2 +1,1 @@
 export * from './blocks.sql.js';
-export { blocksRoutes, type BlocksRoutesDeps } from './blocks.routes.js';

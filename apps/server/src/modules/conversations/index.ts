@@ -1,2 +1,1 @@
 export * from './conversations.js';
-export { conversationsRoutes } from './conversations.routes.js';

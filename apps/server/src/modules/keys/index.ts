@@ -1,3 +1,2 @@
 export * from './keys.sql.js';
 export * from './keys.js';
-export { keysRoutes } from './keys.routes.js';

@@ -2,7 +2,6 @@ export type { NewMessage, MessageRow } from './messages.sql.js';
 export { selectMessagesByIds, selectMessageByClientId } from './messages.sql.js';
 export * from './messages.js';
 export { toMessage, receiptsFor, aggregateStatus } from './message-view.js';
-export { messagesRoutes } from './messages.routes.js';
 export {
   assertAddressedToMembers,
   assertRecipientsAreMembers,

@@ -1,5 +1,4 @@
 export * from './scheduling.js';
-export { schedulingRoutes, type SchedulingRoutesDeps } from './scheduling.routes.js';
 export type { BatchResult, DeliveryObserver, DeliveryRules, WriteMessages } from './delivery.js';
 export { countDueBacklog, selectDispatchOutlook } from './delivery.sql.js';
 export { resolveScheduledTime } from './time-rules.js';

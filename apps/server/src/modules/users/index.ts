@@ -1,3 +1,2 @@
 export * from './users.sql.js';
 export * from './users.js';
-export { usersRoutes } from './users.routes.js';
