@@ -1,0 +1,121 @@
+import type { MessageContentType } from '@herald/shared';
+import type { Queryable } from '../../db/db.js';
+import { SCHEDULED_COLUMNS, type ScheduledRow } from './scheduling.sql.js';
+
+export interface NewScheduled {
+  conversationId: string;
+  senderId: string;
+  receiverId: string | null;
+  content: string;
+  contentType: MessageContentType;
+  mediaId: string | null;
+  isOneTimeMedia: boolean;
+  viewLimit: number | null;
+  mediaExpirySeconds: number | null;
+  replyToId: string | null;
+  scheduledTime: Date;
+  clientId: string | null;
+  now: Date;
+}
+
+export interface PendingLimits {
+  perConversation: number;
+  perUser: number;
+}
+
+export interface InsertOutcome {
+  /** Pending messages of the sender before this one (counted up to the limits). */
+  inConversation: number;
+  total: number;
+  /** Whether the media (if any) could be attached. */
+  mediaAttached: boolean;
+  /** The new row; undefined when refused (quota, media) or the clientId was already used. */
+  row: ScheduledRow | undefined;
+}
+
+/**
+ * The namespace of the per-sender quota lock. The advisory lock key is the 64-bit hash of this
+ * prefix and the sender's id (`hashtextextended(..., 0)`), so it cannot collide with another
+ * sender's key nor, in practice, with any other advisory lock Herald takes (the delivery pick
+ * turn and the migration runner use keys of their own).
+ */
+export const SENDER_QUOTA_LOCK_NAMESPACE = 'herald:schedule-quota:';
+
+/**
+ * One creation at a time per sender, until the transaction ends: the quota counts of the next
+ * one then see every earlier creation (READ COMMITTED takes a new snapshot per statement). A
+ * transaction-level lock, so that it can never outlive the transaction (no unlock to forget).
+ */
+export async function lockSenderQuota(q: Queryable, senderId: string): Promise<void> {
+  await q.query(
+    'SELECT pg_advisory_xact_lock(hashtextextended($1::text || $2::text, 0))',
+    [SENDER_QUOTA_LOCK_NAMESPACE, senderId],
+    {
+      name: 'herald_sender_quota_lock',
+    },
+  );
+}
+
+/**
+ * Inserts a scheduled message if the sender is under both pending quotas, attaching its media,
+ * in one statement; run it in a transaction that first took the sender's quota lock, so that the
+ * counts see every earlier creation. Counts stop at the limits, so they cost O(limit) at most.
+ * A clientId used before inserts nothing (ON CONFLICT DO NOTHING): the caller answers with the
+ * first row. Waking the dispatchers is the caller's business (after commit).
+ */
+export async function insertScheduledWithinQuota(
+  q: Queryable,
+  s: NewScheduled,
+  limits: PendingLimits,
+): Promise<InsertOutcome> {
+  const { rows } = await q.query<ScheduledRow & { inConversation: number; total: number; mediaAttached: boolean }>(
+    `WITH counts AS MATERIALIZED (
+       SELECT
+         (SELECT count(*) FROM (SELECT 1 FROM scheduled_messages
+            WHERE sender_id = $2 AND conversation_id = $1 AND status = 'pending' LIMIT $13) a)::int AS in_conversation,
+         (SELECT count(*) FROM (SELECT 1 FROM scheduled_messages
+            WHERE sender_id = $2 AND status = 'pending' LIMIT $14) b)::int AS total
+     ),
+     allowed AS (SELECT 1 FROM counts WHERE in_conversation < $13 AND total < $14),
+     attached AS (
+       UPDATE media SET attached_at = $12
+       WHERE $6::uuid IS NOT NULL AND id = $6 AND uploader_id = $2 AND attached_at IS NULL AND deleted_at IS NULL
+         AND EXISTS (SELECT 1 FROM allowed)
+       RETURNING id
+     ),
+     inserted AS (
+       INSERT INTO scheduled_messages AS s (conversation_id, sender_id, receiver_id, content, content_type, media_id,
+         is_one_time_media, view_limit, media_expiry_seconds, scheduled_time, due_at, client_id, created_at, updated_at,
+         reply_to_id)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $12, $15
+       FROM allowed
+       WHERE $6::uuid IS NULL OR EXISTS (SELECT 1 FROM attached)
+       ON CONFLICT DO NOTHING
+       RETURNING ${SCHEDULED_COLUMNS}
+     )
+     SELECT counts.in_conversation AS "inConversation", counts.total,
+       $6::uuid IS NULL OR EXISTS (SELECT 1 FROM attached) AS "mediaAttached",
+       inserted.*
+     FROM counts LEFT JOIN inserted ON true`,
+    [
+      /* $1 */ s.conversationId,
+      /* $2 */ s.senderId,
+      /* $3 */ s.receiverId,
+      /* $4 */ s.content,
+      /* $5 */ s.contentType,
+      /* $6 */ s.mediaId,
+      /* $7 */ s.isOneTimeMedia,
+      /* $8 */ s.viewLimit,
+      /* $9 */ s.mediaExpirySeconds,
+      /* $10 */ s.scheduledTime,
+      /* $11 */ s.clientId,
+      /* $12 */ s.now,
+      /* $13 */ limits.perConversation,
+      /* $14 */ limits.perUser,
+      /* $15 */ s.replyToId,
+    ],
+    { name: 'herald_insert_scheduled' },
+  );
+  const { inConversation, total, mediaAttached, ...row } = rows[0]!;
+  return { inConversation, total, mediaAttached, row: row.id ? row : undefined };
+}

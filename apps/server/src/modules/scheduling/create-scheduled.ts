@@ -1,0 +1,155 @@
+import { CreateScheduledBody, type ScheduledMessage } from '@herald/shared';
+import type { Queryable } from '../../db/db.js';
+import { AppError } from '../../lib/app-error.js';
+import { parseInput } from '../../lib/validate.js';
+import { assertMayPost, directKey, selectPostingContext, type PostingContext } from '../membership/index.js';
+import {
+  assertAddressedToMembers,
+  assertRepliable,
+  checkSealedHeader,
+  oneTimeMediaColumns,
+  validateContent,
+} from '../messages/index.js';
+import { insertScheduledWithinQuota, lockSenderQuota, type InsertOutcome } from './create-scheduled.sql.js';
+import { viewOf, type SchedulingApiDeps } from './scheduling-deps.js';
+import { selectScheduledByClientId } from './scheduling.sql.js';
+import { resolveScheduledTime } from './time-rules.js';
+import { wakeDispatchersFor } from './wake-dispatchers.js';
+
+type Body = ReturnType<typeof CreateScheduledBody.parse>;
+
+export interface CreateOutcome {
+  scheduled: ScheduledMessage;
+  /** False when this clientId had already scheduled it (the first one is answered). */
+  created: boolean;
+}
+
+/**
+ * Schedules a message. Everything is validated before anything is written (a refused request
+ * must not bring back a deleted chat). The content is sealed for the members of an existing
+ * conversation (its header names it), so the chat must exist first: a direct chat is opened
+ * with POST /api/conversations/direct, never here.
+ */
+export async function createScheduled(
+  deps: SchedulingApiDeps,
+  senderId: string,
+  input: unknown,
+): Promise<CreateOutcome> {
+  const { db, clock } = deps;
+  const body = parseInput(CreateScheduledBody, input);
+  if (body.senderId !== undefined && body.senderId !== senderId) {
+    throw new AppError('sender_mismatch', 'senderId must be the signed-in user (or be left out).');
+  }
+  const repeated = await answerRepeatedClientId(deps, senderId, body.clientId);
+  if (repeated) return repeated;
+  const now = clock.now();
+  const scheduledTime = resolveScheduledTime(body.scheduledTime, now, deps.limits);
+  if (body.receiverId === senderId) {
+    throw new AppError('validation_failed', 'You cannot schedule a message to yourself.');
+  }
+  const context = await requirePostingContext(deps, db, senderId, body);
+  const contentType = await validateContent(db, senderId, body);
+  const conversationId = context.conversationId;
+  const header = checkSealedHeader(body.content, { conversationId, senderId, kind: contentType });
+  if (body.replyToId) await assertRepliable(db, conversationId, body.replyToId);
+
+  const outcome = await db.transaction(async (tx) => {
+    await lockSenderQuota(tx, senderId);
+    // Before the first write: a refused schedule changes nothing (not even the chat's hiding).
+    await assertAddressedToMembers(tx, conversationId, header);
+    if (context.hidden) await deps.conversations.unhideIn(tx, senderId, conversationId);
+    const limits = { perConversation: deps.limits.maxPendingPerConversation, perUser: deps.limits.maxPendingPerUser };
+    const result = await insertScheduledWithinQuota(
+      tx,
+      {
+        conversationId,
+        senderId,
+        receiverId: context.otherId,
+        content: body.content,
+        contentType,
+        mediaId: body.mediaId ?? null,
+        ...oneTimeMediaColumns(body),
+        replyToId: body.replyToId ?? null,
+        scheduledTime,
+        clientId: body.clientId ?? null,
+        now,
+      },
+      limits,
+    );
+    assertInserted(result, limits);
+    return result;
+  });
+  if (!outcome.row) {
+    // The same clientId won a race: answer with that one.
+    const existing = await answerRepeatedClientId(deps, senderId, body.clientId);
+    if (!existing) throw new Error('scheduled insert produced nothing');
+    return existing;
+  }
+  await wakeDispatchersFor(deps, outcome.row.dueAt);
+  const scheduled = viewOf(deps, outcome.row);
+  // First the event, then the chat coming back: the conversation view a deleted chat returns with
+  // already counts this message in scheduledPendingCount, so a client that applies the event as
+  // +1 (to a chat it does not list yet: nothing) and then takes the view's count stays right.
+  deps.broadcaster.toUsers([senderId], 'scheduled_message_created', scheduled);
+  if (context.hidden) await deps.conversations.announceOpened(conversationId, senderId);
+  return { scheduled, created: true };
+}
+
+async function answerRepeatedClientId(
+  deps: SchedulingApiDeps,
+  senderId: string,
+  clientId: string | undefined,
+): Promise<CreateOutcome | undefined> {
+  if (!clientId) return undefined;
+  const existing = await selectScheduledByClientId(deps.db, senderId, clientId);
+  return existing ? { scheduled: viewOf(deps, existing), created: false } : undefined;
+}
+
+/** The conversation: named, or the direct chat with receiverId; read only, and one read. */
+async function requirePostingContext(
+  deps: SchedulingApiDeps,
+  q: Queryable,
+  senderId: string,
+  body: Body,
+): Promise<PostingContext> {
+  const context = await selectPostingContext(
+    q,
+    senderId,
+    body.conversationId
+      ? { conversationId: body.conversationId }
+      : { directKey: directKey(senderId, body.receiverId!) },
+  );
+  if (!body.conversationId && (!context || !context.isMember)) {
+    // Who cannot be written to at all hears why (no such user, a block), as before.
+    await deps.conversations.assertMayOpenDirect(q, senderId, body.receiverId!);
+    throw new AppError(
+      'validation_failed',
+      'Open the chat with this person first (POST /api/conversations/direct): a scheduled message is sealed for the members of an existing chat.',
+      [{ path: 'receiverId', message: 'no chat with this person yet' }],
+    );
+  }
+  assertMayPost(context);
+  if (body.receiverId && body.conversationId && context.otherId !== body.receiverId) {
+    throw new AppError('validation_failed', 'receiverId is not the other member of that conversation.');
+  }
+  return context;
+}
+
+/** Refusals the insert reports (quotas, media already used); throwing rolls the transaction back. */
+function assertInserted(result: InsertOutcome, limits: { perConversation: number; perUser: number }): void {
+  if (result.inConversation >= limits.perConversation) {
+    throw new AppError(
+      'quota_exceeded',
+      `You already have ${result.inConversation} messages scheduled in this conversation (the limit is ${limits.perConversation}).`,
+      { scope: 'conversation', limit: limits.perConversation },
+    );
+  }
+  if (result.total >= limits.perUser) {
+    throw new AppError(
+      'quota_exceeded',
+      `You already have ${result.total} scheduled messages (the limit is ${limits.perUser}).`,
+      { scope: 'user', limit: limits.perUser },
+    );
+  }
+  if (!result.mediaAttached) throw new AppError('conflict', 'This media is already attached to another message.');
+}

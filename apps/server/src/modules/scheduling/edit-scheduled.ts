@@ -1,0 +1,63 @@
+import { UpdateScheduledBody, type ScheduledMessage } from '@herald/shared';
+import type { Queryable } from '../../db/db.js';
+import { AppError } from '../../lib/app-error.js';
+import { parseInput } from '../../lib/validate.js';
+import { assertAddressedToMembers, checkSealedHeader } from '../messages/index.js';
+import { updatePending } from './edit-scheduled.sql.js';
+import { notPending, requireOwnScheduled } from './own-scheduled.js';
+import { viewOf, type SchedulingApiDeps } from './scheduling-deps.js';
+import { resolveScheduledTime } from './time-rules.js';
+import { wakeDispatchersFor } from './wake-dispatchers.js';
+
+/**
+ * Edits a pending message's content and/or time (with an optional version check). A moved time
+ * wakes the dispatchers if it is now due soon.
+ */
+export async function editScheduled(
+  deps: SchedulingApiDeps,
+  senderId: string,
+  id: string,
+  input: unknown,
+): Promise<ScheduledMessage> {
+  const { db } = deps;
+  const body = parseInput(UpdateScheduledBody, input);
+  const current = await requireOwnScheduled(db, senderId, id);
+  if (current.status !== 'pending') throw notPending(current);
+  // New content is sealed again by the client: the same checks as a new message, for the row's
+  // conversation and kind (an edit cannot change either).
+  const header =
+    body.content === undefined
+      ? undefined
+      : checkSealedHeader(body.content, {
+          conversationId: current.conversationId,
+          senderId,
+          kind: current.contentType,
+        });
+  const now = deps.clock.now();
+  const scheduledTime =
+    body.scheduledTime === undefined ? undefined : resolveScheduledTime(body.scheduledTime, now, deps.limits);
+  const edit = (q: Queryable) =>
+    updatePending(q, { id, senderId, content: body.content, scheduledTime, version: body.version, now });
+  // New content: the members it is sealed for are read in the transaction that writes it.
+  const row = header
+    ? await db.transaction(async (tx) => {
+        await assertAddressedToMembers(tx, current.conversationId, header);
+        return edit(tx);
+      })
+    : await edit(db);
+  if (!row) {
+    const latest = await requireOwnScheduled(db, senderId, id);
+    if (latest.status !== 'pending') throw notPending(latest);
+    throw new AppError(
+      'version_conflict',
+      `It was changed meanwhile (now version ${latest.version}); reload and try again.`,
+      {
+        version: latest.version,
+      },
+    );
+  }
+  if (scheduledTime) await wakeDispatchersFor(deps, row.dueAt);
+  const scheduled = viewOf(deps, row);
+  deps.broadcaster.toUsers([senderId], 'scheduled_message_updated', scheduled);
+  return scheduled;
+}
