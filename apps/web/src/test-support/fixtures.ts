@@ -33,14 +33,20 @@ export function selfUser(overrides: Partial<SelfUser> = {}): SelfUser {
   };
 }
 
-let nextSeq = 1;
+let made = 0;
 
+/**
+ * A message; unless given, its `seq` follows its `createdAt` (then the order of the calls), as the
+ * server's would: a later message has a higher `seq`.
+ */
 export function message(overrides: Partial<Message> = {}): Message {
+  made += 1;
+  const createdAt = overrides.createdAt ?? '2026-03-10T10:00:00.000Z';
   return {
     id: uuid('m') as Message['id'],
     conversationId: 'c0000000-0000-4000-8000-000000000001' as Message['conversationId'],
     senderId: 'u0000000-0000-4000-8000-000000000001' as Message['senderId'],
-    seq: nextSeq++,
+    seq: Date.parse(createdAt) * 1000 + made,
     content: 'hello',
     contentType: 'text',
     media: null,

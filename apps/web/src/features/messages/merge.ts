@@ -12,40 +12,32 @@ export const isLocal = (m: Pick<Message, 'id'>) => m.id.startsWith('local:');
 
 const STATUS_RANK: Record<MessageStatus, number> = { sent: 0, delivered: 1, read: 2 };
 
-export function compareMessages(a: Message, b: Message): number {
-  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+/** Whether two values hold the same data (the fields of a message are JSON). */
+function sameValue(a: unknown, b: unknown): boolean {
+  return a === b || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b));
 }
 
-/** Two copies of the same message (REST page and socket event): statuses and views only move forward. */
-function combine(existing: TimelineMessage, incoming: Message): TimelineMessage {
+/**
+ * Two copies of the same message (HTTP answer, socket event, REST page): statuses and views only
+ * move forward. Returns `existing` itself when the other copy changes nothing, so that a duplicate
+ * (my own send echoed by the socket, a page overlapping what is held) costs no render.
+ */
+export function combine(existing: TimelineMessage, incoming: Message): TimelineMessage {
   const status =
     STATUS_RANK[existing.messageStatus] > STATUS_RANK[incoming.messageStatus]
       ? existing.messageStatus
       : incoming.messageStatus;
   const receipts = incoming.receipts.length ? incoming.receipts : existing.receipts;
-  return {
+  const merged: TimelineMessage = {
     ...incoming,
     messageStatus: status,
     receipts,
     myViews: Math.max(existing.myViews, incoming.myViews),
   };
-}
-
-/**
- * Merge messages into a timeline kept oldest-first: by id, so that the same message arriving by
- * REST and by socket appears once; a server message with a `clientId` replaces the optimistic copy.
- */
-export function mergeMessages(current: readonly TimelineMessage[], incoming: readonly Message[]): TimelineMessage[] {
-  if (incoming.length === 0) return current as TimelineMessage[];
-  const byId = new Map<string, TimelineMessage>();
-  for (const message of current) byId.set(message.id, message);
-  for (const message of incoming) {
-    if (message.clientId && !isLocal(message)) byId.delete(localIdFor(message.clientId));
-    const existing = byId.get(message.id);
-    byId.set(message.id, existing ? combine(existing, message) : message);
-  }
-  return [...byId.values()].sort(compareMessages);
+  const keys = Object.keys(merged) as (keyof TimelineMessage)[];
+  const unchanged =
+    keys.length === Object.keys(existing).length && keys.every((key) => sameValue(merged[key], existing[key]));
+  return unchanged ? existing : merged;
 }
 
 /** Apply a delivered/read receipt to the messages it names. */

@@ -4,10 +4,11 @@ import { primeOpened, sendSealed, type SealableContent } from '../../lib/e2ee';
 import { errorMessage, isApiError, isRetryable } from '../../lib/http';
 import { newClientId } from '../../lib/id';
 import { messagesApi, PAGE_SIZE } from './api';
-import { applyStatus, isLocal, localIdFor, mergeMessages, type TimelineMessage } from './merge';
+import { applyStatus, isLocal, localIdFor, type TimelineMessage } from './merge';
+import { findMessage, insertMessage, mergeMessages, removeMessages, updateMessage } from './order';
 
 export interface Timeline {
-  /** Oldest first. */
+  /** Confirmed messages in `seq` order, then local ones (sending, failed) in send order (order.ts). */
   messages: TimelineMessage[];
   /** Cursor for the next older page; null when the start of the conversation is loaded. */
   nextCursor: string | null;
@@ -79,6 +80,17 @@ export const useMessages = create<MessagesState>()((set, get) => {
       return { timelines: { ...s.timelines, [id]: { ...current, ...next } } };
     });
   /**
+   * A change to a timeline's messages; when it changes nothing (the same array back: a duplicate,
+   * an unknown id), the state stays the same object and no component renders.
+   */
+  const change = (id: string, update: (messages: TimelineMessage[]) => TimelineMessage[]) =>
+    set((s) => {
+      const current = s.timelines[id] ?? EMPTY;
+      const messages = update(current.messages);
+      if (messages === current.messages) return s;
+      return { timelines: { ...s.timelines, [id]: { ...current, messages } } };
+    });
+  /**
    * Outgoing messages, for retry: the body without its content, and the plaintext, sealed again at
    * each attempt (the members may have changed in between). Plaintext stays in memory only.
    */
@@ -103,17 +115,15 @@ export const useMessages = create<MessagesState>()((set, get) => {
       const unsealable = error instanceof Error && error.name === 'CryptoError';
       const sentence = unsealable ? `This message could not be encrypted: ${errorMessage(error)}` : errorMessage(error);
       if (!unsealable && isRetryable(error)) {
-        patch(conversationId, (t) => ({
-          messages: t.messages.map((m) =>
-            m.id === localId ? { ...m, localStatus: 'failed' as const, localError: sentence } : m,
-          ),
-        }));
+        change(conversationId, (messages) =>
+          updateMessage(messages, localId, (m) => ({ ...m, localStatus: 'failed', localError: sentence })),
+        );
         return { status: 'failed', error: sentence };
       }
       // Refused: sending it again would be refused again. Nothing the person wrote is lost: the
       // text (and what it replied to) goes back into the composer, with the reason.
       outbox.delete(localId);
-      patch(conversationId, (t) => ({ messages: t.messages.filter((m) => m.id !== localId) }));
+      change(conversationId, (messages) => removeMessages(messages, new Set([localId])));
       // The reply comes back too, unless it is the reason for the refusal (its message is gone).
       const replyGone = isApiError(error, 'not_found') && /repl/i.test(error.message);
       get().restoreDraft(conversationId, pending.plaintext.text, replyGone ? null : pending.body.replyToId);
@@ -139,7 +149,7 @@ export const useMessages = create<MessagesState>()((set, get) => {
 
     mergeLatestPage: (conversationId, page) =>
       patch(conversationId, (t) => {
-        const incoming = [...page.messages].reverse();
+        const incoming = page.messages;
         const known = new Set(t.messages.map((m) => m.id));
         const overlaps = incoming.some((m) => known.has(m.id));
         const serverMessages = t.messages.filter((m) => !isLocal(m));
@@ -180,7 +190,7 @@ export const useMessages = create<MessagesState>()((set, get) => {
       }
     },
 
-    receive: (message) => patch(message.conversationId, (t) => ({ messages: mergeMessages(t.messages, [message]) })),
+    receive: (message) => change(message.conversationId, (messages) => insertMessage(messages, message)),
 
     send: async (conversationId, senderId, outgoing) => {
       const clientId = newClientId();
@@ -193,7 +203,7 @@ export const useMessages = create<MessagesState>()((set, get) => {
         senderId: senderId as Message['senderId'],
         // Not sent as it is: the optimistic copy's text is primed below, the server gets an envelope.
         content: '',
-        // Unknown until the server answers: a pending copy sorts after everything the server gave.
+        // Unknown until the server answers; local copies stay after every confirmed one (order.ts).
         seq: Number.MAX_SAFE_INTEGER,
         contentType: body.contentType ?? 'text',
         media: media ?? null,
@@ -216,21 +226,21 @@ export const useMessages = create<MessagesState>()((set, get) => {
       outbox.set(localId, { conversationId, body, plaintext });
       primeOpened(optimistic, plaintext);
       get().clearRefusal(conversationId);
-      patch(conversationId, (t) => ({ messages: mergeMessages(t.messages, [optimistic]) }));
+      change(conversationId, (messages) => insertMessage(messages, optimistic));
       return deliver(conversationId, localId);
     },
 
     retry: async (conversationId, localId) => {
       if (!outbox.has(localId)) return;
-      patch(conversationId, (t) => ({
-        messages: t.messages.map((m) => (m.id === localId ? { ...m, localStatus: 'sending' as const } : m)),
-      }));
+      change(conversationId, (messages) => updateMessage(messages, localId, (m) => ({ ...m, localStatus: 'sending' })));
       await deliver(conversationId, localId);
     },
 
     discard: (conversationId, localId) => {
       outbox.delete(localId);
-      patch(conversationId, (t) => ({ messages: t.messages.filter((m) => m.id !== localId || !isLocal(m)) }));
+      // Only a local copy: a confirmed message is not this device's to drop.
+      if (localId.startsWith(localIdFor('')))
+        change(conversationId, (messages) => removeMessages(messages, new Set([localId])));
     },
 
     setReplyTo: (conversationId, messageId) =>
@@ -259,15 +269,13 @@ export const useMessages = create<MessagesState>()((set, get) => {
         return { refusals };
       }),
 
-    applyStatus: (event) => patch(event.conversationId, (t) => ({ messages: applyStatus(t.messages, event) })),
+    applyStatus: (event) => change(event.conversationId, (messages) => applyStatus(messages, event)),
 
     setReactions: (conversationId, messageId, reactions) =>
-      patch(conversationId, (t) => ({
-        messages: t.messages.map((m) => (m.id === messageId ? { ...m, reactions } : m)),
-      })),
+      change(conversationId, (messages) => updateMessage(messages, messageId, (m) => ({ ...m, reactions }))),
 
     toggleReaction: async (conversationId, messageId, emoji, myId) => {
-      const message = timeline(conversationId).messages.find((m) => m.id === messageId);
+      const message = findMessage(timeline(conversationId).messages, messageId);
       if (!message) return;
       const mine = message.reactions.find((r) => r.userId === myId);
       const reactions =
@@ -277,16 +285,16 @@ export const useMessages = create<MessagesState>()((set, get) => {
 
     remove: (conversationId, messageIds) => {
       const ids = new Set(messageIds);
-      patch(conversationId, (t) => ({ messages: t.messages.filter((m) => !ids.has(m.id)) }));
+      change(conversationId, (messages) => removeMessages(messages, ids));
       // A reply to a message that is gone could only be refused.
       const replyTo = get().replyTo[conversationId];
       if (replyTo && ids.has(replyTo)) get().setReplyTo(conversationId, null);
     },
 
     markViewed: (conversationId, messageId) =>
-      patch(conversationId, (t) => ({
-        messages: t.messages.map((m) => (m.id === messageId ? { ...m, myViews: m.myViews + 1 } : m)),
-      })),
+      change(conversationId, (messages) =>
+        updateMessage(messages, messageId, (m) => ({ ...m, myViews: m.myViews + 1 })),
+      ),
 
     setDraft: (conversationId, text) => set((s) => ({ drafts: { ...s.drafts, [conversationId]: text } })),
 

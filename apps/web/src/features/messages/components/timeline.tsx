@@ -4,6 +4,7 @@ import { ArrowDownIcon } from '../../../components/ui/icons';
 import { dayKey, dayLabel } from '../../../lib/time';
 import { useNow } from '../../../lib/use-now';
 import type { TimelineMessage } from '../merge';
+import { findMessage } from '../order';
 import { emptyTimeline, useMessages } from '../store';
 import { MessageBubble } from './message-bubble';
 
@@ -79,8 +80,6 @@ export function Timeline(props: TimelineProps) {
     }
     return out;
   }, [timeline.messages, timeZone, isGroup, myId]);
-
-  const byId = useMemo(() => new Map(timeline.messages.map((m) => [m.id, m])), [timeline.messages]);
 
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -210,7 +209,9 @@ export function Timeline(props: TimelineProps) {
                     myId={myId}
                     highlighted={highlight === row.message.id}
                     replyTo={(() => {
-                      const target = row.message.replyToId ? byId.get(row.message.replyToId) : undefined;
+                      const target = row.message.replyToId
+                        ? findMessage(timeline.messages, row.message.replyToId)
+                        : undefined;
                       if (!row.message.replyToId) return null;
                       return target
                         ? { name: target.senderId === myId ? 'You' : nameOf(target.senderId), message: target }
