@@ -4,6 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
+import { noTypeCycle } from './scripts/eslint-no-type-cycle.mjs';
 
 const server = 'apps/server/src';
 const web = 'apps/web/src';
@@ -50,7 +51,6 @@ export default tseslint.config(
   // the `.js` of an ESM import to the `.ts` source, and resolves extensionless web imports.
   {
     files: ['apps/*/src/**/*.{ts,tsx}', 'packages/*/src/**/*.ts'],
-    plugins: { 'import-x': importX },
     settings: {
       'import-x/extensions': ['.ts', '.tsx', '.js'],
       'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
@@ -61,7 +61,12 @@ export default tseslint.config(
         }),
       ],
     },
-    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+    plugins: { 'import-x': importX, herald: { rules: { 'no-type-cycle': noTypeCycle } } },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      // import-x skips type-only imports; a cycle closed by one is coupling all the same.
+      'herald/no-type-cycle': 'error',
+    },
   },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
   { files: ['scripts/**/*.mjs'], ...tseslint.configs.disableTypeChecked },
