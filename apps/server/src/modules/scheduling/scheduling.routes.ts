@@ -1,13 +1,10 @@
 import type {} from '@fastify/multipart';
-import type { FastifyRequest } from 'fastify';
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { z } from 'zod';
-import { CreateScheduledBody, ScheduledListQuery, ScheduledMessageId, UpdateScheduledBody } from '@herald/shared';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ScheduledMessageId } from '@herald/shared';
 import type { RateLimiter, RateLimitRule } from '../../lib/rate-limiter.js';
-import { parseInput } from '../../lib/validate.js';
+import { parseId } from '../../lib/validate.js';
 import { requireUser } from '../../http/auth-guard.js';
 import { ok } from '../../http/envelope.js';
-import { idParams } from '../../http/zod-validation.js';
 import { mediaKindOf, type MediaService } from '../media/index.js';
 import type { SchedulingService } from './scheduling.js';
 
@@ -31,8 +28,8 @@ function formValue(name: string, value: string): unknown {
 
 /**
  * Reads the spec's multipart form (senderId, receiverId, content, scheduledTime, optional media
- * file, one-time options) into the fields of a create body, storing the file as it arrives
- * (`stored` is told its id). The route then parses them with the JSON body's schema.
+ * file, one-time options) into a body for `create`, storing the file as it arrives (`stored` is
+ * told its id).
  */
 async function readScheduledForm(
   request: FastifyRequest,
@@ -66,48 +63,25 @@ async function readScheduledForm(
   return body;
 }
 
-/** A create body as its schema parses it (JSON by Fastify, a multipart form by the route). */
-type CreateScheduled = z.output<typeof CreateScheduledBody>;
-
-const params = idParams(ScheduledMessageId, 'scheduled message');
-
-export const schedulingRoutes: FastifyPluginAsyncZod<SchedulingRoutesDeps> = async (app, deps) => {
+export function schedulingRoutes(app: FastifyInstance, deps: SchedulingRoutesDeps): void {
   const { scheduling, media } = deps;
 
-  app.post(
-    '/api/scheduled-messages',
-    {
-      schema: {
-        // Validated by Fastify for JSON only (it picks the schema by content type); a multipart
-        // form is read, its file stored, and its fields parsed with the same schema below.
-        body: {
-          content: {
-            'application/json': { schema: CreateScheduledBody },
-            'multipart/form-data': { schema: CreateScheduledBody },
-          },
-        },
-      },
-    },
-    async (request, reply) => {
-      const me = requireUser(request);
-      await deps.rateLimiter.enforce(`schedule:${me.id}`, deps.createLimit, 'You are scheduling too fast');
-      if (!request.isMultipart()) {
-        const { scheduled, created } = await scheduling.create(me.id, request.body as CreateScheduled);
-        return reply
-          .status(created ? 201 : 200)
-          .send(ok(scheduled, created ? 'Message scheduled' : 'Already scheduled'));
-      }
-      // The file is stored while the form is read; if the form or the schedule is then refused,
-      // it is deleted again.
-      const { scheduled, created } = await media.discardUploadsOnFailure(async (stored) => {
-        const form = await readScheduledForm(request, me.id, media, stored);
-        return scheduling.create(me.id, parseInput(CreateScheduledBody, form));
-      });
+  app.post('/api/scheduled-messages', async (request, reply) => {
+    const me = requireUser(request);
+    await deps.rateLimiter.enforce(`schedule:${me.id}`, deps.createLimit, 'You are scheduling too fast');
+    if (!request.isMultipart()) {
+      const { scheduled, created } = await scheduling.create(me.id, request.body);
       return reply.status(created ? 201 : 200).send(ok(scheduled, created ? 'Message scheduled' : 'Already scheduled'));
-    },
-  );
+    }
+    // The file is stored while the form is read; if the form or the schedule is then refused,
+    // it is deleted again.
+    const { scheduled, created } = await media.discardUploadsOnFailure(async (stored) =>
+      scheduling.create(me.id, await readScheduledForm(request, me.id, media, stored)),
+    );
+    return reply.status(created ? 201 : 200).send(ok(scheduled, created ? 'Message scheduled' : 'Already scheduled'));
+  });
 
-  app.get('/api/scheduled-messages', { schema: { querystring: ScheduledListQuery } }, async (request) => {
+  app.get('/api/scheduled-messages', async (request) => {
     const me = requireUser(request);
     return ok(await scheduling.list(me.id, request.query));
   });
@@ -118,32 +92,36 @@ export const schedulingRoutes: FastifyPluginAsyncZod<SchedulingRoutesDeps> = asy
     return ok({ marked: await scheduling.markFailuresSeen(me.id) }, 'Failures marked as seen');
   });
 
-  app.get('/api/scheduled-messages/:id', { schema: { params } }, async (request) => {
+  app.get('/api/scheduled-messages/:id', async (request) => {
     const me = requireUser(request);
-    return ok(await scheduling.get(me.id, request.params.id));
+    return ok(await scheduling.get(me.id, parseId(ScheduledMessageId, request.params, 'scheduled message')));
   });
 
   // PUT is the spec's route; PATCH names the same partial edit (a re-seal sends content and version).
   for (const method of ['put', 'patch'] as const) {
-    app[method]('/api/scheduled-messages/:id', { schema: { params, body: UpdateScheduledBody } }, async (request) => {
+    app[method]('/api/scheduled-messages/:id', async (request) => {
       const me = requireUser(request);
-      return ok(await scheduling.update(me.id, request.params.id, request.body), 'Scheduled message updated');
+      const id = parseId(ScheduledMessageId, request.params, 'scheduled message');
+      return ok(await scheduling.update(me.id, id, request.body), 'Scheduled message updated');
     });
   }
 
-  app.delete('/api/scheduled-messages/:id', { schema: { params } }, async (request) => {
+  app.delete('/api/scheduled-messages/:id', async (request) => {
     const me = requireUser(request);
-    return ok(await scheduling.cancel(me.id, request.params.id), 'Scheduled message cancelled');
+    const id = parseId(ScheduledMessageId, request.params, 'scheduled message');
+    return ok(await scheduling.cancel(me.id, id), 'Scheduled message cancelled');
   });
 
-  app.post('/api/scheduled-messages/:id/send-now', { schema: { params } }, async (request) => {
+  app.post('/api/scheduled-messages/:id/send-now', async (request) => {
     const me = requireUser(request);
-    const result = await scheduling.sendNow(me.id, request.params.id);
+    const id = parseId(ScheduledMessageId, request.params, 'scheduled message');
+    const result = await scheduling.sendNow(me.id, id);
     return ok(result, result.message ? 'Sent' : 'Could not send');
   });
 
-  app.post('/api/scheduled-messages/:id/dismiss', { schema: { params } }, async (request) => {
+  app.post('/api/scheduled-messages/:id/dismiss', async (request) => {
     const me = requireUser(request);
-    return ok(await scheduling.dismiss(me.id, request.params.id), 'Dismissed');
+    const id = parseId(ScheduledMessageId, request.params, 'scheduled message');
+    return ok(await scheduling.dismiss(me.id, id), 'Dismissed');
   });
-};
+}
