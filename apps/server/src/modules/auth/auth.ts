@@ -3,7 +3,7 @@ import type { ChangePasswordBody, KdfDefaults, KdfParams, LoginBody, RegisterBod
 import type { Db } from '../../db/db.js';
 import { AppError } from '../../lib/app-error.js';
 import type { Clock } from '../../lib/clock.js';
-import type { AccountDeletionStep, SessionEvents } from '../../lib/session-events.js';
+import type { AccountDeletionStep, SessionEvents } from './session-events.js';
 import type { UserRow } from '../users/index.js';
 import {
   insertSession,

@@ -1,4 +1,4 @@
-import type { Tx } from '../db/db.js';
+import type { Tx } from '../../db/db.js';
 
 /**
  * What the auth module announces when sessions end, so that the realtime layer can disconnect the

@@ -8,11 +8,11 @@ import type {
 } from '@herald/shared';
 import { MAX_GROUP_MEMBERS } from '@herald/shared';
 import type { Db, Queryable, Tx } from '../../db/db.js';
-import type { AccountDeletionStep } from '../../lib/session-events.js';
+import type { AccountDeletionStep } from '../auth/index.js';
 import { AppError, notFound } from '../../lib/app-error.js';
 import type { Broadcaster } from '../../lib/broadcaster.js';
 import type { Clock } from '../../lib/clock.js';
-import type { MembershipEndedStep, MembershipEndReason } from '../../lib/membership-events.js';
+import type { MembershipEndedStep, MembershipEndReason } from '../membership/index.js';
 import type { PresenceReader } from '../../lib/presence.js';
 import { isBlockedEitherWay, selectBlockedIds } from '../blocks/index.js';
 import {

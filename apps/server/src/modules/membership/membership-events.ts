@@ -1,4 +1,4 @@
-import type { Tx } from '../db/db.js';
+import type { Tx } from '../../db/db.js';
 
 export type MembershipEndReason = 'left' | 'removed' | 'deleted_chat';
 

@@ -1,7 +1,7 @@
 import { FAILURE_TEXT, type FailureCode } from '@herald/shared';
 import type { Broadcaster } from '../../lib/broadcaster.js';
-import type { MembershipEndedStep } from '../../lib/membership-events.js';
-import type { AccountDeletionStep } from '../../lib/session-events.js';
+import type { AccountDeletionStep } from '../auth/index.js';
+import type { MembershipEndedStep } from '../membership/index.js';
 import { failPendingWhere } from './fail-pending.sql.js';
 import { announceFailed } from './scheduled-events.js';
 import { releaseMedia, type ScheduledRow } from './scheduling.sql.js';
