@@ -1,6 +1,13 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { MAX_CONTENT_LENGTH, MAX_TEXT_LENGTH, TEMPORARY_TTLS, type PublicConfig } from '@herald/shared';
+import {
+  DEFAULT_MEDIA_LIMITS,
+  DEFAULT_SCHEDULING_LIMITS as SCHEDULING,
+  MAX_CONTENT_LENGTH,
+  MAX_TEXT_LENGTH,
+  TEMPORARY_TTLS,
+  type PublicConfig,
+} from '@herald/shared';
 
 /**
  * Configuration, from the environment, parsed once at boot. A bad value fails the boot with a
@@ -64,16 +71,16 @@ const EnvSchema = z.object({
   RATE_LIMIT_MESSAGES_PER_MINUTE: int(1, 100_000_000).default(120),
   RATE_LIMIT_SOCKET_EVENTS_PER_MINUTE: int(1, 100_000_000).default(600),
   WEB_DIST_DIR: z.string().min(1).optional(),
-  MEDIA_MAX_IMAGE_MB: int(1, 1024).default(16),
-  MEDIA_MAX_VIDEO_MB: int(1, 4096).default(100),
+  MEDIA_MAX_IMAGE_MB: int(1, 1024).default(DEFAULT_MEDIA_LIMITS.maxImageMb),
+  MEDIA_MAX_VIDEO_MB: int(1, 4096).default(DEFAULT_MEDIA_LIMITS.maxVideoMb),
   MEDIA_QUOTA_MB: int(1, 1_048_576).default(2048),
-  SCHEDULE_MIN_LEAD_SECONDS: int(0, 86_400).default(10),
-  SCHEDULE_PICKER_MIN_LEAD_SECONDS: int(0, 86_400).default(60),
-  SCHEDULE_MAX_HORIZON_DAYS: int(1, 3650).default(367),
-  SCHEDULE_MAX_PENDING_PER_CONVERSATION: int(1, 1_000_000).default(100),
-  SCHEDULE_MAX_PENDING_PER_USER: int(1, 10_000_000).default(500),
+  SCHEDULE_MIN_LEAD_SECONDS: int(0, 86_400).default(SCHEDULING.minLeadSeconds),
+  SCHEDULE_PICKER_MIN_LEAD_SECONDS: int(0, 86_400).default(SCHEDULING.pickerMinLeadSeconds),
+  SCHEDULE_MAX_HORIZON_DAYS: int(1, 3650).default(SCHEDULING.maxHorizonDays),
+  SCHEDULE_MAX_PENDING_PER_CONVERSATION: int(1, 1_000_000).default(SCHEDULING.maxPendingPerConversation),
+  SCHEDULE_MAX_PENDING_PER_USER: int(1, 10_000_000).default(SCHEDULING.maxPendingPerUser),
   SCHEDULE_RATE_LIMIT_PER_MINUTE: int(1, 100_000_000).default(120),
-  DELIVERY_MAX_RETRIES: int(0, 100).default(3),
+  DELIVERY_MAX_RETRIES: int(0, 100).default(SCHEDULING.maxRetries),
   DELIVERY_RETRY_DELAY_SECONDS: int(1, 86_400).default(60),
   DELIVERY_LATE_CUTOFF_HOURS: z.coerce
     .number({ message: 'must be a number' })

@@ -27,3 +27,21 @@ export const MAX_CONTENT_LENGTH = 192 * 1024;
 /** What a person may type in one message (UTF-16 code units), checked by clients before sealing. */
 export const MAX_TEXT_LENGTH = 16_000;
 export const MAX_PAGE_SIZE = 100;
+
+/**
+ * The defaults of what an operator may configure (the server's environment), as `GET /api/config`
+ * reports them: the server's configuration defaults to these, and clients show them until the
+ * server has answered.
+ */
+export const DEFAULT_SCHEDULING_LIMITS = {
+  /** The server refuses times sooner than this. */
+  minLeadSeconds: 10,
+  /** The web picker offers nothing sooner than this. */
+  pickerMinLeadSeconds: 60,
+  maxHorizonDays: 367,
+  maxPendingPerConversation: 100,
+  maxPendingPerUser: 500,
+  /** Delivery attempts after a transient failure. */
+  maxRetries: 3,
+} as const;
+export const DEFAULT_MEDIA_LIMITS = { maxImageMb: 16, maxVideoMb: 100 } as const;

@@ -1,21 +1,26 @@
 import { create } from 'zustand';
-import type { PublicConfig } from '@herald/shared';
+import {
+  DEFAULT_MEDIA_LIMITS,
+  DEFAULT_SCHEDULING_LIMITS,
+  MAX_CONTENT_LENGTH,
+  MAX_TEXT_LENGTH,
+  TEMPORARY_TTLS,
+  type PublicConfig,
+} from '@herald/shared';
 import { http } from '../lib/http';
 
-/** What the server allows (GET /api/config); defaults until it answers. */
+const MIB = 1024 * 1024;
+
+/**
+ * What the server allows (GET /api/config); until it answers, the server's own defaults, from the
+ * shared contract (the constants the server's configuration defaults to).
+ */
 export const DEFAULT_CONFIG: PublicConfig = {
-  scheduling: {
-    minLeadSeconds: 10,
-    pickerMinLeadSeconds: 60,
-    maxHorizonDays: 367,
-    maxPendingPerConversation: 100,
-    maxPendingPerUser: 500,
-    maxRetries: 3,
-  },
-  media: { maxImageBytes: 16 * 1024 * 1024, maxVideoBytes: 100 * 1024 * 1024 },
-  temporaryTtls: [null, 3600, 86400, 604800, 7776000],
-  maxContentLength: 196608,
-  maxTextLength: 16000,
+  scheduling: { ...DEFAULT_SCHEDULING_LIMITS },
+  media: { maxImageBytes: DEFAULT_MEDIA_LIMITS.maxImageMb * MIB, maxVideoBytes: DEFAULT_MEDIA_LIMITS.maxVideoMb * MIB },
+  temporaryTtls: TEMPORARY_TTLS,
+  maxContentLength: MAX_CONTENT_LENGTH,
+  maxTextLength: MAX_TEXT_LENGTH,
 };
 
 export const useConfig = create<{ config: PublicConfig; load: () => Promise<void> }>()((set) => ({
