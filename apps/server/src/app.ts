@@ -32,15 +32,16 @@ import { createMediaService, type MediaService } from './modules/media/index.js'
 import { mediaRoutes } from './modules/media/media.routes.js';
 import { createMessagesService, writeMessages, type MessagesService } from './modules/messages/index.js';
 import { messagesRoutes } from './modules/messages/messages.routes.js';
+import { createSchedulingService, type SchedulingService } from './modules/scheduling/index.js';
+import { schedulingRoutes } from './modules/scheduling/scheduling.routes.js';
 import {
   countDueBacklog,
-  createSchedulingService,
+  createDelivery,
   type DeliveryObserver,
-  type SchedulingService,
+  type Dispatcher,
+  type Timers,
   type WriteMessages,
-} from './modules/scheduling/index.js';
-import { schedulingRoutes } from './modules/scheduling/scheduling.routes.js';
-import { Dispatcher } from './dispatcher/dispatcher.js';
+} from './delivery/index.js';
 import { metricsRoutes } from './http/metrics.routes.js';
 import { createMetrics } from './lib/metrics.js';
 import { usersRoutes } from './modules/users/users.routes.js';
@@ -54,6 +55,8 @@ export interface AppDeps {
   /** Signs session tokens; see lib/secret.ts. */
   secret: string;
   clock?: Clock;
+  /** Timers on `clock` for the dispatcher; real ones by default (tests pass their fake clock). */
+  timers?: Timers;
   logger?: FastifyServerOptions['logger'];
   rateLimitStore?: RateLimitStore;
   storage?: BlobStorage;
@@ -185,6 +188,38 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     countPendingScheduled,
   });
   const metrics = createMetrics(() => countDueBacklog(db, clock.now()));
+  const deliveryRules = {
+    maxRetries: config.delivery.maxRetries,
+    retryDelayMs: config.delivery.retryDelayMs,
+    lateCutoffMs: config.delivery.lateCutoffMs,
+    maxCrashes: 3,
+  };
+  const deliveryObserver: DeliveryObserver = deps.deliveryObserver
+    ? {
+        delivered(outcome, count, lateness) {
+          metrics.observer.delivered(outcome, count, lateness);
+          deps.deliveryObserver!.delivered(outcome, count, lateness);
+        },
+      }
+    : metrics.observer;
+  const delivery = createDelivery({
+    db,
+    clock,
+    timers: deps.timers,
+    broadcaster,
+    storage,
+    write: deps.writeScheduled ?? writeMessages,
+    rules: deliveryRules,
+    observer: deliveryObserver,
+    log: app.log,
+    batchSize: config.delivery.batchSize,
+    pollIntervalMs: config.delivery.pollIntervalMs,
+    // PGlite has a single connection: parallel batches would only queue behind each other.
+    concurrency: db.concurrentConnections ? config.delivery.concurrency : 1,
+  });
+  delivery.events.on('listen-lost', () => metrics.listenLost());
+  delivery.events.on('listen-restored', () => metrics.listenRestored());
+  const dispatcher = delivery.dispatcher;
   const scheduling = createSchedulingService({
     db,
     clock,
@@ -192,36 +227,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     storage,
     conversations,
     write: deps.writeScheduled ?? writeMessages,
-    rules: {
-      maxRetries: config.delivery.maxRetries,
-      retryDelayMs: config.delivery.retryDelayMs,
-      lateCutoffMs: config.delivery.lateCutoffMs,
-      maxCrashes: 3,
-    },
+    rules: deliveryRules,
     limits: config.scheduling,
     wakeWithinMs: config.delivery.pollIntervalMs,
-    observer: deps.deliveryObserver
-      ? {
-          delivered(outcome, count, lateness) {
-            metrics.observer.delivered(outcome, count, lateness);
-            deps.deliveryObserver!.delivered(outcome, count, lateness);
-          },
-        }
-      : metrics.observer,
+    observer: deliveryObserver,
   });
   accountDeletionSteps.push(conversations.accountDeletionStep, scheduling.accountDeletionStep);
   membershipEndedSteps.push(scheduling.membershipEndedStep);
-  const dispatcher = new Dispatcher({
-    db,
-    clock,
-    scheduling,
-    log: app.log,
-    batchSize: config.delivery.batchSize,
-    pollIntervalMs: config.delivery.pollIntervalMs,
-    // PGlite has a single connection: parallel batches would only queue behind each other.
-    concurrency: db.concurrentConnections ? config.delivery.concurrency : 1,
-    onListenLost: metrics.listenLost,
-  });
   const housekeeping = new Housekeeping({ messages, media, clock, log: app.log });
 
   // Who is calling: set by the API scope's session hook (http/api-scope.ts).

@@ -32,9 +32,15 @@ export function createMetrics(backlog: () => Promise<number>) {
     help: 'Times the dispatcher lost its LISTEN connection (it relistens and catches up by itself)',
     registers: [registry],
   });
+  const listenRestored = new Counter({
+    name: 'herald_dispatcher_listen_restored_total',
+    help: 'Times the dispatcher listened again after losing its LISTEN connection (each followed by a catch-up pass)',
+    registers: [registry],
+  });
   return {
     registry,
     listenLost: () => listenLost.inc(),
+    listenRestored: () => listenRestored.inc(),
     observer: {
       delivered(outcome: 'sent' | 'failed' | 'retried', count: number, latenessMs: readonly number[] = []) {
         if (count > 0) deliveries.inc({ outcome }, count);

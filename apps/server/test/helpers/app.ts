@@ -51,7 +51,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const clock = options.clock ?? new FakeClock();
   const dataDir = await mkdtemp(join(tmpdir(), 'herald-data-'));
   const config = testConfig({ HERALD_DATA_DIR: dataDir, ...options.env });
-  const app = await buildApp({ config, db: testDb.db, secret: TEST_SECRET, clock, ...options.deps });
+  const app = await buildApp({ config, db: testDb.db, secret: TEST_SECRET, clock, timers: clock, ...options.deps });
   await app.ready();
   return {
     app,
