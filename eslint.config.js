@@ -16,6 +16,68 @@ const forbid = (files, patterns) => ({
   rules: { 'no-restricted-imports': ['error', { patterns }] },
 });
 
+/** A relative import reaching one of these src folders (`dirs`) or top-level files (`entries`). */
+const layerRegex = (dirs, entries) =>
+  `^\\.{1,2}/(?:\\.\\./)*(?:${[...dirs.map((d) => `${d}/`), ...entries.map((e) => `${e}\\.js$`)].join('|')})`;
+
+/** What each server layer may not import: everything drawn above it. */
+const serverLayers = [
+  {
+    files: [`${server}/lib/**`],
+    dirs: ['db', 'modules', 'http', 'realtime', 'delivery', 'housekeeping'],
+    entries: ['config', 'app', 'main'],
+    message: 'lib is the bottom layer.',
+  },
+  {
+    files: [`${server}/db/**`],
+    dirs: ['modules', 'http', 'realtime', 'delivery', 'housekeeping'],
+    entries: ['app', 'main'],
+    message: 'db sits below modules.',
+  },
+  {
+    files: [`${server}/modules/**`],
+    ignores: [`${server}/modules/**/*.routes.ts`],
+    dirs: ['http', 'realtime', 'delivery', 'housekeeping'],
+    entries: ['config', 'app', 'main'],
+    packages: ['fastify', '@fastify/*', 'socket.io', 'socket.io-*'],
+    message:
+      'module logic is transport-free (only *.routes.ts use http/) and emits through the Broadcaster; it sits below delivery, housekeeping and app.',
+  },
+  {
+    files: [`${server}/modules/**/*.routes.ts`],
+    dirs: ['realtime', 'delivery', 'housekeeping'],
+    entries: ['config', 'app', 'main'],
+    packages: ['socket.io', 'socket.io-*'],
+    message: 'routes are HTTP only: they emit through the Broadcaster and sit below delivery and app.',
+  },
+  {
+    files: [`${server}/http/**`],
+    dirs: ['realtime', 'delivery', 'housekeeping'],
+    entries: ['app', 'main'],
+    message: 'http, realtime, delivery and housekeeping are peers over modules; app.ts composes them.',
+  },
+  {
+    files: [`${server}/realtime/**`],
+    dirs: ['http', 'delivery', 'housekeeping'],
+    entries: ['app', 'main'],
+    message: 'http, realtime, delivery and housekeeping are peers over modules; app.ts composes them.',
+  },
+  {
+    files: [`${server}/delivery/**`],
+    dirs: ['http', 'realtime', 'housekeeping'],
+    entries: ['app', 'main'],
+    packages: ['socket.io', 'socket.io-*'],
+    message: 'delivery goes through modules and the Broadcaster; app.ts composes it.',
+  },
+  {
+    files: [`${server}/housekeeping/**`],
+    dirs: ['http', 'realtime', 'delivery'],
+    entries: ['app', 'main'],
+    packages: ['socket.io', 'socket.io-*'],
+    message: 'housekeeping goes through modules; app.ts composes it.',
+  },
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -114,77 +176,44 @@ export default tseslint.config(
       { group: ['node:*'], message: 'crypto runs in browsers too: use WebCrypto-compatible code.' },
     ],
   ),
+  // Server layers (docs/architecture.md): lib <- db <- modules <- (http, realtime, delivery,
+  // housekeeping) <- app <- main. Each file is matched by exactly one entry below (a later
+  // no-restricted-imports entry would replace, not extend, an earlier one).
+  ...serverLayers.map(({ files, ignores, dirs, entries, packages = [], message }) => ({
+    files,
+    ...(ignores ? { ignores } : {}),
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...(dirs.length + entries.length > 0 ? [{ regex: layerRegex(dirs, entries), message }] : []),
+            ...(packages.length > 0 ? [{ group: packages, message }] : []),
+            ...(files.some((f) => f.includes('/modules/'))
+              ? [
+                  {
+                    regex: '^\\.\\./(?!\\.\\.)[^/]+/(?!index\\.js$)',
+                    message: 'reach another module only through its index.ts.',
+                  },
+                ]
+              : [{ regex: 'modules/[^/]+/(?!index\\.js$)[^/]+$', message: 'use the module index.' }]),
+            {
+              regex: '\\.routes\\.js$',
+              message:
+                'only app.ts registers routes (a barrel that re-exports routes, which import http/, makes cycles).',
+            },
+          ],
+        },
+      ],
+    },
+  })),
   forbid(
-    [`${server}/lib/**`],
-    [
-      {
-        group: [
-          '**/db/index.js',
-          '**/modules/**',
-          '**/http/**',
-          '**/realtime/**',
-          '**/dispatcher/**',
-          '**/app.js',
-          '**/main.js',
-        ],
-        message: 'lib is the bottom layer.',
-      },
-    ],
+    [`${server}/config.ts`],
+    [{ regex: '^\\.', message: 'config is parsed from the environment: it imports nothing of ours.' }],
   ),
   forbid(
-    [`${server}/db/**`],
-    [
-      {
-        group: ['**/modules/**', '**/http/**', '**/realtime/**', '**/dispatcher/**', '**/app.js', '**/main.js'],
-        message: 'db sits below modules.',
-      },
-    ],
-  ),
-  forbid(
-    [`${server}/modules/**/!(*.routes).ts`],
-    [
-      {
-        group: ['**/http/**', 'fastify', '@fastify/*'],
-        message: 'module logic is transport-free; only *.routes.ts may use http/.',
-      },
-      {
-        group: ['socket.io', '**/realtime/**'],
-        message: 'modules emit through the Broadcaster interface, never socket.io.',
-      },
-      { group: ['**/dispatcher/**', '**/app.js', '**/main.js'], message: 'modules sit below dispatcher and app.' },
-      { regex: '^\\.\\./(?!\\.\\.)[^/]+/(?!index\\.js$)', message: 'reach another module only through its index.ts.' },
-    ],
-  ),
-  forbid(
-    [`${server}/modules/**/*.routes.ts`],
-    [
-      {
-        group: ['socket.io', '**/realtime/**'],
-        message: 'modules emit through the Broadcaster interface, never socket.io.',
-      },
-      { group: ['**/dispatcher/**', '**/app.js', '**/main.js'], message: 'modules sit below dispatcher and app.' },
-      { regex: '^\\.\\./(?!\\.\\.)[^/]+/(?!index\\.js$)', message: 'reach another module only through its index.ts.' },
-    ],
-  ),
-  forbid(
-    [`${server}/http/**`, `${server}/realtime/**`],
-    [
-      {
-        group: ['**/dispatcher/**', '**/app.js', '**/main.js'],
-        message: 'only app.ts and main.ts compose the dispatcher.',
-      },
-      { regex: 'modules/[^/]+/(?!index\\.js$)[^/]+$', message: 'use the module index.' },
-    ],
-  ),
-  forbid(
-    [`${server}/dispatcher/**`],
-    [
-      {
-        group: ['**/http/**', '**/realtime/**', 'socket.io', '**/app.js', '**/main.js'],
-        message: 'the dispatcher delivers through modules and the Broadcaster.',
-      },
-      { regex: 'modules/[^/]+/(?!index\\.js$)[^/]+$', message: 'use the module index.' },
-    ],
+    [`${server}/app.ts`],
+    [{ regex: '^\\./main\\.js$', message: 'main owns the process; app.ts never imports it.' }],
   ),
 
   // ---- web app (apps/web) ----------------------------------------------------------------------
