@@ -245,9 +245,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   metricsRoutes(app, metrics.registry, config.metricsToken);
 
   // The API: one scope whose CSRF and session hooks run for its routes only (see api-scope.ts).
-  await registerApi(app, { allowedOrigins: config.allowedOrigins, auth }, (api) => {
-    api.get('/api/config', async () => ok(publicConfig(config)));
-    authRoutes(api, {
+  // Each module's routes are a plugin of that scope.
+  await registerApi(app, { allowedOrigins: config.allowedOrigins, auth }, async (api) => {
+    api.get('/api/config', { config: { public: true } }, async () => ok(publicConfig(config)));
+    await api.register(authRoutes, {
       db,
       auth,
       rateLimiter,
@@ -258,14 +259,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       cookieSecure: config.cookieSecure,
       countUnseenFailedScheduled,
     });
-    usersRoutes(api, { db, presence });
-    keysRoutes(api, {
+    await api.register(usersRoutes, { db, presence });
+    await api.register(keysRoutes, {
       keys,
       auth,
       rateLimiter,
       passwordLimit: { max: config.rateLimits.loginPerMinute, windowMs: 60_000 },
     });
-    blocksRoutes(api, {
+    await api.register(blocksRoutes, {
       db,
       presence,
       onBlockChanged: async (blockerId, otherId) => {
@@ -275,10 +276,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         if (rows[0]) await conversations.announceUpdated(rows[0].id, []);
       },
     });
-    conversationsRoutes(api, conversations);
-    messagesRoutes(api, messages);
-    mediaRoutes(api, media);
-    schedulingRoutes(api, {
+    await api.register(conversationsRoutes, { conversations });
+    await api.register(messagesRoutes, { messages });
+    await api.register(mediaRoutes, { media });
+    await api.register(schedulingRoutes, {
       scheduling,
       media,
       rateLimiter,

@@ -1,7 +1,16 @@
 import type { FastifyInstance } from 'fastify';
+import { AppError } from '../lib/app-error.js';
 import { SESSION_COOKIE, type Auth } from '../modules/auth/index.js';
 import { notFoundEnvelope } from './error-handler.js';
 import { registerOriginCheck } from './origin-check.js';
+import { validatorCompiler } from './zod-validation.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route answers without a session (sign-in, registration, public config). */
+    public?: boolean;
+  }
+}
 
 export interface ApiScopeOptions {
   allowedOrigins: readonly string[];
@@ -12,11 +21,16 @@ export interface ApiScopeOptions {
  * The API as one encapsulated Fastify scope. Its hooks run for the routes registered inside it and
  * for nothing else, and Fastify picks those routes by the matched route, never by a prefix of the
  * raw URL: `/%61pi/auth/logout` reaches the logout route and its hooks alike, while health,
- * metrics and the web app (registered outside) never see them.
+ * metrics, the docs and the web app (registered outside) never see them.
  *
  * Hooks, in order: the CSRF check (origin and content type), then the session: who is calling,
- * read from the session cookie once per request. Routes that need a user call requireUser(); the
- * actor always comes from here, never from the body.
+ * read from the session cookie once per request. Every route needs a session unless its config
+ * says `public: true`; the check runs once the body is read and before it is validated, so that
+ * a request without a session is told 401 whatever it sent. Handlers take the actor from
+ * requireUser(), never from the body.
+ *
+ * Route schemas are the shared zod schemas (zod-validation.ts): each module registers its routes
+ * as a plugin of this scope.
  */
 export async function registerApi(
   app: FastifyInstance,
@@ -24,10 +38,14 @@ export async function registerApi(
   routes: (api: FastifyInstance) => void | Promise<void>,
 ): Promise<void> {
   await app.register(async (api) => {
+    api.setValidatorCompiler(validatorCompiler);
     registerOriginCheck(api, options.allowedOrigins);
     api.addHook('onRequest', async (request) => {
       const token = request.cookies[SESSION_COOKIE];
       if (token) request.auth = await options.auth.authenticate(token);
+    });
+    api.addHook('preValidation', async (request) => {
+      if (!request.auth && !request.routeOptions.config.public) throw new AppError('unauthenticated');
     });
     await routes(api);
   });

@@ -13,14 +13,3 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where
   const summary = details.map((d) => `${d.path}: ${d.message}`).join('; ');
   throw new AppError('validation_failed', `Invalid ${where}: ${summary}`, details);
 }
-
-/**
- * Reads `:id` from route params. A malformed id cannot name anything the caller may see, so it
- * answers 404 like any other id that is missing or not theirs.
- */
-export function parseId<S extends z.ZodType>(schema: S, params: unknown, what: string): z.infer<S> {
-  const raw = (params as { id?: unknown } | undefined)?.id;
-  const result = schema.safeParse(raw);
-  if (!result.success) throw new AppError('not_found', `No such ${what}.`);
-  return result.data;
-}

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   ChangePasswordBody,
   DeleteAccountBody,
@@ -10,7 +11,6 @@ import {
 import type { Db } from '../../db/db.js';
 import { notFound } from '../../lib/app-error.js';
 import type { RateLimiter, RateLimitRule } from '../../lib/rate-limiter.js';
-import { parseInput } from '../../lib/validate.js';
 import { requireUser } from '../../http/auth-guard.js';
 import { ok } from '../../http/envelope.js';
 import { selectUserById, toPublicUser } from '../users/index.js';
@@ -27,7 +27,7 @@ export interface AuthRoutesDeps {
   countUnseenFailedScheduled: (userId: string) => Promise<number>;
 }
 
-export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
+export const authRoutes: FastifyPluginAsyncZod<AuthRoutesDeps> = async (app, deps) => {
   const { db, auth, rateLimiter } = deps;
 
   async function limit(request: FastifyRequest, name: string, rule: RateLimitRule): Promise<void> {
@@ -59,30 +59,29 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
     };
   }
 
-  app.get('/api/auth/kdf-params', async () => ok({ kdf: auth.kdfDefaults() }));
+  const open = { public: true };
 
-  app.get('/api/auth/prelogin', async (request) => {
-    const { username } = parseInput(PreloginQuery, request.query, 'query');
-    return ok({ kdf: await auth.prelogin(username) });
+  app.get('/api/auth/kdf-params', { config: open }, async () => ok({ kdf: auth.kdfDefaults() }));
+
+  app.get('/api/auth/prelogin', { config: open, schema: { querystring: PreloginQuery } }, async (request) => {
+    return ok({ kdf: await auth.prelogin(request.query.username) });
   });
 
-  app.post('/api/auth/register', async (request, reply) => {
+  app.post('/api/auth/register', { config: open, schema: { body: RegisterBody } }, async (request, reply) => {
     await limit(request, 'register', deps.limits.register);
-    const body = parseInput(RegisterBody, request.body);
-    const session = await auth.register(body, request.headers['user-agent']);
+    const session = await auth.register(request.body, request.headers['user-agent']);
     setSessionCookie(reply, session);
     return reply.status(201).send(ok({ user: await selfUser(session.userId) }, 'Account created'));
   });
 
-  app.post('/api/auth/login', async (request, reply) => {
+  app.post('/api/auth/login', { config: open, schema: { body: LoginBody } }, async (request, reply) => {
     await limit(request, 'login', deps.limits.login);
-    const body = parseInput(LoginBody, request.body);
-    const session = await auth.login(body, request.headers['user-agent']);
+    const session = await auth.login(request.body, request.headers['user-agent']);
     setSessionCookie(reply, session);
     return ok({ user: await selfUser(session.userId) }, 'Signed in');
   });
 
-  app.post('/api/auth/logout', async (request, reply) => {
+  app.post('/api/auth/logout', { config: open }, async (request, reply) => {
     if (request.auth) await auth.logout(request.auth.user.id, request.auth.sessionId);
     clearSessionCookie(reply);
     return ok(null, 'Signed out');
@@ -100,21 +99,19 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
     return ok({ user: await selfUser(me.id) });
   });
 
-  app.post('/api/auth/change-password', async (request, reply) => {
+  app.post('/api/auth/change-password', { schema: { body: ChangePasswordBody } }, async (request, reply) => {
     const me = requireUser(request);
     await limit(request, 'login', deps.limits.login);
-    const body = parseInput(ChangePasswordBody, request.body);
-    const session = await auth.changePassword(me.id, body, request.headers['user-agent']);
+    const session = await auth.changePassword(me.id, request.body, request.headers['user-agent']);
     setSessionCookie(reply, session);
     return ok({ user: await selfUser(me.id) }, 'Password changed; other devices were signed out');
   });
 
-  app.delete('/api/users/me', async (request, reply) => {
+  app.delete('/api/users/me', { schema: { body: DeleteAccountBody } }, async (request, reply) => {
     const me = requireUser(request);
     await limit(request, 'login', deps.limits.login);
-    const body = parseInput(DeleteAccountBody, request.body);
-    await auth.deleteAccount(me.id, body.authKey);
+    await auth.deleteAccount(me.id, request.body.authKey);
     clearSessionCookie(reply);
     return ok(null, 'Account deleted');
   });
-}
+};

@@ -1,11 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { UserId } from '@herald/shared';
 import type { Db } from '../../db/db.js';
 import { AppError, notFound } from '../../lib/app-error.js';
 import type { PresenceReader } from '../../lib/presence.js';
-import { parseId } from '../../lib/validate.js';
 import { requireUser } from '../../http/auth-guard.js';
 import { ok } from '../../http/envelope.js';
+import { idParams } from '../../http/zod-validation.js';
 import { selectUserById, selectUsersByIds, toPublicUsers } from '../users/index.js';
 import { deleteBlock, insertBlock, selectBlockedIds } from './blocks.sql.js';
 
@@ -16,8 +16,9 @@ export interface BlocksRoutesDeps {
   onBlockChanged: (blockerId: string, otherId: string) => Promise<void>;
 }
 
-export function blocksRoutes(app: FastifyInstance, deps: BlocksRoutesDeps): void {
+export const blocksRoutes: FastifyPluginAsyncZod<BlocksRoutesDeps> = async (app, deps) => {
   const { db } = deps;
+  const params = idParams(UserId, 'user');
 
   app.get('/api/blocks', async (request) => {
     const me = requireUser(request);
@@ -25,9 +26,9 @@ export function blocksRoutes(app: FastifyInstance, deps: BlocksRoutesDeps): void
     return ok(await toPublicUsers(db, me.id, await selectUsersByIds(db, ids), deps.presence));
   });
 
-  app.put('/api/users/:id/block', async (request) => {
+  app.put('/api/users/:id/block', { schema: { params } }, async (request) => {
     const me = requireUser(request);
-    const id = parseId(UserId, request.params, 'user');
+    const { id } = request.params;
     if (id === me.id) throw new AppError('validation_failed', 'You cannot block yourself.');
     const target = await selectUserById(db, id);
     if (!target || target.deletedAt) throw notFound('No such user.');
@@ -36,11 +37,11 @@ export function blocksRoutes(app: FastifyInstance, deps: BlocksRoutesDeps): void
     return ok(null, 'Blocked');
   });
 
-  app.delete('/api/users/:id/block', async (request) => {
+  app.delete('/api/users/:id/block', { schema: { params } }, async (request) => {
     const me = requireUser(request);
-    const id = parseId(UserId, request.params, 'user');
+    const { id } = request.params;
     await deleteBlock(db, me.id, id);
     await deps.onBlockChanged(me.id, id);
     return ok(null, 'Unblocked');
   });
-}
+};

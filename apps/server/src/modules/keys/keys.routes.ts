@@ -1,9 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ConversationId, SetKeysBody, UserId } from '@herald/shared';
 import type { RateLimiter, RateLimitRule } from '../../lib/rate-limiter.js';
-import { parseId, parseInput } from '../../lib/validate.js';
 import { requireUser } from '../../http/auth-guard.js';
 import { ok } from '../../http/envelope.js';
+import { idParams } from '../../http/zod-validation.js';
 import type { Auth } from '../auth/index.js';
 import type { KeysService } from './keys.js';
 
@@ -15,25 +15,26 @@ export interface KeysRoutesDeps {
   passwordLimit: RateLimitRule;
 }
 
-export function keysRoutes(app: FastifyInstance, deps: KeysRoutesDeps): void {
+export const keysRoutes: FastifyPluginAsyncZod<KeysRoutesDeps> = async (app, deps) => {
   const { keys, auth } = deps;
 
-  app.put('/api/users/me/keys', async (request) => {
+  app.put('/api/users/me/keys', { schema: { body: SetKeysBody } }, async (request) => {
     const me = requireUser(request);
     await deps.rateLimiter.enforce(`login:${request.ip}`, deps.passwordLimit, 'Too many attempts');
-    const { authKey, ...body } = parseInput(SetKeysBody, request.body);
+    const { authKey, ...body } = request.body;
     // A stolen session alone must not be able to swap the user's keys.
     await auth.verifyAuthKey(me.id, authKey);
     return ok(await keys.set(me.id, body), 'Keys saved');
   });
 
-  app.get('/api/users/:id/keys', async (request) => {
+  app.get('/api/users/:id/keys', { schema: { params: idParams(UserId, 'user') } }, async (request) => {
     requireUser(request);
-    return ok(await keys.ofUser(parseId(UserId, request.params, 'user')));
+    return ok(await keys.ofUser(request.params.id));
   });
 
-  app.get('/api/conversations/:id/keys', async (request) => {
+  const conversation = { params: idParams(ConversationId, 'conversation') };
+  app.get('/api/conversations/:id/keys', { schema: conversation }, async (request) => {
     const me = requireUser(request);
-    return ok(await keys.ofConversation(me.id, parseId(ConversationId, request.params, 'conversation')));
+    return ok(await keys.ofConversation(me.id, request.params.id));
   });
-}
+};

@@ -1,13 +1,13 @@
 import type {} from '@fastify/multipart';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { MediaId } from '@herald/shared';
 import { AppError } from '../../lib/app-error.js';
-import { parseId } from '../../lib/validate.js';
 import { requireUser } from '../../http/auth-guard.js';
 import { ok } from '../../http/envelope.js';
+import { idParams } from '../../http/zod-validation.js';
 import { mediaKindOf, type MediaService } from './media.js';
 
-export function mediaRoutes(app: FastifyInstance, media: MediaService): void {
+export const mediaRoutes: FastifyPluginAsyncZod<{ media: MediaService }> = async (app, { media }) => {
   app.post('/api/media', async (request, reply) => {
     const me = requireUser(request);
     if (!request.isMultipart()) throw new AppError('unsupported_media_type', 'Upload with multipart/form-data.');
@@ -35,10 +35,9 @@ export function mediaRoutes(app: FastifyInstance, media: MediaService): void {
     return reply.status(201).send(ok(uploaded, 'Uploaded'));
   });
 
-  app.get('/api/media/:id', async (request, reply) => {
+  app.get('/api/media/:id', { schema: { params: idParams(MediaId, 'media') } }, async (request, reply) => {
     const me = requireUser(request);
-    const id = parseId(MediaId, request.params, 'media');
-    const opened = await media.open(me.id, id);
+    const opened = await media.open(me.id, request.params.id);
     reply.raw.once('finish', () => {
       opened.after().catch((error: unknown) => request.log.error({ err: error }, 'media cleanup failed'));
     });
@@ -50,4 +49,4 @@ export function mediaRoutes(app: FastifyInstance, media: MediaService): void {
       .header('content-length', String(opened.size))
       .send(opened.stream);
   });
-}
+};

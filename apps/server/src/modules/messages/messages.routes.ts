@@ -1,49 +1,62 @@
-import type { FastifyInstance } from 'fastify';
-import { ConversationId, MarkDeliveredBody, MessageId, ReactionBody, SendMessageBody } from '@herald/shared';
-import { parseId, parseInput } from '../../lib/validate.js';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import {
+  ConversationId,
+  MarkDeliveredBody,
+  MessageId,
+  MessagePageQuery,
+  ReactionBody,
+  SendMessageBody,
+} from '@herald/shared';
 import { requireUser } from '../../http/auth-guard.js';
 import { ok } from '../../http/envelope.js';
+import { idParams } from '../../http/zod-validation.js';
 import type { MessagesService } from './messages.js';
 
-export function messagesRoutes(app: FastifyInstance, messages: MessagesService): void {
-  app.get('/api/conversations/:id/messages', async (request) => {
+const conversation = idParams(ConversationId, 'conversation');
+const message = idParams(MessageId, 'message');
+
+export const messagesRoutes: FastifyPluginAsyncZod<{ messages: MessagesService }> = async (app, { messages }) => {
+  app.get(
+    '/api/conversations/:id/messages',
+    { schema: { params: conversation, querystring: MessagePageQuery } },
+    async (request) => {
+      const me = requireUser(request);
+      return ok(await messages.list(me.id, request.params.id, request.query));
+    },
+  );
+
+  app.post(
+    '/api/conversations/:id/messages',
+    { schema: { params: conversation, body: SendMessageBody } },
+    async (request, reply) => {
+      const me = requireUser(request);
+      const { message, created } = await messages.send(me.id, request.params.id, request.body);
+      return reply.status(created ? 201 : 200).send(ok(message, created ? 'Sent' : 'Already sent'));
+    },
+  );
+
+  app.post('/api/conversations/:id/read', { schema: { params: conversation } }, async (request) => {
     const me = requireUser(request);
-    const id = parseId(ConversationId, request.params, 'conversation');
-    return ok(await messages.list(me.id, id, request.query));
+    return ok(await messages.markRead(me.id, request.params.id), 'Marked read');
   });
 
-  app.post('/api/conversations/:id/messages', async (request, reply) => {
+  app.post(
+    '/api/conversations/:id/delivered',
+    { schema: { params: conversation, body: MarkDeliveredBody } },
+    async (request) => {
+      const me = requireUser(request);
+      await messages.markDelivered(me.id, request.params.id, request.body.messageIds);
+      return ok(null, 'Marked delivered');
+    },
+  );
+
+  app.put('/api/messages/:id/reaction', { schema: { params: message, body: ReactionBody } }, async (request) => {
     const me = requireUser(request);
-    const id = parseId(ConversationId, request.params, 'conversation');
-    const body = parseInput(SendMessageBody, request.body);
-    const { message, created } = await messages.send(me.id, id, body);
-    return reply.status(created ? 201 : 200).send(ok(message, created ? 'Sent' : 'Already sent'));
+    return ok(await messages.react(me.id, request.params.id, request.body.emoji), 'Reaction saved');
   });
 
-  app.post('/api/conversations/:id/read', async (request) => {
+  app.delete('/api/messages/:id/reaction', { schema: { params: message } }, async (request) => {
     const me = requireUser(request);
-    const id = parseId(ConversationId, request.params, 'conversation');
-    return ok(await messages.markRead(me.id, id), 'Marked read');
+    return ok(await messages.react(me.id, request.params.id, null), 'Reaction removed');
   });
-
-  app.post('/api/conversations/:id/delivered', async (request) => {
-    const me = requireUser(request);
-    const id = parseId(ConversationId, request.params, 'conversation');
-    const body = parseInput(MarkDeliveredBody, request.body);
-    await messages.markDelivered(me.id, id, body.messageIds);
-    return ok(null, 'Marked delivered');
-  });
-
-  app.put('/api/messages/:id/reaction', async (request) => {
-    const me = requireUser(request);
-    const id = parseId(MessageId, request.params, 'message');
-    const { emoji } = parseInput(ReactionBody, request.body);
-    return ok(await messages.react(me.id, id, emoji), 'Reaction saved');
-  });
-
-  app.delete('/api/messages/:id/reaction', async (request) => {
-    const me = requireUser(request);
-    const id = parseId(MessageId, request.params, 'message');
-    return ok(await messages.react(me.id, id, null), 'Reaction removed');
-  });
-}
+};

@@ -1,9 +1,7 @@
-import type { Message, MessagePage, SendMessageBody, MessageContentType } from '@herald/shared';
-import { MessagePageQuery, SendMessageBody as SendMessageSchema } from '@herald/shared';
+import type { Message, MessagePage, MessageContentType, MessagePageQuery, SendMessageBody } from '@herald/shared';
 import type { z } from 'zod';
 import type { Db, Queryable, Tx } from '../../db/db.js';
 import { AppError, notFound } from '../../lib/app-error.js';
-import { parseInput } from '../../lib/validate.js';
 import type { Broadcaster } from '../../lib/broadcaster.js';
 import type { Clock } from '../../lib/clock.js';
 import type { RateLimiter, RateLimitRule } from '../../lib/rate-limiter.js';
@@ -79,7 +77,8 @@ export function announceMessages(broadcaster: Broadcaster, written: WrittenMessa
   }
 }
 
-type ParsedSend = z.output<typeof SendMessageSchema>;
+/** A send as the edge parsed it (the HTTP route's schema, the socket command's). */
+export type ParsedSend = z.output<typeof SendMessageBody>;
 
 /** Validates content, media and one-time options (not membership). */
 export async function validateContent(
@@ -207,9 +206,8 @@ export function createMessagesService(deps: MessagesDeps) {
     async send(
       senderId: string,
       conversationId: string,
-      input: SendMessageBody,
+      body: ParsedSend,
     ): Promise<{ message: Message; created: boolean }> {
-      const body: ParsedSend = parseInput(SendMessageSchema, input);
       await deps.rateLimiter.enforce(`send:${senderId}`, deps.sendLimit, 'You are sending messages too fast');
       if (body.clientId) {
         const existing = await selectMessageByClientId(db, senderId, body.clientId);
@@ -261,8 +259,11 @@ export function createMessagesService(deps: MessagesDeps) {
       return { message, created: true };
     },
 
-    async list(userId: string, conversationId: string, query: unknown): Promise<MessagePage> {
-      const { before, limit } = parseInput(MessagePageQuery, query, 'query');
+    async list(
+      userId: string,
+      conversationId: string,
+      { before, limit }: z.output<typeof MessagePageQuery>,
+    ): Promise<MessagePage> {
       if (before !== undefined && !/^\d{1,18}$/.test(before)) {
         throw new AppError('validation_failed', 'before must be a cursor returned as nextCursor.');
       }

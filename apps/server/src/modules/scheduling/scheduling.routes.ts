@@ -1,10 +1,12 @@
 import type {} from '@fastify/multipart';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ScheduledMessageId } from '@herald/shared';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { CreateScheduledBody, ScheduledListQuery, ScheduledMessageId, UpdateScheduledBody } from '@herald/shared';
 import type { RateLimiter, RateLimitRule } from '../../lib/rate-limiter.js';
-import { parseId } from '../../lib/validate.js';
+import { parseInput } from '../../lib/validate.js';
 import { requireUser } from '../../http/auth-guard.js';
 import { ok } from '../../http/envelope.js';
+import { idParams } from '../../http/zod-validation.js';
 import { mediaKindOf, type MediaService } from '../media/index.js';
 import type { SchedulingService } from './scheduling.js';
 
@@ -28,8 +30,8 @@ function formValue(name: string, value: string): unknown {
 
 /**
  * Reads the spec's multipart form (senderId, receiverId, content, scheduledTime, optional media
- * file, one-time options) into a body for `create`, storing the file as it arrives (`stored` is
- * told its id).
+ * file, one-time options) into the fields of a create body, storing the file as it arrives
+ * (`stored` is told its id). The route then parses them with the JSON body's schema.
  */
 async function readScheduledForm(
   request: FastifyRequest,
@@ -63,25 +65,42 @@ async function readScheduledForm(
   return body;
 }
 
-export function schedulingRoutes(app: FastifyInstance, deps: SchedulingRoutesDeps): void {
+const params = idParams(ScheduledMessageId, 'scheduled message');
+
+export const schedulingRoutes: FastifyPluginAsyncZod<SchedulingRoutesDeps> = async (app, deps) => {
   const { scheduling, media } = deps;
 
-  app.post('/api/scheduled-messages', async (request, reply) => {
-    const me = requireUser(request);
-    await deps.rateLimiter.enforce(`schedule:${me.id}`, deps.createLimit, 'You are scheduling too fast');
-    if (!request.isMultipart()) {
-      const { scheduled, created } = await scheduling.create(me.id, request.body);
+  app.post(
+    '/api/scheduled-messages',
+    {
+      schema: {
+        description:
+          "JSON, or (the spec's form) multipart/form-data with the same fields as strings and an optional `media` file.",
+        // Fastify picks the schema by content type: JSON is validated here; a multipart form is
+        // read (its file stored) and its fields parsed with the same schema in the handler.
+        body: { content: { 'application/json': { schema: CreateScheduledBody } } },
+      },
+    },
+    async (request, reply) => {
+      const me = requireUser(request);
+      await deps.rateLimiter.enforce(`schedule:${me.id}`, deps.createLimit, 'You are scheduling too fast');
+      if (!request.isMultipart()) {
+        const { scheduled, created } = await scheduling.create(me.id, request.body);
+        return reply
+          .status(created ? 201 : 200)
+          .send(ok(scheduled, created ? 'Message scheduled' : 'Already scheduled'));
+      }
+      // The file is stored while the form is read; if the form or the schedule is then refused,
+      // it is deleted again.
+      const { scheduled, created } = await media.discardUploadsOnFailure(async (stored) => {
+        const form = await readScheduledForm(request, me.id, media, stored);
+        return scheduling.create(me.id, parseInput(CreateScheduledBody, form));
+      });
       return reply.status(created ? 201 : 200).send(ok(scheduled, created ? 'Message scheduled' : 'Already scheduled'));
-    }
-    // The file is stored while the form is read; if the form or the schedule is then refused,
-    // it is deleted again.
-    const { scheduled, created } = await media.discardUploadsOnFailure(async (stored) =>
-      scheduling.create(me.id, await readScheduledForm(request, me.id, media, stored)),
-    );
-    return reply.status(created ? 201 : 200).send(ok(scheduled, created ? 'Message scheduled' : 'Already scheduled'));
-  });
+    },
+  );
 
-  app.get('/api/scheduled-messages', async (request) => {
+  app.get('/api/scheduled-messages', { schema: { querystring: ScheduledListQuery } }, async (request) => {
     const me = requireUser(request);
     return ok(await scheduling.list(me.id, request.query));
   });
@@ -92,36 +111,32 @@ export function schedulingRoutes(app: FastifyInstance, deps: SchedulingRoutesDep
     return ok({ marked: await scheduling.markFailuresSeen(me.id) }, 'Failures marked as seen');
   });
 
-  app.get('/api/scheduled-messages/:id', async (request) => {
+  app.get('/api/scheduled-messages/:id', { schema: { params } }, async (request) => {
     const me = requireUser(request);
-    return ok(await scheduling.get(me.id, parseId(ScheduledMessageId, request.params, 'scheduled message')));
+    return ok(await scheduling.get(me.id, request.params.id));
   });
 
   // PUT is the spec's route; PATCH names the same partial edit (a re-seal sends content and version).
   for (const method of ['put', 'patch'] as const) {
-    app[method]('/api/scheduled-messages/:id', async (request) => {
+    app[method]('/api/scheduled-messages/:id', { schema: { params, body: UpdateScheduledBody } }, async (request) => {
       const me = requireUser(request);
-      const id = parseId(ScheduledMessageId, request.params, 'scheduled message');
-      return ok(await scheduling.update(me.id, id, request.body), 'Scheduled message updated');
+      return ok(await scheduling.update(me.id, request.params.id, request.body), 'Scheduled message updated');
     });
   }
 
-  app.delete('/api/scheduled-messages/:id', async (request) => {
+  app.delete('/api/scheduled-messages/:id', { schema: { params } }, async (request) => {
     const me = requireUser(request);
-    const id = parseId(ScheduledMessageId, request.params, 'scheduled message');
-    return ok(await scheduling.cancel(me.id, id), 'Scheduled message cancelled');
+    return ok(await scheduling.cancel(me.id, request.params.id), 'Scheduled message cancelled');
   });
 
-  app.post('/api/scheduled-messages/:id/send-now', async (request) => {
+  app.post('/api/scheduled-messages/:id/send-now', { schema: { params } }, async (request) => {
     const me = requireUser(request);
-    const id = parseId(ScheduledMessageId, request.params, 'scheduled message');
-    const result = await scheduling.sendNow(me.id, id);
+    const result = await scheduling.sendNow(me.id, request.params.id);
     return ok(result, result.message ? 'Sent' : 'Could not send');
   });
 
-  app.post('/api/scheduled-messages/:id/dismiss', async (request) => {
+  app.post('/api/scheduled-messages/:id/dismiss', { schema: { params } }, async (request) => {
     const me = requireUser(request);
-    const id = parseId(ScheduledMessageId, request.params, 'scheduled message');
-    return ok(await scheduling.dismiss(me.id, id), 'Dismissed');
+    return ok(await scheduling.dismiss(me.id, request.params.id), 'Dismissed');
   });
-}
+};
