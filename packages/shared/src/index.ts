@@ -1,6 +1,7 @@
 export * from './ids.js';
 export * from './errors.js';
 export * from './limits.js';
+export * from './receipts.js';
 export * from './envelope.js';
 export * from './auth.js';
 export * from './chat.js';

@@ -1,7 +1,7 @@
 export type { NewMessage, MessageRow } from './messages.sql.js';
 export { selectMessagesByIds, selectMessageByClientId } from './messages.sql.js';
 export * from './messages.js';
-export { toMessage, receiptsFor, aggregateStatus } from './message-view.js';
+export { toMessage, receiptsFor } from './message-view.js';
 export {
   assertAddressedToMembers,
   assertRecipientsAreMembers,

@@ -1,10 +1,10 @@
 import {
+  aggregateStatus,
   safeMediaType,
   type ConversationId,
   type MediaId,
   type Message,
   type MessageId,
-  type MessageStatus,
   type Reaction,
   type Receipt,
   type ScheduledMessageId,
@@ -25,14 +25,6 @@ export function receiptsFor(row: Pick<MessageRow, 'seq' | 'senderId' | 'createdA
     });
   }
   return receipts;
-}
-
-/** Direct chats: the recipient's status; groups: the least advanced over all recipients. */
-export function aggregateStatus(receipts: readonly Receipt[]): MessageStatus {
-  if (receipts.length === 0) return 'sent';
-  if (receipts.every((r) => r.readAt)) return 'read';
-  if (receipts.every((r) => r.deliveredAt || r.readAt)) return 'delivered';
-  return 'sent';
 }
 
 export function toMessage(

@@ -1,4 +1,4 @@
-import type { Message, MessageStatus, MessageStatusEvent } from '@herald/shared';
+import { aggregateStatus, type Message, type MessageStatus, type MessageStatusEvent } from '@herald/shared';
 
 /** A message as the timeline holds it: a server message, or an optimistic one not yet confirmed. */
 export interface TimelineMessage extends Message {
@@ -60,9 +60,8 @@ export function applyStatus(messages: readonly TimelineMessage[], event: Message
       : message.receipts;
     let status: MessageStatus;
     if (receipts.length > 0) {
-      // Groups: the least advanced status over every recipient.
-      const others = receipts.filter((r) => r.userId !== message.senderId);
-      status = others.every((r) => r.readAt) ? 'read' : others.every((r) => r.deliveredAt) ? 'delivered' : 'sent';
+      // The server's rule (groups: the least advanced status over every recipient).
+      status = aggregateStatus(receipts.filter((r) => r.userId !== message.senderId));
     } else {
       status = event.status;
     }
