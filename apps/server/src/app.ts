@@ -18,7 +18,13 @@ import { DiskBlobStorage, type BlobStorage } from './lib/blob-storage.js';
 import type { Broadcaster } from './lib/broadcaster.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import type { MembershipEndedStep } from './modules/membership/index.js';
-import { memoryRateLimitStore, RateLimiter, redisRateLimitStore, type RateLimitStore } from './lib/rate-limiter.js';
+import {
+  memoryRateLimitStore,
+  RateLimiter,
+  rateLimitRules,
+  redisRateLimitStore,
+  type RateLimitStore,
+} from './lib/rate-limiter.js';
 import type { AccountDeletionStep } from './modules/auth/index.js';
 import { AuthKeyHasher, SessionTokens, createAuth, type Auth } from './modules/auth/index.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
@@ -44,6 +50,7 @@ import {
 } from './delivery/index.js';
 import { metricsRoutes } from './http/metrics.routes.js';
 import { createMetrics } from './lib/metrics.js';
+import { MAX_REQUEST_BYTES } from './lib/request-limits.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { localPresence, redisPresence, type PresenceTracker } from './realtime/presence.js';
 import { registerSocketHandlers } from './realtime/socket-handlers.js';
@@ -89,14 +96,6 @@ declare module 'fastify' {
     herald: HeraldServices;
   }
 }
-
-/**
- * The largest JSON body (HTTP) or socket frame accepted: a message envelope may be
- * MAX_CONTENT_LENGTH (192 KiB) and travels inside a JSON body with its other fields, so 1 MiB
- * leaves room. Content over MAX_CONTENT_LENGTH but under this is refused by validation (400 naming
- * `content`); a body over it is 413 (HTTP), a frame over it closes the socket (Socket.IO).
- */
-const MAX_REQUEST_BYTES = 1024 * 1024;
 
 function redisClient(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
@@ -145,6 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps.rateLimitStore ?? (redis ? redisRateLimitStore(redis.main) : memoryRateLimitStore()),
     clock,
   );
+  const rateLimits = rateLimitRules(config.rateLimits);
 
   // Steps other modules contribute to account deletion and to the end of a membership.
   const accountDeletionSteps: AccountDeletionStep[] = [];
@@ -175,8 +175,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clock,
     broadcaster,
     media,
-    rateLimiter,
-    sendLimit: { max: config.rateLimits.messagesPerMinute, windowMs: 60_000 },
   });
   const conversations = createConversationsService({
     db,
@@ -246,16 +244,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // The API: one scope whose CSRF and session hooks run for its routes only (see api-scope.ts).
   // Each module's routes are a plugin of that scope.
-  await registerApi(app, { allowedOrigins: config.allowedOrigins, auth }, async (api) => {
+  await registerApi(app, { allowedOrigins: config.allowedOrigins, auth, rateLimiter }, async (api) => {
     api.get('/api/config', { config: { public: true } }, async () => ok(publicConfig(config)));
     await api.register(authRoutes, {
       db,
       auth,
-      rateLimiter,
-      limits: {
-        login: { max: config.rateLimits.loginPerMinute, windowMs: 60_000 },
-        register: { max: config.rateLimits.registerPerHour, windowMs: 3_600_000 },
-      },
+      limits: rateLimits,
       cookieSecure: config.cookieSecure,
       countUnseenFailedScheduled,
     });
@@ -263,8 +257,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(keysRoutes, {
       keys,
       auth,
-      rateLimiter,
-      passwordLimit: { max: config.rateLimits.loginPerMinute, windowMs: 60_000 },
+      passwordLimit: rateLimits.login,
     });
     await api.register(blocksRoutes, {
       db,
@@ -277,13 +270,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     });
     await api.register(conversationsRoutes, { conversations });
-    await api.register(messagesRoutes, { messages });
+    await api.register(messagesRoutes, { messages, sendLimit: rateLimits.send });
     await api.register(mediaRoutes, { media });
     await api.register(schedulingRoutes, {
       scheduling,
       media,
-      rateLimiter,
-      createLimit: { max: config.rateLimits.schedulePerMinute, windowMs: 60_000 },
+      createLimit: rateLimits.schedule,
     });
   });
 
@@ -297,7 +289,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     log: app.log,
     parseCookie: (header) => app.parseCookie(header),
     rateLimiter,
-    commandLimit: { max: config.rateLimits.socketEventsPerMinute, windowMs: 60_000 },
+    limits: rateLimits,
   });
 
   app.addHook('onClose', async () => {
