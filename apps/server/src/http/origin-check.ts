@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../lib/app-error.js';
+import { originRule } from '../lib/origin.js';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -22,15 +23,13 @@ function hasBody(request: FastifyRequest): boolean {
  *    and a browser always sends `Origin` with a cross-site multipart POST, which (1) refuses.
  */
 export function registerOriginCheck(app: FastifyInstance, allowedOrigins: readonly string[]): void {
-  const allowed = new Set(allowedOrigins.map((o) => new URL(o).origin));
+  const originAllowed = originRule(allowedOrigins);
   app.addHook('onRequest', async (request) => {
     if (!STATE_CHANGING.has(request.method)) return;
     const origin = request.headers.origin;
-    if (origin !== undefined) {
+    if (!originAllowed(origin, { host: request.host, schemes: [request.protocol] })) {
       const own = `${request.protocol}://${request.host}`;
-      if (origin !== own && !allowed.has(origin)) {
-        throw new AppError('csrf_rejected', `Cross-site request refused: origin ${origin} is not ${own}.`);
-      }
+      throw new AppError('csrf_rejected', `Cross-site request refused: origin ${origin} is not ${own}.`);
     }
     const type = mediaType(request);
     const multipartAllowed = request.method === 'POST';

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { Server, type Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '@herald/shared';
 import type { Broadcaster } from '../lib/broadcaster.js';
+import { originRule } from '../lib/origin.js';
 
 export interface SocketData {
   userId: string;
@@ -25,16 +26,15 @@ export function createSocketServer(
   httpServer: HttpServer,
   options: { allowedOrigins: readonly string[]; maxFrameBytes: number; redis?: { pub: Redis; sub: Redis } },
 ): HeraldIo {
-  const allowed = new Set(options.allowedOrigins.map((o) => new URL(o).origin));
+  const originAllowed = originRule(options.allowedOrigins);
   const io: HeraldIo = new Server(httpServer, {
     serveClient: false,
     // Stated rather than left to the default (1e6): a send_message carries a whole envelope.
     maxHttpBufferSize: options.maxFrameBytes,
     allowRequest: (req, callback) => {
-      const origin = req.headers.origin;
-      if (origin === undefined) return callback(null, true);
-      const host = req.headers.host;
-      const ok = allowed.has(origin) || origin === `http://${host}` || origin === `https://${host}`;
+      // The raw handshake request has no trusted scheme (Fastify's trustProxy does not see it), so
+      // either scheme of the Host it asked for counts as ours.
+      const ok = originAllowed(req.headers.origin, { host: req.headers.host, schemes: ['http', 'https'] });
       callback(ok ? null : 'origin not allowed', ok);
     },
   });
