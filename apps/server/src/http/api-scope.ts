@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../lib/app-error.js';
+import type { RateLimiter } from '../lib/rate-limiter.js';
 import { SESSION_COOKIE, type Auth } from '../modules/auth/index.js';
 import { notFoundEnvelope } from './error-handler.js';
 import { registerOriginCheck } from './origin-check.js';
+import { registerRateLimit } from './rate-limit.js';
 import { validatorCompiler } from './zod-validation.js';
 
 declare module 'fastify' {
@@ -15,6 +17,8 @@ declare module 'fastify' {
 export interface ApiScopeOptions {
   allowedOrigins: readonly string[];
   auth: Pick<Auth, 'authenticate'>;
+  /** The counters behind routes' `config.rateLimit` (http/rate-limit.ts). */
+  rateLimiter: RateLimiter;
 }
 
 /**
@@ -29,8 +33,9 @@ export interface ApiScopeOptions {
  * a request without a session is told 401 whatever it sent. Handlers take the actor from
  * requireUser(), never from the body.
  *
- * Route schemas are the shared zod schemas (zod-validation.ts): each module registers its routes
- * as a plugin of this scope.
+ * Route schemas are the shared zod schemas (zod-validation.ts), limits are @fastify/rate-limit
+ * (rate-limit.ts, after the session hook so that a rule may count per user): each module registers
+ * its routes as a plugin of this scope.
  */
 export async function registerApi(
   app: FastifyInstance,
@@ -47,6 +52,7 @@ export async function registerApi(
     api.addHook('preValidation', async (request) => {
       if (!request.auth && !request.routeOptions.config.public) throw new AppError('unauthenticated');
     });
+    await registerRateLimit(api, options.rateLimiter);
     await routes(api);
   });
   // Unknown paths under /api (as the router reads them, decoded) answer the JSON envelope.

@@ -48,14 +48,82 @@ export function redisRateLimitStore(redis: RedisLike, prefix = 'herald:rl:'): Ra
   };
 }
 
+/** Who a rule counts: the client's address (before sign-in) or the signed-in user. */
+export type RateLimitSubject = 'ip' | 'user';
+
+/** One limit: at most `max` hits per `windowMs`, counted per subject under the key `<name>:<subject>`. */
 export interface RateLimitRule {
+  name: string;
+  per: RateLimitSubject;
   max: number;
   windowMs: number;
+  /** What was too much ("You are sending messages too fast"); the answer adds the wait. */
+  refusal: string;
 }
 
-export interface RateLimitVerdict {
-  allowed: boolean;
-  retryAfterSeconds: number;
+export interface RateLimitSettings {
+  loginPerMinute: number;
+  registerPerHour: number;
+  schedulePerMinute: number;
+  messagesPerMinute: number;
+  socketEventsPerMinute: number;
+}
+
+/**
+ * Every limit Herald applies, defined once: HTTP routes name them (http/rate-limit.ts, through
+ * @fastify/rate-limit) and socket commands enforce them (realtime), on the same store.
+ */
+export function rateLimitRules(settings: RateLimitSettings) {
+  const minute = 60_000;
+  return {
+    /** Sign-in, and whatever checks the password (an Argon2id hash each): one budget per address. */
+    login: { name: 'login', per: 'ip', max: settings.loginPerMinute, windowMs: minute, refusal: 'Too many attempts' },
+    register: {
+      name: 'register',
+      per: 'ip',
+      max: settings.registerPerHour,
+      windowMs: 60 * minute,
+      refusal: 'Too many attempts',
+    },
+    schedule: {
+      name: 'schedule',
+      per: 'user',
+      max: settings.schedulePerMinute,
+      windowMs: minute,
+      refusal: 'You are scheduling too fast',
+    },
+    /** Live messages per user, HTTP and socket sends counted together. */
+    send: {
+      name: 'send',
+      per: 'user',
+      max: settings.messagesPerMinute,
+      windowMs: minute,
+      refusal: 'You are sending messages too fast',
+    },
+    /** Socket commands of any kind per user (all their sockets together). */
+    socketCommand: {
+      name: 'socket',
+      per: 'user',
+      max: settings.socketEventsPerMinute,
+      windowMs: minute,
+      refusal: 'Too many requests on this connection',
+    },
+  } satisfies Record<string, RateLimitRule>;
+}
+
+export type RateLimitRules = ReturnType<typeof rateLimitRules>;
+
+/**
+ * The one 429 answer of every limit (HTTP and socket alike): the refusal with the wait added,
+ * `details.retryAfterSeconds` and a `Retry-After` header.
+ */
+export function rateLimited(rule: Pick<RateLimitRule, 'refusal'>, retryAfterSeconds: number): AppError {
+  return new AppError(
+    'rate_limited',
+    `${rule.refusal}; try again in ${retryAfterSeconds} s.`,
+    { retryAfterSeconds },
+    { 'retry-after': String(retryAfterSeconds) },
+  );
 }
 
 export class RateLimiter {
@@ -64,25 +132,16 @@ export class RateLimiter {
     private readonly clock: Clock,
   ) {}
 
-  async check(key: string, rule: RateLimitRule): Promise<RateLimitVerdict> {
+  /** Counts one hit on `key`: the count in the current window, and how long until it ends. */
+  async hit(key: string, windowMs: number): Promise<{ count: number; retryAfterSeconds: number }> {
     const nowMs = this.clock.now().getTime();
-    const { count, resetAtMs } = await this.store.hit(key, rule.windowMs, nowMs);
-    return { allowed: count <= rule.max, retryAfterSeconds: Math.max(1, Math.ceil((resetAtMs - nowMs) / 1000)) };
+    const { count, resetAtMs } = await this.store.hit(key, windowMs, nowMs);
+    return { count, retryAfterSeconds: Math.max(1, Math.ceil((resetAtMs - nowMs) / 1000)) };
   }
 
-  /**
-   * Counts one hit and refuses it past the rule: the one 429 answer of every limit (HTTP and
-   * socket alike), with `Retry-After` and `details.retryAfterSeconds`. `refusal` says what was
-   * too much ("You are sending messages too fast"); the wait is added to it.
-   */
-  async enforce(key: string, rule: RateLimitRule, refusal: string): Promise<void> {
-    const verdict = await this.check(key, rule);
-    if (verdict.allowed) return;
-    throw new AppError(
-      'rate_limited',
-      `${refusal}; try again in ${verdict.retryAfterSeconds} s.`,
-      { retryAfterSeconds: verdict.retryAfterSeconds },
-      { 'retry-after': String(verdict.retryAfterSeconds) },
-    );
+  /** Counts one hit by `subject` (an address or a user id) and refuses it past the rule. */
+  async enforce(rule: RateLimitRule, subject: string): Promise<void> {
+    const { count, retryAfterSeconds } = await this.hit(`${rule.name}:${subject}`, rule.windowMs);
+    if (count > rule.max) throw rateLimited(rule, retryAfterSeconds);
   }
 }

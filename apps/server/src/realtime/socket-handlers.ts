@@ -14,7 +14,7 @@ import { unavailableError } from '../db/errors.js';
 import { AppError } from '../lib/app-error.js';
 import type { Broadcaster } from '../lib/broadcaster.js';
 import type { Clock } from '../lib/clock.js';
-import type { RateLimiter, RateLimitRule } from '../lib/rate-limiter.js';
+import type { RateLimiter, RateLimitRules } from '../lib/rate-limiter.js';
 import { parseInput } from '../lib/validate.js';
 import { SESSION_COOKIE, type Auth } from '../modules/auth/index.js';
 import { requireMembership, selectContactIds, selectCurrentMemberIds } from '../modules/membership/index.js';
@@ -34,8 +34,8 @@ export interface SocketHandlersDeps {
   /** Fastify's cookie parser (`app.parseCookie`): the handshake reads the session cookie as HTTP requests do. */
   parseCookie: (header: string) => Record<string, string | undefined>;
   rateLimiter: RateLimiter;
-  /** Commands of any kind per user (all their sockets together). */
-  commandLimit: RateLimitRule;
+  /** Every command counts against `socketCommand`; send_message also against `send`, with HTTP sends. */
+  limits: Pick<RateLimitRules, 'socketCommand' | 'send'>;
 }
 
 /** Turns any thrown error into the one ack shape; unexpected ones are logged, not leaked. */
@@ -89,7 +89,7 @@ export function registerSocketHandlers(io: HeraldIo, deps: SocketHandlersDeps): 
       const reply = typeof ack === 'function' ? ack : () => {};
       const userId = socket.data.userId;
       deps.rateLimiter
-        .enforce(`socket:${userId}`, deps.commandLimit, 'Too many requests on this connection')
+        .enforce(deps.limits.socketCommand, userId)
         .then(() => run(userId, parseInput(schema, payload, 'payload')))
         .then((data) => reply({ ok: true, data }))
         .catch((error: unknown) => reply(failure(error, log)));
@@ -126,6 +126,7 @@ export function registerSocketHandlers(io: HeraldIo, deps: SocketHandlersDeps): 
     socket.on(
       'send_message',
       command(socket, SendMessageCommand, async (me, { conversationId, ...body }) => {
+        await deps.rateLimiter.enforce(deps.limits.send, me);
         return (await messages.send(me, conversationId, body)).message;
       }),
     );

@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   ChangePasswordBody,
@@ -10,9 +10,10 @@ import {
 } from '@herald/shared';
 import type { Db } from '../../db/db.js';
 import { notFound } from '../../lib/app-error.js';
-import type { RateLimiter, RateLimitRule } from '../../lib/rate-limiter.js';
+import type { RateLimitRules } from '../../lib/rate-limiter.js';
 import { requireUser } from '../../http/auth-guard.js';
 import { ok } from '../../http/envelope.js';
+import { limitedBy } from '../../http/rate-limit.js';
 import { selectUserById, toPublicUser } from '../users/index.js';
 import type { Auth, IssuedSession } from './auth.js';
 import { SESSION_COOKIE } from './tokens.js';
@@ -20,19 +21,16 @@ import { SESSION_COOKIE } from './tokens.js';
 export interface AuthRoutesDeps {
   db: Db;
   auth: Auth;
-  rateLimiter: RateLimiter;
-  limits: { login: RateLimitRule; register: RateLimitRule };
+  limits: Pick<RateLimitRules, 'login' | 'register'>;
   cookieSecure: boolean;
   /** How many failed scheduled messages the user has not seen (the scheduling module answers). */
   countUnseenFailedScheduled: (userId: string) => Promise<number>;
 }
 
 export const authRoutes: FastifyPluginAsyncZod<AuthRoutesDeps> = async (app, deps) => {
-  const { db, auth, rateLimiter } = deps;
-
-  async function limit(request: FastifyRequest, name: string, rule: RateLimitRule): Promise<void> {
-    await rateLimiter.enforce(`${name}:${request.ip}`, rule, 'Too many attempts');
-  }
+  const { db, auth } = deps;
+  // Whatever checks a password (an Argon2id hash each) shares the sign-in budget.
+  const passwordAttempt = limitedBy(deps.limits.login);
 
   function setSessionCookie(reply: FastifyReply, session: IssuedSession): void {
     void reply.setCookie(SESSION_COOKIE, session.token, {
@@ -67,15 +65,15 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesDeps> = async (app, dep
     return ok({ kdf: await auth.prelogin(request.query.username) });
   });
 
-  app.post('/api/auth/register', { config: open, schema: { body: RegisterBody } }, async (request, reply) => {
-    await limit(request, 'register', deps.limits.register);
+  const register = { config: { ...open, rateLimit: limitedBy(deps.limits.register) }, schema: { body: RegisterBody } };
+  app.post('/api/auth/register', register, async (request, reply) => {
     const session = await auth.register(request.body, request.headers['user-agent']);
     setSessionCookie(reply, session);
     return reply.status(201).send(ok({ user: await selfUser(session.userId) }, 'Account created'));
   });
 
-  app.post('/api/auth/login', { config: open, schema: { body: LoginBody } }, async (request, reply) => {
-    await limit(request, 'login', deps.limits.login);
+  const login = { config: { ...open, rateLimit: passwordAttempt }, schema: { body: LoginBody } };
+  app.post('/api/auth/login', login, async (request, reply) => {
     const session = await auth.login(request.body, request.headers['user-agent']);
     setSessionCookie(reply, session);
     return ok({ user: await selfUser(session.userId) }, 'Signed in');
@@ -99,17 +97,17 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesDeps> = async (app, dep
     return ok({ user: await selfUser(me.id) });
   });
 
-  app.post('/api/auth/change-password', { schema: { body: ChangePasswordBody } }, async (request, reply) => {
+  const changePassword = { config: { rateLimit: passwordAttempt }, schema: { body: ChangePasswordBody } };
+  app.post('/api/auth/change-password', changePassword, async (request, reply) => {
     const me = requireUser(request);
-    await limit(request, 'login', deps.limits.login);
     const session = await auth.changePassword(me.id, request.body, request.headers['user-agent']);
     setSessionCookie(reply, session);
     return ok({ user: await selfUser(me.id) }, 'Password changed; other devices were signed out');
   });
 
-  app.delete('/api/users/me', { schema: { body: DeleteAccountBody } }, async (request, reply) => {
+  const deleteAccount = { config: { rateLimit: passwordAttempt }, schema: { body: DeleteAccountBody } };
+  app.delete('/api/users/me', deleteAccount, async (request, reply) => {
     const me = requireUser(request);
-    await limit(request, 'login', deps.limits.login);
     await auth.deleteAccount(me.id, request.body.authKey);
     clearSessionCookie(reply);
     return ok(null, 'Account deleted');

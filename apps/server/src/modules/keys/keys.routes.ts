@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ConversationId, SetKeysBody, UserId } from '@herald/shared';
-import type { RateLimiter, RateLimitRule } from '../../lib/rate-limiter.js';
+import type { RateLimitRule } from '../../lib/rate-limiter.js';
 import { requireUser } from '../../http/auth-guard.js';
 import { ok } from '../../http/envelope.js';
+import { limitedBy } from '../../http/rate-limit.js';
 import { idParams } from '../../http/zod-validation.js';
 import type { Auth } from '../auth/index.js';
 import type { KeysService } from './keys.js';
@@ -10,7 +11,6 @@ import type { KeysService } from './keys.js';
 export interface KeysRoutesDeps {
   keys: KeysService;
   auth: Auth;
-  rateLimiter: RateLimiter;
   /** Checking the auth key costs an Argon2id hash: limited like login, in the same budget. */
   passwordLimit: RateLimitRule;
 }
@@ -18,9 +18,9 @@ export interface KeysRoutesDeps {
 export const keysRoutes: FastifyPluginAsyncZod<KeysRoutesDeps> = async (app, deps) => {
   const { keys, auth } = deps;
 
-  app.put('/api/users/me/keys', { schema: { body: SetKeysBody } }, async (request) => {
+  const setKeys = { config: { rateLimit: limitedBy(deps.passwordLimit) }, schema: { body: SetKeysBody } };
+  app.put('/api/users/me/keys', setKeys, async (request) => {
     const me = requireUser(request);
-    await deps.rateLimiter.enforce(`login:${request.ip}`, deps.passwordLimit, 'Too many attempts');
     const { authKey, ...body } = request.body;
     // A stolen session alone must not be able to swap the user's keys.
     await auth.verifyAuthKey(me.id, authKey);

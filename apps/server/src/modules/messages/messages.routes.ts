@@ -9,13 +9,21 @@ import {
 } from '@herald/shared';
 import { requireUser } from '../../http/auth-guard.js';
 import { ok } from '../../http/envelope.js';
+import { limitedBy } from '../../http/rate-limit.js';
 import { idParams } from '../../http/zod-validation.js';
+import type { RateLimitRule } from '../../lib/rate-limiter.js';
 import type { MessagesService } from './messages.js';
 
 const conversation = idParams(ConversationId, 'conversation');
 const message = idParams(MessageId, 'message');
 
-export const messagesRoutes: FastifyPluginAsyncZod<{ messages: MessagesService }> = async (app, { messages }) => {
+export interface MessagesRoutesDeps {
+  messages: MessagesService;
+  /** Live sends per user: the socket's send_message counts against the same budget. */
+  sendLimit: RateLimitRule;
+}
+
+export const messagesRoutes: FastifyPluginAsyncZod<MessagesRoutesDeps> = async (app, { messages, sendLimit }) => {
   app.get(
     '/api/conversations/:id/messages',
     { schema: { params: conversation, querystring: MessagePageQuery } },
@@ -27,7 +35,10 @@ export const messagesRoutes: FastifyPluginAsyncZod<{ messages: MessagesService }
 
   app.post(
     '/api/conversations/:id/messages',
-    { schema: { params: conversation, body: SendMessageBody } },
+    {
+      config: { rateLimit: limitedBy(sendLimit, { afterValidation: true }) },
+      schema: { params: conversation, body: SendMessageBody },
+    },
     async (request, reply) => {
       const me = requireUser(request);
       const { message, created } = await messages.send(me.id, request.params.id, request.body);

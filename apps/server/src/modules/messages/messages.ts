@@ -4,7 +4,6 @@ import type { Db, Queryable, Tx } from '../../db/db.js';
 import { AppError, notFound } from '../../lib/app-error.js';
 import type { Broadcaster } from '../../lib/broadcaster.js';
 import type { Clock } from '../../lib/clock.js';
-import type { RateLimiter, RateLimitRule } from '../../lib/rate-limiter.js';
 import { attachMedia, selectMedia, type MediaService } from '../media/index.js';
 import { assertMayPost, requireMembership, selectCurrentMembers, selectPostingContext } from '../membership/index.js';
 import { receiptsFor, toMessage } from './message-view.js';
@@ -32,9 +31,6 @@ export interface MessagesDeps {
   clock: Clock;
   broadcaster: Broadcaster;
   media: MediaService;
-  rateLimiter: RateLimiter;
-  /** Live messages per user, HTTP and socket sends counted together. */
-  sendLimit: RateLimitRule;
 }
 
 /** What a write produced: the messages, and who (current members) must receive each. */
@@ -208,7 +204,6 @@ export function createMessagesService(deps: MessagesDeps) {
       conversationId: string,
       body: ParsedSend,
     ): Promise<{ message: Message; created: boolean }> {
-      await deps.rateLimiter.enforce(`send:${senderId}`, deps.sendLimit, 'You are sending messages too fast');
       if (body.clientId) {
         const existing = await selectMessageByClientId(db, senderId, body.clientId);
         if (existing) {

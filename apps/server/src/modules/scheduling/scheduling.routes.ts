@@ -2,10 +2,11 @@ import type {} from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { CreateScheduledBody, ScheduledListQuery, ScheduledMessageId, UpdateScheduledBody } from '@herald/shared';
-import type { RateLimiter, RateLimitRule } from '../../lib/rate-limiter.js';
+import type { RateLimitRule } from '../../lib/rate-limiter.js';
 import { parseInput } from '../../lib/validate.js';
 import { requireUser } from '../../http/auth-guard.js';
 import { ok } from '../../http/envelope.js';
+import { limitedBy } from '../../http/rate-limit.js';
 import { idParams } from '../../http/zod-validation.js';
 import { mediaKindOf, type MediaService } from '../media/index.js';
 import type { SchedulingService } from './scheduling.js';
@@ -13,7 +14,6 @@ import type { SchedulingService } from './scheduling.js';
 export interface SchedulingRoutesDeps {
   scheduling: SchedulingService;
   media: MediaService;
-  rateLimiter: RateLimiter;
   createLimit: RateLimitRule;
 }
 
@@ -73,6 +73,7 @@ export const schedulingRoutes: FastifyPluginAsyncZod<SchedulingRoutesDeps> = asy
   app.post(
     '/api/scheduled-messages',
     {
+      config: { rateLimit: limitedBy(deps.createLimit) },
       schema: {
         description:
           "JSON, or (the spec's form) multipart/form-data with the same fields as strings and an optional `media` file.",
@@ -83,7 +84,6 @@ export const schedulingRoutes: FastifyPluginAsyncZod<SchedulingRoutesDeps> = asy
     },
     async (request, reply) => {
       const me = requireUser(request);
-      await deps.rateLimiter.enforce(`schedule:${me.id}`, deps.createLimit, 'You are scheduling too fast');
       if (!request.isMultipart()) {
         const { scheduled, created } = await scheduling.create(me.id, request.body);
         return reply
