@@ -222,13 +222,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     db,
     clock,
     broadcaster,
-    storage,
     conversations,
-    write: deps.writeScheduled ?? writeMessages,
     rules: deliveryRules,
     limits: config.scheduling,
     wakeWithinMs: config.delivery.pollIntervalMs,
-    observer: deliveryObserver,
+    deliverNow: delivery.sendNow,
   });
   accountDeletionSteps.push(conversations.accountDeletionStep, scheduling.accountDeletionStep);
   membershipEndedSteps.push(scheduling.membershipEndedStep);

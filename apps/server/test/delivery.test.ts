@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Conversation, Message, MessagePage, ScheduledMessage } from '@herald/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writeMessages } from '../src/modules/messages/index.js';
-import type { WriteMessages } from '../src/modules/scheduling/index.js';
+import type { WriteMessages } from '../src/delivery/index.js';
 import { createListeningApp, createTestApp, type ListeningTestApp } from './helpers/app.js';
 import { registerUser, type TestUser } from './helpers/client.js';
 import { directChat, groupChat, sealText, sendText } from './helpers/chat.js';

@@ -13,6 +13,8 @@ export interface DispatchEventMap {
   retrying: { ids: readonly string[] };
   /** A pass threw (database unreachable...): its rows stay pending; the next try is in `retryInMs`. */
   'pass-error': { error: unknown; retryInMs: number };
+  /** A NOTIFY: a row is due at `dueAt` (or now): delivered at once, or the timer re-armed sooner. */
+  woken: { dueAt: Date | undefined };
   /** Nothing due is left: the timer is armed for `nextWakeAt`. */
   idle: { nextWakeAt: Date };
   /** The LISTEN connection broke: notifications are missed until it is restored. */

@@ -70,7 +70,9 @@ export class Dispatcher {
       SCHEDULE_CHANNEL,
       (payload) => {
         const dueMs = Number(payload);
-        this.wake(Number.isFinite(dueMs) ? dueMs : undefined);
+        const valid = payload !== '' && Number.isFinite(dueMs);
+        events.emit('woken', { dueAt: valid ? new Date(dueMs) : undefined });
+        this.wake(valid ? dueMs : undefined);
       },
       {
         lost: (error) => {

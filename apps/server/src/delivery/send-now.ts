@@ -1,8 +1,7 @@
-import type { Message } from '@herald/shared';
 import type { Db } from '../db/db.js';
 import type { BlobStorage } from '../lib/blob-storage.js';
 import type { Clock } from '../lib/clock.js';
-import type { ScheduledRow } from '../modules/scheduling/index.js';
+import type { DeliverNowResult } from '../modules/scheduling/index.js';
 import { lockOwnScheduled } from './claim.sql.js';
 import { deliverLocked } from './deliver-locked.js';
 import type { DeliveryDeps } from './delivery-deps.js';
@@ -10,13 +9,7 @@ import { finishBatch } from './outcome.sql.js';
 import { findMissingBlobs } from './recheck.js';
 
 /** What send-now did to the sender's row (the scheduling API turns it into its answer). */
-export type SendNowResult =
-  | { kind: 'missing' }
-  /** Not pending any more (sent by a delivery that held it, cancelled, failed): the row as it is. */
-  | { kind: 'not_pending'; row: ScheduledRow }
-  | { kind: 'sent'; row: ScheduledRow; message: Message }
-  /** Failed for good, or to be retried: the row as it now stands. */
-  | { kind: 'not_sent'; row: ScheduledRow };
+export type SendNowResult = DeliverNowResult;
 
 export interface SendNowDeps extends DeliveryDeps {
   db: Db;

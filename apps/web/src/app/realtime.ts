@@ -7,12 +7,15 @@ import { useMessages } from '../features/messages/store';
 import { messagesApi } from '../features/messages/api';
 import { useScheduling } from '../features/scheduling/store';
 import { currentRing, membersChanged, userKeysChanged } from '../lib/e2ee';
+import { registerReset } from '../lib/resets';
 import { useConnection } from './connection';
 import { navigate, parseRoute, paths } from './router';
 
 export type HeraldSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 let socket: HeraldSocket | null = null;
+/** Ends the current connection (the function connectRealtime returned), if any. */
+let disconnectCurrent: (() => void) | null = null;
 
 /** The conversation on screen (and the tab visible), if any. */
 export function activeConversationId(): string | null {
@@ -42,6 +45,18 @@ function queueDelivered(message: Message) {
     deliveredQueue.clear();
   }, 300);
 }
+
+function dropDelivered(): void {
+  if (deliveredTimer) clearTimeout(deliveredTimer);
+  deliveredTimer = null;
+  deliveredQueue.clear();
+}
+
+// Tests: a connection left open, and receipts not yet sent, end with the test.
+registerReset(() => {
+  disconnectCurrent?.();
+  dropDelivered();
+});
 
 /** A message reached us (live, or as the result of a scheduled delivery): every store hears of it. */
 export function applyIncomingMessage(message: Message, myId: string): void {
@@ -203,14 +218,15 @@ export function connectRealtime(myId: string): () => void {
     });
   });
 
-  return () => {
+  const disconnect = () => {
     s.removeAllListeners();
     s.disconnect();
     if (socket === s) socket = null;
-    if (deliveredTimer) clearTimeout(deliveredTimer);
-    deliveredTimer = null;
-    deliveredQueue.clear();
+    if (disconnectCurrent === disconnect) disconnectCurrent = null;
+    dropDelivered();
   };
+  disconnectCurrent = disconnect;
+  return disconnect;
 }
 
 /** "I am typing" to the others in the conversation (fire and forget). */

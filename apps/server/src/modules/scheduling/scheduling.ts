@@ -1,25 +1,16 @@
 import type { Db } from '../../db/db.js';
-import type { BlobStorage } from '../../lib/blob-storage.js';
 import type { Broadcaster } from '../../lib/broadcaster.js';
 import type { Clock } from '../../lib/clock.js';
 import type { ConversationsService } from '../conversations/index.js';
 import { cancelScheduled } from './cancel-scheduled.js';
 import { createScheduled } from './create-scheduled.js';
-import {
-  deliverDueBatch,
-  type BatchResult,
-  type DeliveryDeps,
-  type DeliveryObserver,
-  type DeliveryRules,
-  type WriteMessages,
-} from './delivery.js';
 import { editScheduled } from './edit-scheduled.js';
 import { failPendingOnAccountDeleted, failPendingOnMembershipEnded } from './fail-pending.js';
 import { countFailuresUnseen, dismissFailure, markAllFailuresSeen } from './failures.js';
 import { countPendingByConversation } from './list-scheduled.sql.js';
 import { getScheduled, listScheduled } from './list-scheduled.js';
 import { viewOf, type SchedulingApiDeps, type SchedulingLimits } from './scheduling-deps.js';
-import { sendNow } from './send-now.js';
+import { sendNow, type DeliverNow } from './send-now.js';
 import type { ScheduledRow } from './scheduling.sql.js';
 
 export { SCHEDULE_CHANNEL } from './wake-dispatchers.js';
@@ -28,12 +19,12 @@ export interface SchedulingDeps {
   db: Db;
   clock: Clock;
   broadcaster: Broadcaster;
-  storage: BlobStorage;
   conversations: ConversationsService;
-  write: WriteMessages;
-  rules: DeliveryRules;
+  /** Delivery's rules; the API shows how many attempts a transient failure gets. */
+  rules: { maxRetries: number };
   limits: SchedulingLimits;
-  observer?: DeliveryObserver;
+  /** Send-now's delivery, from the delivery module (src/delivery), which sits above this one. */
+  deliverNow: DeliverNow;
   /**
    * Dispatchers re-read the next due time at least this often (their poll): a row due later needs
    * no NOTIFY.
@@ -58,13 +49,6 @@ export function createSchedulingService(deps: SchedulingDeps) {
     maxRetries: rules.maxRetries,
     wakeWithinMs: deps.wakeWithinMs,
   };
-  const delivery: DeliveryDeps = {
-    write: deps.write,
-    broadcaster,
-    storage: deps.storage,
-    rules,
-    ...(deps.observer ? { observer: deps.observer } : {}),
-  };
 
   return {
     view: (row: ScheduledRow) => viewOf(api, row),
@@ -73,29 +57,12 @@ export function createSchedulingService(deps: SchedulingDeps) {
     get: (senderId: string, id: string) => getScheduled(api, senderId, id),
     update: (senderId: string, id: string, input: unknown) => editScheduled(api, senderId, id, input),
     cancel: (senderId: string, id: string) => cancelScheduled(api, senderId, id),
-    sendNow: (senderId: string, id: string) => sendNow({ ...api, delivery }, senderId, id),
+    sendNow: (senderId: string, id: string) => sendNow({ ...api, deliverNow: deps.deliverNow }, senderId, id),
     dismiss: (senderId: string, id: string) => dismissFailure(api, senderId, id),
     markFailuresSeen: (senderId: string) => markAllFailuresSeen(api, senderId),
     countUnseenFailures: (senderId: string) => countFailuresUnseen(api, senderId),
     countPendingByConversation: (senderId: string, ids: readonly string[]) =>
       countPendingByConversation(db, senderId, ids),
-
-    /**
-     * One dispatcher pass: up to `limit` due rows in one transaction, then any suspects (rows of a
-     * batch whose process died) one per transaction.
-     */
-    async deliverDueBatch(limit: number, options: { suspects: boolean } = { suspects: true }): Promise<BatchResult> {
-      const result = await deliverDueBatch(db, 'fresh', limit, clock.now(), delivery, () => clock.now());
-      if (result.picked >= limit || !options.suspects) return result;
-      for (let n = 0; n < limit; n++) {
-        const one = await deliverDueBatch(db, 'suspect', 1, clock.now(), delivery, () => clock.now());
-        result.picked += one.picked;
-        result.handled += one.handled;
-        // None left, or one held by a request right now: the next pass takes it.
-        if (one.handled === 0) break;
-      }
-      return result;
-    },
 
     membershipEndedStep: failPendingOnMembershipEnded({ broadcaster, maxRetries: rules.maxRetries }),
     accountDeletionStep: failPendingOnAccountDeleted({ broadcaster, maxRetries: rules.maxRetries }),

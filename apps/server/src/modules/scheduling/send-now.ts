@@ -1,9 +1,24 @@
 import type { Message, ScheduledMessage } from '@herald/shared';
 import { notFound } from '../../lib/app-error.js';
-import { finishBatch, lockOwnScheduled } from './delivery.sql.js';
-import { deliverLocked, type DeliveryDeps } from './delivery.js';
 import { notPending } from './own-scheduled.js';
 import { viewOf, type SchedulingApiDeps } from './scheduling-deps.js';
+import type { ScheduledRow } from './scheduling.sql.js';
+
+/** What delivering one of the sender's rows now did (see DeliverNow). */
+export type DeliverNowResult =
+  | { kind: 'missing' }
+  /** Not pending any more (sent by a delivery that held it, cancelled, failed): the row as it is. */
+  | { kind: 'not_pending'; row: ScheduledRow }
+  | { kind: 'sent'; row: ScheduledRow; message: Message }
+  /** Failed for good, or to be retried: the row as it now stands. */
+  | { kind: 'not_sent'; row: ScheduledRow };
+
+/**
+ * Delivers one of the sender's rows now, through the dispatcher's path: the delivery module's
+ * (src/delivery/send-now.ts), injected, since that module sits above this one. It waits (under the
+ * request's lock_timeout) for a delivery that holds the row, then works on the row as it is.
+ */
+export type DeliverNow = (senderId: string, id: string) => Promise<DeliverNowResult>;
 
 export interface SendNowOutcome {
   scheduledMessage: ScheduledMessage;
@@ -12,31 +27,23 @@ export interface SendNowOutcome {
 }
 
 /**
- * Delivers one now, through the same path as the dispatcher. It waits (under the request's
- * lock_timeout) for a delivery that holds the row, then answers from the row as it is: sent by
- * that delivery, cancelled or failed meanwhile is a 409 with the current status.
+ * Sends a pending message now. Sent by a delivery that held the row, cancelled or failed
+ * meanwhile is a 409 with the current status; another user's row is a 404 like a missing one.
  */
 export async function sendNow(
-  deps: SchedulingApiDeps & { delivery: DeliveryDeps },
+  deps: SchedulingApiDeps & { deliverNow: DeliverNow },
   senderId: string,
   id: string,
 ): Promise<SendNowOutcome> {
-  const { db, clock } = deps;
-  const now = clock.now();
-  const { row, delivered } = await db.transaction(async (tx) => {
-    const locked = await lockOwnScheduled(tx, id, senderId);
-    if (!locked) throw notFound('No such scheduled message.');
-    if (locked.status !== 'pending') return { row: locked, delivered: undefined };
-    const outcome = await deliverLocked(tx, [locked], now, deps.delivery);
-    // Struck from dead batches' records, if it is in one (rarely: skip the statements then).
-    if (locked.checks.crashes > 0) await finishBatch(tx, null, [locked.id]);
-    return { row: locked, delivered: outcome };
-  });
-  if (!delivered) throw notPending(row);
-  delivered.announce(clock.now());
-  const sent = delivered.sent[0];
-  if (sent) return { scheduledMessage: viewOf(deps, sent.row), message: sent.message };
-  const outcome = delivered.failed[0] ?? delivered.retried[0];
-  if (!outcome) throw new Error('send-now: a locked pending row produced no outcome');
-  return { scheduledMessage: viewOf(deps, outcome), message: null };
+  const result = await deps.deliverNow(senderId, id);
+  switch (result.kind) {
+    case 'missing':
+      throw notFound('No such scheduled message.');
+    case 'not_pending':
+      throw notPending(result.row);
+    case 'sent':
+      return { scheduledMessage: viewOf(deps, result.row), message: result.message };
+    case 'not_sent':
+      return { scheduledMessage: viewOf(deps, result.row), message: null };
+  }
 }

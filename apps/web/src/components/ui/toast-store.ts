@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { registerReset } from '../../lib/resets';
 
 export interface Toast {
   id: number;
@@ -16,6 +17,11 @@ interface ToastState {
 
 let nextId = 1;
 const timers = new Map<number, ReturnType<typeof setTimeout>>();
+registerReset(() => {
+  for (const timer of timers.values()) clearTimeout(timer);
+  timers.clear();
+  nextId = 1;
+});
 
 /** Toasts confirm actions; one with an action (Undo) stays for its duration. */
 export const useToasts = create<ToastState>()((set, get) => ({

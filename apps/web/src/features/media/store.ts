@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { EncryptedMedia, MediaInfo } from '@herald/shared';
 import { errorMessage, isApiError } from '../../lib/http';
+import { registerReset } from '../../lib/resets';
 import { fetchMedia, uploadMedia } from './api';
 import { MediaOpenError, openMediaFile, sealMediaFile, sealedSize } from './media-cipher';
 import { ALLOWED_FORMATS, blobTypeFor, DOWNLOAD_ONLY_TYPE, mediaKindOf, objectUrlFor } from './media-types';
@@ -113,6 +114,11 @@ export const useMedia = create<MediaState>()((set, get) => {
   /** Components showing each media id, and the timers that revoke a URL nobody shows. */
   const holders = new Map<string, number>();
   const releaseTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  registerReset(() => {
+    for (const timer of releaseTimers.values()) clearTimeout(timer);
+    releaseTimers.clear();
+    holders.clear();
+  });
   const release = (mediaId: string) => {
     releaseTimers.delete(mediaId);
     if ((holders.get(mediaId) ?? 0) > 0) return;

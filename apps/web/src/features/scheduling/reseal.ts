@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { ScheduledMessage } from '@herald/shared';
 import { errorMessage, isApiError } from '../../lib/http';
+import { registerReset } from '../../lib/resets';
 import {
   conversationKeys,
   onKeysChanged,
@@ -43,6 +44,7 @@ function setStatus(id: string, status: ResealStatus | null): void {
 
 /** One reseal per message at a time; a later request waits for the running one, then checks again. */
 const running = new Map<string, Promise<ScheduledMessage | null>>();
+registerReset(() => running.clear());
 
 export type ResealOutcome = ScheduledMessage | null;
 

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { CreateScheduledBody, Message, ScheduledMessage, ScheduledStatus } from '@herald/shared';
 import { toast } from '../../components/ui/toast-store';
 import { errorMessage } from '../../lib/http';
+import { registerReset } from '../../lib/resets';
 import { schedulingApi } from './api';
 
 /**
@@ -58,6 +59,10 @@ interface SchedulingState {
 }
 
 const cancelTimers = new Map<string, ReturnType<typeof setTimeout>>();
+registerReset(() => {
+  for (const timer of cancelTimers.values()) clearTimeout(timer);
+  cancelTimers.clear();
+});
 
 export const useScheduling = create<SchedulingState>()((set, get) => {
   async function commitCancel(id: string, keepalive = false) {

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { KeyRing, UserKeys } from '@herald/crypto';
+import { registerReset } from '../resets';
 import { loadCrypto } from './crypto';
 
 /**
@@ -72,3 +73,6 @@ export function wipeKeyState(): void {
   for (const listener of wipeListeners) listener();
   useKeyState.setState((s) => ({ status: 'none', userId: null, generation: s.generation + 1 }));
 }
+
+// Tests: the ring, its waiters and every cache that listens for a wipe start empty again.
+registerReset(wipeKeyState);
