@@ -61,8 +61,6 @@ export interface Db extends Queryable {
    */
   listen(channel: string, handler: NotificationHandler, events?: ListenerEvents): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
-  /** Runs a script of several statements (migrations); no parameters. */
-  exec(sql: string): Promise<void>;
   /**
    * Runs several statements, without parameters, in ONE round trip and one implicit transaction
    * (all or nothing; each statement still takes its own snapshot under READ COMMITTED), and

@@ -50,8 +50,8 @@ export async function migrate(db: Db, migrations?: Migration[]): Promise<number[
     const done: number[] = [];
     for (const migration of all) {
       if (applied.has(migration.version)) continue;
-      // Statements are split on a marker line so that both drivers run them one by one inside
-      // this transaction (PGlite's exec would manage its own).
+      // Statements are split (splitStatements, below: at semicolons that end a line) so that both
+      // drivers run them one by one inside this transaction, with parameters allowed.
       for (const statement of splitStatements(migration.sql)) await tx.query(statement);
       await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
         migration.version,

@@ -151,9 +151,6 @@ export async function openPgDb(options: PgDbOptions): Promise<Db> {
     async notify(channel, payload) {
       await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
     },
-    async exec(sql) {
-      await pool.query(sql);
-    },
     async queryScript(sql) {
       // The simple query protocol (no parameters) runs a multi-statement string as one implicit
       // transaction and answers with one result per statement.

@@ -44,9 +44,6 @@ export async function openPgliteDb(options: PgliteDbOptions = {}): Promise<Db & 
     async notify(channel, payload) {
       await pglite.query('SELECT pg_notify($1, $2)', [channel, payload]);
     },
-    async exec(sql) {
-      await pglite.exec(sql);
-    },
     async queryScript(sql) {
       // Wrapped in an explicit transaction: PGlite runs a script statement by statement.
       const results = await pglite.transaction((tx) => tx.exec(sql));

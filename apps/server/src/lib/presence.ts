@@ -1,6 +1,6 @@
 /**
- * Who is online right now. The realtime layer implements it (sockets, shared through Redis or the
- * database across processes); modules only ask.
+ * Who is online right now. The realtime layer implements it from live sockets: in process memory,
+ * or with REDIS_URL in Redis, shared by every server process; modules only ask.
  */
 export interface PresenceReader {
   onlineAmong(userIds: readonly string[]): Promise<Set<string>>;
