@@ -51,14 +51,24 @@ export async function openPgDb(options: PgDbOptions): Promise<Db> {
     client.on('notification', (msg) => {
       for (const l of channels.get(msg.channel) ?? []) l.handler(msg.payload ?? '');
     });
-    client.on('error', (error) => {
+    // A connection ended by the server (pg_terminate_backend, a restart) emits 'error'; one that
+    // just closes emits 'end'. Either way listening stopped: say so, and listen again.
+    const onLoss = (error: Error) => {
       if (listener !== client) return;
       listener = undefined;
       client.release(error); // destroys it
       for (const set of channels.values()) for (const l of set) l.events?.lost?.(error);
       scheduleRelisten();
-    });
-    for (const channel of channels.keys()) await client.query(`LISTEN ${quoteIdent(channel)}`);
+    };
+    client.on('error', onLoss);
+    client.on('end', () => onLoss(new Error('the LISTEN connection ended')));
+    try {
+      for (const channel of channels.keys()) await client.query(`LISTEN ${quoteIdent(channel)}`);
+    } catch (error) {
+      // Not listening on this one: destroy it rather than leak it from the pool.
+      client.release(error as Error);
+      throw error;
+    }
     listener = client;
     return client;
   }
@@ -73,8 +83,10 @@ export async function openPgDb(options: PgDbOptions): Promise<Db> {
     if (closed || channels.size === 0) return;
     const delay = RELISTEN_DELAYS_MS[Math.min(relistenAttempt, RELISTEN_DELAYS_MS.length - 1)]!;
     relistenAttempt += 1;
+    // Real timers: this waits for the network, not for a moment of the application's clock.
     setTimeout(() => {
-      if (closed || listener) return;
+      if (closed) return;
+      // Listening again may already have happened (a listen() call meanwhile): still say so.
       listenerClient()
         .then(() => {
           relistenAttempt = 0;

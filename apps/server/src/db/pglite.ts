@@ -37,6 +37,7 @@ export async function openPgliteDb(options: PgliteDbOptions = {}): Promise<Db & 
         return fn(tx);
       });
     },
+    // In-process: there is no connection to lose, so the listener's lost/restored never fire.
     async listen(channel, handler) {
       const unsubscribe = await pglite.listen(channel, handler);
       return unsubscribe;
