@@ -101,6 +101,16 @@ export const useConversations = create<ConversationsState>()((set, get) => ({
       if (!conversation) return s;
       const newer = !conversation.lastMessage || conversation.lastMessage.createdAt <= message.createdAt;
       const alreadyCounted = conversation.lastMessage?.id === message.id;
+      const clearsTyping = Boolean(s.typing[message.conversationId]?.[message.senderId]);
+      // The same message again (my send's answer, then its socket echo): nothing moves, no render.
+      if (
+        alreadyCounted &&
+        !clearsTyping &&
+        (!visible || conversation.unreadCount === 0) &&
+        conversation.lastMessage?.messageStatus === message.messageStatus
+      ) {
+        return s;
+      }
       const typing = { ...s.typing };
       if (typing[message.conversationId]?.[message.senderId]) {
         typing[message.conversationId] = { ...typing[message.conversationId] };

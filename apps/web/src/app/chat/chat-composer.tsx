@@ -1,0 +1,144 @@
+import { memo, useState } from 'react';
+import type { PublicUser } from '@herald/shared';
+import { useMedia } from '../../features/media/store';
+import { AttachButton, AttachmentTray } from '../../features/media/components/attachment-tray';
+import { Composer } from '../../features/messages/components/composer';
+import { sendBlocker } from '../../features/messages/limits';
+import { findMessage } from '../../features/messages/order';
+import { useMessages } from '../../features/messages/store';
+import { ScheduleDialog } from '../../features/scheduling/components/schedule-dialog';
+import { ScheduledBar } from '../../features/scheduling/components/scheduled-bar';
+import { useOpened } from '../../lib/e2ee';
+import { quoteText } from '../../lib/message-codec';
+import { useConfig } from '../config';
+import { emitTyping } from '../realtime';
+import { navigate, paths } from '../router';
+import { useScheduledCount } from './scheduled-count';
+import { ScheduleButton } from './schedule-button';
+import { useOutgoing } from './use-outgoing';
+
+export interface ChatComposerProps {
+  conversationId: string;
+  myId: string;
+  timeZone: string;
+  nameOf: (userId: string) => string;
+  /** Direct chats: the other person (their local time in the schedule dialog). */
+  other: PublicUser | null;
+  /** When set, nothing can be written here, and this says why. */
+  disabledReason: string | null;
+}
+
+type Quote = { name: string; text: string };
+
+/** What the composer replies to, as a one-line quote ("an earlier message" when not loaded). */
+function useReplyPreview(conversationId: string, nameOf: (userId: string) => string): Quote | null {
+  const replyToId = useMessages((s) => s.replyTo[conversationId] ?? null);
+  const target = useMessages((s) =>
+    replyToId ? findMessage(s.timelines[conversationId]?.messages ?? [], replyToId) : undefined,
+  );
+  const opened = useOpened(target);
+  if (!replyToId) return null;
+  return target ? { name: nameOf(target.senderId), text: quoteText(opened) } : { name: 'an earlier message', text: '' };
+}
+
+/** "N scheduled", then the composer with the paperclip, the clock and the attachment tray. */
+export const ChatComposer = memo(function ChatComposer({
+  conversationId,
+  myId,
+  timeZone,
+  nameOf,
+  other,
+  disabledReason,
+}: ChatComposerProps) {
+  const config = useConfig((s) => s.config);
+  const hasAttachment = useMedia((s) => Boolean(s.attachments[conversationId]));
+  const scheduledCount = useScheduledCount(conversationId);
+  const replyPreview = useReplyPreview(conversationId, nameOf);
+  const [scheduling, setScheduling] = useState(false);
+  const outgoing = useOutgoing({
+    conversationId,
+    myId,
+    timeZone,
+    maxTextLength: config.maxTextLength,
+    mediaLimits: config.media,
+  });
+
+  return (
+    <div className="chat-bottom">
+      <ScheduledBar count={scheduledCount} onOpen={() => navigate(paths.chat(conversationId, 'scheduled'))} />
+      <Composer
+        conversationId={conversationId}
+        disabledReason={disabledReason}
+        onSend={(text) => void outgoing.send(text)}
+        onTyping={(isTyping) => emitTyping(conversationId, isTyping)}
+        replyTo={replyPreview}
+        onCancelReply={() => useMessages.getState().setReplyTo(conversationId, null)}
+        start={<AttachButton conversationId={conversationId} limits={config.media} />}
+        end={
+          <ScheduleButton
+            conversationId={conversationId}
+            maxLength={config.maxTextLength}
+            onOpen={() => setScheduling(true)}
+          />
+        }
+        above={<AttachmentTray conversationId={conversationId} />}
+        canSendEmpty={hasAttachment}
+        maxLength={config.maxTextLength}
+      />
+      {scheduling ? (
+        <ScheduleComposed
+          conversationId={conversationId}
+          timeZone={timeZone}
+          recipient={other && !other.deleted ? { name: other.displayName, timeZone: other.timeZone } : null}
+          replyPreview={replyPreview}
+          onSubmit={async (at) => {
+            await outgoing.schedule(at);
+            setScheduling(false);
+          }}
+          onClose={() => setScheduling(false)}
+        />
+      ) : null}
+    </div>
+  );
+});
+
+/**
+ * The schedule dialog over what the composer holds. Mounted only while open, so that only it
+ * follows the draft as it changes (typing does not render the chat screen again).
+ */
+function ScheduleComposed({
+  conversationId,
+  timeZone,
+  recipient,
+  replyPreview,
+  onSubmit,
+  onClose,
+}: {
+  conversationId: string;
+  timeZone: string;
+  recipient: { name: string; timeZone: string } | null;
+  replyPreview: Quote | null;
+  onSubmit: (at: Date) => Promise<void>;
+  onClose: () => void;
+}) {
+  const scheduling = useConfig((s) => s.config.scheduling);
+  const maxTextLength = useConfig((s) => s.config.maxTextLength);
+  const draftText = useMessages((s) => s.drafts[conversationId] ?? '');
+  const attachment = useMedia((s) => s.attachments[conversationId]);
+  const text = draftText.trim();
+  return (
+    <ScheduleDialog
+      timeZone={timeZone}
+      recipient={recipient}
+      pickerMinLeadSeconds={scheduling.pickerMinLeadSeconds}
+      maxHorizonDays={scheduling.maxHorizonDays}
+      contentPreview={
+        attachment ? `${attachment.kind === 'image' ? '📷' : '🎬'} ${text || attachment.file.name}` : text || null
+      }
+      replyPreview={replyPreview}
+      contentProblem={sendBlocker(draftText, Boolean(attachment), maxTextLength)?.text ?? null}
+      onSubmit={onSubmit}
+      onClose={onClose}
+    />
+  );
+}

@@ -1,0 +1,165 @@
+import { useMemo } from 'react';
+import type { CreateScheduledBody, MediaInfo } from '@herald/shared';
+import { toast, useToasts } from '../../components/ui/toast-store';
+import { useConversations } from '../../features/conversations/store';
+import { useMedia, type Attachment, type MediaLimits } from '../../features/media/store';
+import { sendBlocker } from '../../features/messages/limits';
+import { useMessages } from '../../features/messages/store';
+import { useScheduling } from '../../features/scheduling/store';
+import { errorMessage } from '../../lib/http';
+import { newClientId } from '../../lib/id';
+import { primeOpened, sendSealed, type SealableContent } from '../../lib/e2ee';
+import { formatDateTime, toRfc3339 } from '../../lib/time';
+
+/** The fields a live message and a scheduled one share (`SendMessageBody`, `CreateScheduledBody`). */
+type SharedFields = Required<Pick<CreateScheduledBody, 'contentType' | 'isOneTimeMedia'>> &
+  Pick<CreateScheduledBody, 'mediaId' | 'replyToId' | 'viewLimit'>;
+
+/** What goes out, whether now or later: the sealable content and the fields beside it. */
+export interface OutgoingPayload {
+  /** Sealed at each attempt for the current members: the words, and the sealed file's secrets. */
+  plaintext: SealableContent;
+  fields: SharedFields;
+  /** The uploaded attachment, for the optimistic bubble. */
+  media: MediaInfo | null;
+}
+
+/**
+ * The one path from the composer to a payload, for sending and for scheduling alike: the waiting
+ * attachment is sealed on this device and uploaded as opaque bytes (its key, hash and real type go
+ * inside the sealed message); the content type, the one-time option and the reply follow from it.
+ */
+export async function preparePayload(
+  conversationId: string,
+  text: string,
+  replyToId: string | null,
+): Promise<OutgoingPayload> {
+  const reply = replyToId ?? undefined;
+  const picked = useMedia.getState().attachments[conversationId];
+  if (!picked) {
+    return {
+      plaintext: { text },
+      fields: { contentType: 'text', replyToId: reply, isOneTimeMedia: false },
+      media: null,
+    };
+  }
+  const { info, media } = await useMedia.getState().uploadAttachment(conversationId);
+  return {
+    plaintext: { text, media },
+    fields: {
+      contentType: info.kind,
+      mediaId: info.id,
+      replyToId: reply,
+      isOneTimeMedia: picked.oneTime,
+      viewLimit: picked.oneTime ? 1 : undefined,
+    },
+    media: info,
+  };
+}
+
+/** Puts a picked file back into the composer (after a refusal or an undone schedule). */
+function reattach(conversationId: string, picked: Attachment | undefined, limits: MediaLimits) {
+  const media = useMedia.getState();
+  if (!picked || media.attachments[conversationId]) return;
+  if (media.attach(conversationId, picked.file, limits) === null) media.setOneTime(conversationId, picked.oneTime);
+}
+
+/** The composer starts afresh: its attachment, words and reply belong to what just went out. */
+function resetComposer(conversationId: string) {
+  useMedia.getState().clearAttachment(conversationId);
+  useMessages.getState().setDraft(conversationId, '');
+  useMessages.getState().setReplyTo(conversationId, null);
+}
+
+export interface OutgoingOptions {
+  conversationId: string;
+  myId: string;
+  timeZone: string;
+  maxTextLength: number;
+  mediaLimits: MediaLimits;
+}
+
+/** Send now and schedule for later: one payload path, two ways out. */
+export function useOutgoing({ conversationId, myId, timeZone, maxTextLength, mediaLimits }: OutgoingOptions) {
+  return useMemo(() => {
+    async function send(text: string): Promise<void> {
+      const messages = useMessages.getState();
+      // The composer starts afresh at once: the reply belongs to this message, not to the next one.
+      const reply = messages.replyTo[conversationId] ?? null;
+      messages.setReplyTo(conversationId, null);
+      const picked = useMedia.getState().attachments[conversationId];
+      let payload: OutgoingPayload;
+      try {
+        payload = await preparePayload(conversationId, text, reply);
+      } catch (err) {
+        // The attachment stays in the tray with its error; the words and the reply come back.
+        useMessages.getState().restoreDraft(conversationId, text, reply);
+        toast.error(errorMessage(err));
+        return;
+      }
+      useMedia.getState().clearAttachment(conversationId);
+      // The store seals the plaintext for the current members at each attempt (and once more by
+      // itself on 409 recipients_mismatch), and puts the answer in the timeline.
+      const outcome = await useMessages.getState().send(conversationId, myId, {
+        ...payload.fields,
+        plaintext: payload.plaintext,
+        media: payload.media,
+      });
+      // The chat list hears of it from the answer (the socket's echo may not come; when it does,
+      // both stores find the same message and change nothing).
+      if (outcome.status === 'sent') {
+        useConversations.getState().applyMessage(outcome.message, { mine: true, visible: true });
+      } else if (outcome.status === 'refused') {
+        reattach(conversationId, picked, mediaLimits);
+      }
+    }
+
+    /** Schedules what the composer holds; throws (for the dialog to show) when it cannot. */
+    async function schedule(at: Date): Promise<void> {
+      const text = (useMessages.getState().drafts[conversationId] ?? '').trim();
+      const picked = useMedia.getState().attachments[conversationId];
+      // Never submit what the server must refuse (the dialog says so and keeps Schedule disabled).
+      const blocker = sendBlocker(text, Boolean(picked), maxTextLength);
+      if (blocker) throw new Error(blocker.text);
+      const reply = useMessages.getState().replyTo[conversationId] ?? null;
+      const { plaintext, fields } = await preparePayload(conversationId, text, reply);
+      const clientId = newClientId();
+      // Sealed now for the current members (the sender may be offline at the due time); on 409
+      // recipients_mismatch the keys are fetched again and it is sealed once more by itself.
+      const created = await sendSealed(conversationId, fields.contentType, plaintext, async (envelope) => {
+        const scheduled = await useScheduling.getState().create({
+          ...fields,
+          conversationId,
+          content: envelope,
+          scheduledTime: toRfc3339(at),
+          clientId,
+        });
+        primeOpened(scheduled, plaintext);
+        return scheduled;
+      });
+      resetComposer(conversationId);
+      useToasts.getState().show({
+        text: `Scheduled for ${formatDateTime(at, timeZone)}`,
+        tone: 'success',
+        durationMs: 6000,
+        action: {
+          label: 'Undo',
+          onAction: () => {
+            // Right after scheduling, Undo takes the message back into the composer, unless it is
+            // already out (a time a few seconds away): then the words must not come back.
+            const current = useScheduling.getState().byId[created.id];
+            if (current && current.status !== 'pending') {
+              toast.info(`Too late to undo: the message was already ${current.status}.`);
+              return;
+            }
+            useScheduling.getState().cancelWithUndo(created.id, 0);
+            useMessages.getState().restoreDraft(conversationId, text, reply);
+            reattach(conversationId, picked, mediaLimits);
+          },
+        },
+      });
+    }
+
+    return { send, schedule };
+  }, [conversationId, myId, timeZone, maxTextLength, mediaLimits]);
+}
