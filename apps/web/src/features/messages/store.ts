@@ -3,6 +3,7 @@ import type { Message, MessagePage, MessageStatusEvent, Reaction, SendMessageBod
 import { primeOpened, sendSealed, type SealableContent } from '../../lib/e2ee';
 import { errorMessage, isApiError, isRetryable } from '../../lib/http';
 import { newClientId } from '../../lib/id';
+import { registerReset } from '../../lib/resets';
 import { messagesApi, PAGE_SIZE } from './api';
 import { applyStatus, isLocal, localIdFor, type TimelineMessage } from './merge';
 import { findMessage, insertMessage, mergeMessages, removeMessages, updateMessage } from './order';
@@ -96,6 +97,7 @@ export const useMessages = create<MessagesState>()((set, get) => {
    */
   type Pending = { conversationId: string; body: Omit<SendMessageBody, 'content'>; plaintext: SealableContent };
   const outbox = new Map<string, Pending>();
+  registerReset(() => outbox.clear());
 
   async function deliver(conversationId: string, localId: string): Promise<SendOutcome> {
     const pending = outbox.get(localId);
