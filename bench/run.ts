@@ -23,6 +23,7 @@ import { DbClock } from '../apps/server/src/db/db-clock.js';
 import type { Db } from '../apps/server/src/db/db.js';
 import { migrate } from '../apps/server/src/db/migrate.js';
 import { openPgDb } from '../apps/server/src/db/pg.js';
+import { SCHEDULE_CHANNEL } from '../apps/server/src/modules/scheduling/index.js';
 import { startServerProcess, waitForHttp, type ServerProcess } from '../apps/server/test/helpers/process.js';
 import { seedDirectChats } from '../apps/server/test/helpers/seed.js';
 import { benchKeys, directEnvelopes, sealDirect } from './envelopes.js';
@@ -190,7 +191,7 @@ async function precision(tag: 'W1' | 'W5', background: number) {
     const due = Array.from({ length: 5_000 }, () => new Date(start + Math.random() * 20_000));
     await insertScheduled(db, chats, envelopes, due);
     // Creating rows through the API would NOTIFY; bulk inserts wake the dispatchers explicitly.
-    await db.notify('herald_scheduled', String(Math.min(...due.map((d) => d.getTime()))));
+    await db.notify(SCHEDULE_CHANNEL, String(Math.min(...due.map((d) => d.getTime()))));
     await waitUntil(() => lateness.length >= 5_000, 60_000, `${tag} deliveries`);
     const rssMB = Math.round(process.memoryUsage().rss / 1024 / 1024);
     await dispatcher.stop();
@@ -402,7 +403,7 @@ async function endToEnd() {
     const start = (await dbNow(db)) + 5_000;
     const due = Array.from({ length: 5_000 }, () => new Date(start + Math.random() * 20_000));
     await insertScheduled(db, chats, envelopes, due);
-    await db.notify('herald_scheduled', String(Math.min(...due.map((d) => d.getTime()))));
+    await db.notify(SCHEDULE_CHANNEL, String(Math.min(...due.map((d) => d.getTime()))));
     await waitUntil(() => lateness.length >= 5_000, 60_000, 'W4 receive_message events');
     return summary(lateness);
   } finally {

@@ -1,5 +1,6 @@
 import type { Conversation, ScheduledMessage } from '@herald/shared';
 import { describe, expect, it } from 'vitest';
+import { SCHEDULE_CHANNEL } from '../src/modules/scheduling/index.js';
 import { createProcessDatabase, onPostgres } from './helpers/db.js';
 import { conversationRecipients, sealContent } from './helpers/e2ee.js';
 import { HttpUser } from './helpers/http.js';
@@ -74,7 +75,7 @@ describe.runIf(onPostgres())('one user racing the dispatcher around the due time
           new Date(dueAt),
           scheduled.map((s) => s.id),
         ]);
-        await database.db.notify('herald_scheduled', String(dueAt));
+        await database.db.notify(SCHEDULE_CHANNEL, String(dueAt));
         await until(dueAt - 75);
         await Promise.all(
           scheduled.map(async (s, i) => {
