@@ -149,9 +149,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Steps other modules contribute to account deletion and to the end of a membership.
   const accountDeletionSteps: AccountDeletionStep[] = [];
   const membershipEndedSteps: MembershipEndedStep[] = [];
-  // Called only after `scheduling` (built below, after conversations) exists.
-  const countPendingScheduled = (userId: string, ids: readonly string[]) =>
-    scheduling.countPendingByConversation(userId, ids);
   const countUnseenFailedScheduled = (userId: string) => scheduling.countUnseenFailures(userId);
 
   const auth = createAuth({
@@ -181,9 +178,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clock,
     broadcaster,
     presence,
-    messages,
     membershipEndedSteps,
-    countPendingScheduled,
   });
   const metrics = createMetrics(() => countDueBacklog(db, clock.now()));
   const deliveryRules = {
@@ -264,7 +259,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         const { rows } = await db.query<{ id: string }>('SELECT id FROM conversations WHERE direct_key = $1', [
           directKey(blockerId, otherId),
         ]);
-        if (rows[0]) await conversations.announceUpdated(rows[0].id, []);
+        if (rows[0]) await conversations.announceUpdated(rows[0].id);
       },
     });
     await api.register(conversationsRoutes, { conversations });

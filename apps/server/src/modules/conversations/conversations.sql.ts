@@ -1,6 +1,5 @@
 import type { MemberRole } from '@herald/shared';
 import type { Queryable } from '../../db/db.js';
-import { CONVERSATION_COLUMNS, MEMBER_COLUMNS, type ConversationRow, type MemberRow } from '../membership/index.js';
 
 export async function insertConversation(
   q: Queryable,
@@ -46,61 +45,6 @@ export async function upsertMembers(
     [conversationId, members.map((m) => m.userId), members.map((m) => m.role), now],
   );
   return rows.map((r) => r.userId);
-}
-
-/** What a member sees of a conversation beyond its rows: derived from messages on each read. */
-export interface MemberState {
-  lastMessageId: string | null;
-  lastActivityAt: Date;
-  unreadCount: number;
-}
-
-export type ConversationWithMember = ConversationRow & { member: MemberRow; state: MemberState };
-
-/** Unread counts stop at this: a badge shows "9999" for anything beyond. */
-export const UNREAD_CAP = 9999;
-
-/**
- * The user's current conversations with, for each, the newest message they can see, the unread
- * count (others' messages above their read watermark) and the last activity. A chat they deleted
- * stays out of the list until a message newer than the deletion arrives. Newest activity first.
- * With `conversationIds`, just those (hidden ones included).
- */
-export async function selectMyConversations(
-  q: Queryable,
-  userId: string,
-  now: Date,
-  conversationIds?: readonly string[],
-): Promise<ConversationWithMember[]> {
-  const visible = `m.conversation_id = c.id AND m.created_at >= cm.joined_at
-      AND (cm.history_from IS NULL OR m.created_at > cm.history_from)
-      AND (m.expires_at IS NULL OR m.expires_at > $2)`;
-  const { rows } = await q.query<ConversationRow & MemberRow & MemberState>(
-    `SELECT ${CONVERSATION_COLUMNS}, ${MEMBER_COLUMNS},
-       last.id AS "lastMessageId", COALESCE(last.created_at, c.created_at) AS "lastActivityAt",
-       unread.n AS "unreadCount"
-     FROM conversation_members cm
-     JOIN conversations c ON c.id = cm.conversation_id
-     LEFT JOIN LATERAL (
-       SELECT m.id, m.created_at FROM messages m WHERE ${visible} ORDER BY m.seq DESC LIMIT 1
-     ) last ON true
-     CROSS JOIN LATERAL (
-       SELECT count(*)::int AS n FROM (
-         SELECT 1 FROM messages m
-         WHERE ${visible} AND m.seq > cm.read_seq AND m.sender_id <> cm.user_id
-         LIMIT ${UNREAD_CAP}) u
-     ) unread
-     WHERE cm.user_id = $1 AND cm.left_at IS NULL
-       AND ($3::uuid[] IS NULL AND (cm.hidden_at IS NULL OR last.created_at > cm.hidden_at)
-            OR cm.conversation_id = ANY($3::uuid[]))
-     ORDER BY COALESCE(last.created_at, c.created_at) DESC, c.id`,
-    [userId, now, conversationIds ?? null],
-  );
-  return rows.map((r) => ({
-    ...r,
-    member: r,
-    state: { lastMessageId: r.lastMessageId, lastActivityAt: r.lastActivityAt, unreadCount: r.unreadCount },
-  }));
 }
 
 export async function updateConversation(

@@ -1,5 +1,5 @@
 export type { NewMessage, MessageRow } from './messages.sql.js';
-export { selectMessagesByIds, selectMessageByClientId } from './messages.sql.js';
+export { selectMessagesByIds, selectMessageByClientId, selectReactions } from './messages.sql.js';
 export * from './messages.js';
 export { toMessage, receiptsFor } from './message-view.js';
 export {

@@ -60,18 +60,3 @@ export async function markFailuresSeen(q: Queryable, senderId: string, now: Date
   );
   return rowCount;
 }
-
-export async function countPendingByConversation(
-  q: Queryable,
-  senderId: string,
-  conversationIds: readonly string[],
-): Promise<Map<string, number>> {
-  if (conversationIds.length === 0) return new Map();
-  const { rows } = await q.query<{ conversationId: string; n: number }>(
-    `SELECT conversation_id AS "conversationId", count(*) AS n FROM scheduled_messages
-     WHERE sender_id = $1 AND status = 'pending' AND conversation_id = ANY($2::uuid[])
-     GROUP BY conversation_id`,
-    [senderId, conversationIds],
-  );
-  return new Map(rows.map((r) => [r.conversationId, Number(r.n)]));
-}

@@ -7,7 +7,6 @@ import { createScheduled } from './create-scheduled.js';
 import { editScheduled } from './edit-scheduled.js';
 import { failPendingOnAccountDeleted, failPendingOnMembershipEnded } from './fail-pending.js';
 import { countFailuresUnseen, dismissFailure, markAllFailuresSeen } from './failures.js';
-import { countPendingByConversation } from './list-scheduled.sql.js';
 import { getScheduled, listScheduled } from './list-scheduled.js';
 import { viewOf, type SchedulingApiDeps, type SchedulingLimits } from './scheduling-deps.js';
 import { sendNow, type DeliverNow } from './send-now.js';
@@ -61,8 +60,6 @@ export function createSchedulingService(deps: SchedulingDeps) {
     dismiss: (senderId: string, id: string) => dismissFailure(api, senderId, id),
     markFailuresSeen: (senderId: string) => markAllFailuresSeen(api, senderId),
     countUnseenFailures: (senderId: string) => countFailuresUnseen(api, senderId),
-    countPendingByConversation: (senderId: string, ids: readonly string[]) =>
-      countPendingByConversation(db, senderId, ids),
 
     membershipEndedStep: failPendingOnMembershipEnded({ broadcaster, maxRetries: rules.maxRetries }),
     accountDeletionStep: failPendingOnAccountDeleted({ broadcaster, maxRetries: rules.maxRetries }),
