@@ -33,7 +33,9 @@ function ownerLine(conversation: Conversation, myId: string): string {
 
 /** Members and roles, temporary mode, blocking, leaving and deleting. */
 export function ConversationInfo({ conversation, myId, timeZone, onClose, onGone }: ConversationInfoProps) {
-  const store = useConversations();
+  // Actions, read when called; what is shown is selected (no whole-store subscription).
+  const store = useConversations.getState();
+  const presence = useConversations((s) => s.presence);
   const [confirm, setConfirm] = useState<'leave' | 'delete' | null>(null);
   const [adding, setAdding] = useState(false);
   const other = otherMember(conversation, myId);
@@ -64,18 +66,15 @@ export function ConversationInfo({ conversation, myId, timeZone, onClose, onGone
         <div className="info">
           {other ? (
             <div className="info-person">
-              <Avatar name={other.displayName} seed={other.id} size={56} online={store.presence[other.id]?.online} />
+              <Avatar name={other.displayName} seed={other.id} size={56} online={presence[other.id]?.online} />
               <div>
                 <strong>{other.displayName}</strong>
                 <div className="muted">@{other.username}</div>
                 <div className="muted">
-                  {store.presence[other.id]?.online ? (
+                  {presence[other.id]?.online ? (
                     'online'
                   ) : (
-                    <LastSeen
-                      lastSeenAt={store.presence[other.id]?.lastSeenAt ?? other.lastSeenAt}
-                      timeZone={timeZone}
-                    />
+                    <LastSeen lastSeenAt={presence[other.id]?.lastSeenAt ?? other.lastSeenAt} timeZone={timeZone} />
                   )}{' '}
                   · local time zone {other.timeZone.replace(/_/g, ' ')}
                 </div>
@@ -142,7 +141,7 @@ export function ConversationInfo({ conversation, myId, timeZone, onClose, onGone
                       name={member.user.displayName}
                       seed={member.user.id}
                       size={32}
-                      online={store.presence[member.user.id]?.online}
+                      online={presence[member.user.id]?.online}
                     />
                     <span className="member-name">
                       {member.user.displayName}

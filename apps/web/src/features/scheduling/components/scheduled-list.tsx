@@ -117,7 +117,8 @@ function ScheduledItem({
 }: ScheduledListProps & { item: ScheduledMessage }) {
   const reply = item.replyToId ? (replyPreviewOf?.(item) ?? null) : null;
   const now = useNow(15_000);
-  const store = useScheduling();
+  // Actions only, read when called: subscribing to the whole store drew every row on any change.
+  const store = useScheduling.getState();
   const cancelling = useScheduling((s) => s.cancelling[item.id] !== undefined);
   const opened = useOpened(item);
   const [editing, setEditing] = useState(false);
