@@ -11,7 +11,8 @@ import {
   type UserId,
 } from '@herald/shared';
 import type { MemberRow } from '../membership/index.js';
-import type { MessageRow, ReactionRow } from './messages.sql.js';
+import type { MessageRow } from './messages.sql.js';
+import type { ReactionRow } from './reactions.sql.js';
 
 /** Receipts from the per-member watermarks: everyone who was a member when the message was sent. */
 export function receiptsFor(row: Pick<MessageRow, 'seq' | 'senderId' | 'createdAt'>, members: readonly MemberRow[]) {
