@@ -1,10 +1,11 @@
 import type { Conversation } from '@herald/shared';
 import type { Queryable, Tx } from '../../db/db.js';
+import { directKey } from '../membership/index.js';
 import { announceOpened, announceUpdated, viewOne } from './conversation-events.js';
 import { buildViews } from './conversation-views.js';
 import { selectMyConversations } from './conversation-views.sql.js';
 import type { ConversationsDeps } from './conversations-deps.js';
-import { unhideConversation } from './conversations.sql.js';
+import { selectDirectByKey, unhideConversation } from './conversations.sql.js';
 import { assertMayOpenDirect, openDirect, openDirectIn } from './direct-chats.js';
 import { addMembers, createGroup, setRole, updateDetails } from './groups.js';
 import { deleteForMe, leave, leaveGroupsOnAccountDeleted, removeMember } from './membership-changes.js';
@@ -25,6 +26,11 @@ export function createConversationsService(deps: ConversationsDeps) {
     announceUpdated: (conversationId: string) => announceUpdated(deps, conversationId),
     announceOpened: (conversationId: string, userId: string, newFor?: string) =>
       announceOpened(deps, conversationId, userId, newFor),
+    /** A block between two people changed: their direct chat, if they have one, shows it. */
+    async announceBlockChanged(userId: string, otherId: string): Promise<void> {
+      const conversationId = await selectDirectByKey(db, directKey(userId, otherId));
+      if (conversationId) await announceUpdated(deps, conversationId);
+    },
 
     async list(userId: string): Promise<Conversation[]> {
       return buildViews(db, deps.presence, await selectMyConversations(db, userId, deps.clock.now()));

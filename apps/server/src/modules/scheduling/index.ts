@@ -4,5 +4,7 @@ export { resolveScheduledTime } from './time-rules.js';
 export { SCHEDULED_COLUMNS, scheduledColumns, releaseMedia, type ScheduledRow } from './scheduling.sql.js';
 export { toScheduled } from './scheduled-view.js';
 export { announceFailed } from './scheduled-events.js';
+// Steps of other modules' changes; app.ts builds them before the services that run them.
+export { failPendingOnAccountDeleted, failPendingOnMembershipEnded } from './fail-pending.js';
 export type { DeliverNow, DeliverNowResult } from './send-now.js';
 export type { SchedulingApiDeps, SchedulingLimits } from './scheduling-deps.js';
