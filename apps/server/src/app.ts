@@ -8,6 +8,7 @@ import { publicConfig, type Config } from './config.js';
 import type { Db } from './db/db.js';
 import { Housekeeping } from './housekeeping/housekeeping.js';
 import { ok } from './http/envelope.js';
+import { registerApiDocs } from './http/api-docs.js';
 import { registerApi } from './http/api-scope.js';
 import { frameworkErrorHandler, registerErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
@@ -230,7 +231,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Who is calling: set by the API scope's session hook (http/api-scope.ts).
   app.decorateRequest('auth', null);
 
-  // Public routes, outside the API scope: the web app, health, metrics.
+  // The API reference (OpenAPI 3.1 at /api/docs): first, as it collects routes as they are added.
+  await registerApiDocs(app);
+
+  // Public routes, outside the API scope: the web app, health, metrics, the docs.
   servingWeb = await registerWebApp(app, config.webDistDir);
   healthRoutes(app, db);
   metricsRoutes(app, metrics.registry, config.metricsToken);
