@@ -1,7 +1,7 @@
-import { CreateScheduledBody, type ScheduledMessage } from '@herald/shared';
+import type { CreateScheduledBody, ScheduledMessage } from '@herald/shared';
+import type { z } from 'zod';
 import type { Queryable } from '../../db/db.js';
 import { AppError } from '../../lib/app-error.js';
-import { parseInput } from '../../lib/validate.js';
 import { assertMayPost, directKey, selectPostingContext, type PostingContext } from '../membership/index.js';
 import {
   assertAddressedToMembers,
@@ -16,7 +16,9 @@ import { selectScheduledByClientId } from './scheduling.sql.js';
 import { resolveScheduledTime } from './time-rules.js';
 import { wakeDispatchersFor } from './wake-dispatchers.js';
 
-type Body = ReturnType<typeof CreateScheduledBody.parse>;
+/** A create request as the edge parsed it (the route's schema, JSON or multipart form). */
+export type CreateScheduledInput = z.output<typeof CreateScheduledBody>;
+type Body = CreateScheduledInput;
 
 export interface CreateOutcome {
   scheduled: ScheduledMessage;
@@ -33,10 +35,9 @@ export interface CreateOutcome {
 export async function createScheduled(
   deps: SchedulingApiDeps,
   senderId: string,
-  input: unknown,
+  body: CreateScheduledInput,
 ): Promise<CreateOutcome> {
   const { db, clock } = deps;
-  const body = parseInput(CreateScheduledBody, input);
   if (body.senderId !== undefined && body.senderId !== senderId) {
     throw new AppError('sender_mismatch', 'senderId must be the signed-in user (or be left out).');
   }

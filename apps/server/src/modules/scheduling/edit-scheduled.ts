@@ -1,13 +1,16 @@
-import { UpdateScheduledBody, type ScheduledMessage } from '@herald/shared';
+import type { ScheduledMessage, UpdateScheduledBody } from '@herald/shared';
+import type { z } from 'zod';
 import type { Queryable } from '../../db/db.js';
 import { AppError } from '../../lib/app-error.js';
-import { parseInput } from '../../lib/validate.js';
 import { assertAddressedToMembers, checkSealedHeader } from '../messages/index.js';
 import { updatePending } from './edit-scheduled.sql.js';
 import { notPending, requireOwnScheduled } from './own-scheduled.js';
 import { viewOf, type SchedulingApiDeps } from './scheduling-deps.js';
 import { resolveScheduledTime } from './time-rules.js';
 import { wakeDispatchersFor } from './wake-dispatchers.js';
+
+/** An edit as the route's schema parsed it. */
+export type UpdateScheduledInput = z.output<typeof UpdateScheduledBody>;
 
 /**
  * Edits a pending message's content and/or time (with an optional version check). A moved time
@@ -17,10 +20,9 @@ export async function editScheduled(
   deps: SchedulingApiDeps,
   senderId: string,
   id: string,
-  input: unknown,
+  body: UpdateScheduledInput,
 ): Promise<ScheduledMessage> {
   const { db } = deps;
-  const body = parseInput(UpdateScheduledBody, input);
   const current = await requireOwnScheduled(db, senderId, id);
   if (current.status !== 'pending') throw notPending(current);
   // New content is sealed again by the client: the same checks as a new message, for the row's

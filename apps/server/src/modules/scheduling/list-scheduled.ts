@@ -1,8 +1,11 @@
-import { ScheduledListQuery, type ScheduledMessage } from '@herald/shared';
-import { parseInput } from '../../lib/validate.js';
+import type { ScheduledListQuery, ScheduledMessage } from '@herald/shared';
+import type { z } from 'zod';
 import { selectConversationTitles, selectScheduledList } from './list-scheduled.sql.js';
 import { requireOwnScheduled } from './own-scheduled.js';
 import { viewOf, type SchedulingApiDeps } from './scheduling-deps.js';
+
+/** The list's filters as the route's schema parsed them. */
+export type ScheduledListInput = z.output<typeof ScheduledListQuery>;
 
 /**
  * The sender's scheduled messages, each with its conversation's title. Scoped to the sender:
@@ -12,9 +15,8 @@ import { viewOf, type SchedulingApiDeps } from './scheduling-deps.js';
 export async function listScheduled(
   deps: SchedulingApiDeps,
   senderId: string,
-  query: unknown,
+  q: ScheduledListInput,
 ): Promise<ScheduledMessage[]> {
-  const q = parseInput(ScheduledListQuery, query, 'query');
   const rows = await selectScheduledList(deps.db, {
     senderId,
     conversationId: q.conversationId,

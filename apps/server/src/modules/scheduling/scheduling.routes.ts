@@ -1,6 +1,7 @@
 import type {} from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
 import { CreateScheduledBody, ScheduledListQuery, ScheduledMessageId, UpdateScheduledBody } from '@herald/shared';
 import type { RateLimitRule } from '../../lib/rate-limiter.js';
 import { parseInput } from '../../lib/validate.js';
@@ -85,7 +86,9 @@ export const schedulingRoutes: FastifyPluginAsyncZod<SchedulingRoutesDeps> = asy
     async (request, reply) => {
       const me = requireUser(request);
       if (!request.isMultipart()) {
-        const { scheduled, created } = await scheduling.create(me.id, request.body);
+        // Validated by the JSON schema above (the type provider cannot follow a per-content-type body).
+        const body = request.body as z.output<typeof CreateScheduledBody>;
+        const { scheduled, created } = await scheduling.create(me.id, body);
         return reply
           .status(created ? 201 : 200)
           .send(ok(scheduled, created ? 'Message scheduled' : 'Already scheduled'));

@@ -3,11 +3,11 @@ import type { Broadcaster } from '../../lib/broadcaster.js';
 import type { Clock } from '../../lib/clock.js';
 import type { ConversationsService } from '../conversations/index.js';
 import { cancelScheduled } from './cancel-scheduled.js';
-import { createScheduled } from './create-scheduled.js';
-import { editScheduled } from './edit-scheduled.js';
+import { createScheduled, type CreateScheduledInput } from './create-scheduled.js';
+import { editScheduled, type UpdateScheduledInput } from './edit-scheduled.js';
 import { failPendingOnAccountDeleted, failPendingOnMembershipEnded } from './fail-pending.js';
 import { countFailuresUnseen, dismissFailure, markAllFailuresSeen } from './failures.js';
-import { getScheduled, listScheduled } from './list-scheduled.js';
+import { getScheduled, listScheduled, type ScheduledListInput } from './list-scheduled.js';
 import { viewOf, type SchedulingApiDeps, type SchedulingLimits } from './scheduling-deps.js';
 import { sendNow, type DeliverNow } from './send-now.js';
 import type { ScheduledRow } from './scheduling.sql.js';
@@ -51,10 +51,10 @@ export function createSchedulingService(deps: SchedulingDeps) {
 
   return {
     view: (row: ScheduledRow) => viewOf(api, row),
-    create: (senderId: string, input: unknown) => createScheduled(api, senderId, input),
-    list: (senderId: string, query: unknown) => listScheduled(api, senderId, query),
+    create: (senderId: string, body: CreateScheduledInput) => createScheduled(api, senderId, body),
+    list: (senderId: string, query: ScheduledListInput) => listScheduled(api, senderId, query),
     get: (senderId: string, id: string) => getScheduled(api, senderId, id),
-    update: (senderId: string, id: string, input: unknown) => editScheduled(api, senderId, id, input),
+    update: (senderId: string, id: string, body: UpdateScheduledInput) => editScheduled(api, senderId, id, body),
     cancel: (senderId: string, id: string) => cancelScheduled(api, senderId, id),
     sendNow: (senderId: string, id: string) => sendNow({ ...api, deliverNow: deps.deliverNow }, senderId, id),
     dismiss: (senderId: string, id: string) => dismissFailure(api, senderId, id),
