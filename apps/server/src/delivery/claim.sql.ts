@@ -131,7 +131,11 @@ const lockWithChecks = (locking: string, batchParam: string, longerLockWaits: bo
 /**
  * Inside the delivery transaction: locks the recorded rows that are still pending and due, with
  * their checks. SKIP LOCKED: a row that an edit, a cancel or a send-now holds right now is left
- * to the next pass (the dispatcher never waits for a user's request).
+ * to the next pass (the dispatcher never waits for a user's request). Since it never waits for
+ * these locks, their order cannot deadlock; ORDER BY due_at only keeps the oldest first. The locks
+ * a delivery does wait for come later, in writeMessages: the conversations', taken in id order,
+ * the order every writer of messages uses (write-messages.sql.ts), so batches and live sends queue
+ * rather than deadlock.
  */
 export async function lockRecordedRows(
   q: Queryable,
