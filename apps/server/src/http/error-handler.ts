@@ -45,11 +45,11 @@ function fromFastifyError(error: FastifyError): AppError | undefined {
       'The multipart form is malformed or incomplete: send multipart/form-data with its boundary, and the whole body.',
     );
   }
+  // Any other client error a plugin raises keeps its status and message. (Rate limits and
+  // validation answer AppErrors of their own: lib/rate-limiter.ts, http/zod-validation.ts.)
   const status = error.statusCode;
-  if (status && status >= 400 && status < 500) {
-    const code = BY_STATUS[status] ?? 'validation_failed';
-    return new AppError(code, status === 429 ? ERROR_CATALOGUE.rate_limited.message : error.message);
-  }
+  if (status && status >= 400 && status < 500)
+    return new AppError(BY_STATUS[status] ?? 'validation_failed', error.message);
   return undefined;
 }
 
