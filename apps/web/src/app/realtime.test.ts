@@ -1,9 +1,18 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConversationMember, ServerEventPayload } from '@herald/shared';
 import { useToasts } from '../components/ui/toast-store';
 import { useConversations } from '../features/conversations/store';
-import { conversation, user } from '../test-support/fixtures';
-import { applyRoleChange } from './realtime';
+import { conversation, message, scheduled, selfUser, user } from '../test-support/fixtures';
+import { keyed, signInWithKeys, viewOf } from '../test-support/e2ee';
+import { fakeServer } from '../test-support/network';
+import { startRealtimeServer, type ServerSocket } from '../test-support/realtime-server';
+import { useAuth } from '../features/auth/store';
+import { useMessages } from '../features/messages/store';
+import { useScheduling } from '../features/scheduling/store';
+import { useKeyChanges, useKeyState, userKeys } from '../lib/e2ee';
+import { useConnection } from './connection';
+import { applyRoleChange, connectRealtime, emitTyping } from './realtime';
+import { navigate, paths } from './router';
 
 const ME = user({ displayName: 'Carol' });
 const BOB = user({ displayName: 'Bob' });
@@ -33,12 +42,12 @@ const roles = () =>
   Object.fromEntries(useConversations.getState().byId[group.id]!.members.map((m) => [m.user.displayName, m.role]));
 const lastToast = () => useToasts.getState().toasts.at(-1)?.text;
 
-beforeEach(() => {
-  useConversations.setState({ byId: { [group.id]: group }, loaded: true, presence: {}, typing: {} });
-  useToasts.setState({ toasts: [] });
-});
-
 describe('membership and roles reach every member live (item 15)', () => {
+  beforeEach(() => {
+    useConversations.setState({ byId: { [group.id]: group }, loaded: true, presence: {}, typing: {} });
+    useToasts.setState({ toasts: [] });
+  });
+
   it('the owner leaves: everyone sees who owns the group now, without reloading', () => {
     useConversations.getState().memberLeft(group.id, BOB.id); // member_left
     applyRoleChange(event(DAVE.id, 'owner', 'inherited'), ME.id); // member_role_changed
@@ -62,5 +71,204 @@ describe('membership and roles reach every member live (item 15)', () => {
     expect(lastToast()).toBe('You are now an admin of “Weekend plans”.');
     applyRoleChange(event(ME.id, 'admin', 'changed'), ME.id); // a repeated event says nothing twice
     expect(useToasts.getState().toasts).toHaveLength(1);
+  });
+});
+
+describe('the realtime bridge, connected to a real Socket.IO server', () => {
+  let realtime: Awaited<ReturnType<typeof startRealtimeServer>>;
+  beforeAll(async () => {
+    realtime = await startRealtimeServer();
+  });
+  afterAll(() => realtime.close());
+
+  const direct = conversation({
+    id: crypto.randomUUID() as never,
+    members: [member(ME, 'member'), member(BOB, 'member')],
+  });
+  const ids = (conversationId: string) => useMessages.getState().timelines[conversationId]?.messages.map((m) => m.id);
+
+  /** Connects as ME (the connection ends after each test, with the other module state). */
+  async function connect(): Promise<{ socket: ServerSocket; stop: () => void }> {
+    const connection = realtime.nextConnection();
+    const stop = connectRealtime(ME.id);
+    const socket = await connection;
+    await vi.waitFor(() => expect(useConnection.getState().status).toBe('online'));
+    return { socket, stop };
+  }
+
+  /** Resolves once the client has handled everything emitted before (Socket.IO keeps the order). */
+  let marks = 0;
+  async function handled(socket: ServerSocket): Promise<void> {
+    const userId = `mark-${++marks}`;
+    socket.emit('user_online', { userId: userId as never });
+    await vi.waitFor(() => expect(useConversations.getState().presence[userId]).toBeDefined());
+  }
+
+  beforeEach(() => {
+    useConversations.setState({ byId: { [direct.id]: direct }, loaded: true });
+    useAuth.setState({ status: 'signed-in', me: selfUser({ id: ME.id }) });
+  });
+
+  it('connects (online), and ends the connection on teardown', async () => {
+    const { socket, stop } = await connect();
+    const typing = new Promise((resolve) => socket.once('typing', resolve));
+    emitTyping(direct.id, true);
+    await expect(typing).resolves.toEqual({ conversationId: direct.id, typing: true });
+    const gone = new Promise((resolve) => socket.once('disconnect', resolve));
+    stop();
+    await expect(gone).resolves.toBe('client namespace disconnect');
+    emitTyping(direct.id, false); // nothing to send it on: ignored
+  });
+
+  it('receive_message: into the timeline and the chat list once, however often it arrives; delivery confirmed once', async () => {
+    const server = fakeServer().on('POST', `/api/conversations/${direct.id}/delivered`, () => ({ data: null }));
+    const { socket } = await connect();
+    const incoming = message({ conversationId: direct.id, senderId: BOB.id });
+    socket.emit('receive_message', incoming);
+    socket.emit('receive_message', incoming);
+    await handled(socket);
+    expect(ids(direct.id)).toEqual([incoming.id]);
+    expect(useConversations.getState().byId[direct.id]).toMatchObject({
+      unreadCount: 1,
+      lastMessage: { id: incoming.id },
+    });
+    await vi.waitFor(() => expect(server.callsTo('POST', `/api/conversations/${direct.id}/delivered`)).toHaveLength(1));
+    expect(server.calls.map((c) => c.body)).toEqual([{ messageIds: [incoming.id] }]);
+  });
+
+  it('message_status: my message shows it was read', async () => {
+    const { socket } = await connect();
+    const mine = message({ conversationId: direct.id, senderId: ME.id, messageStatus: 'sent' });
+    useMessages.getState().receive(mine);
+    socket.emit('message_status', {
+      conversationId: direct.id,
+      userId: BOB.id,
+      status: 'read',
+      at: '2026-03-10T10:01:00.000Z',
+      messageIds: [mine.id],
+    });
+    await handled(socket);
+    expect(useMessages.getState().timelines[direct.id]!.messages[0]!.messageStatus).toBe('read');
+  });
+
+  it('conversation_updated and conversation_removed: the list follows; removed from the chat on screen, I am taken home and told', async () => {
+    fakeServer();
+    const club = conversation({ id: crypto.randomUUID() as never, kind: 'group', title: 'Club' });
+    useConversations.getState().upsert(club);
+    const { socket } = await connect();
+    socket.emit('conversation_updated', { ...direct, title: 'Renamed' });
+    socket.emit('conversation_removed', { conversationId: direct.id, reason: 'deleted' }); // not on screen
+    await handled(socket);
+    expect(useConversations.getState().byId[direct.id]).toBeUndefined();
+    expect(useToasts.getState().toasts).toEqual([]);
+
+    navigate(paths.chat(club.id));
+    socket.emit('conversation_removed', { conversationId: club.id, reason: 'removed' });
+    await handled(socket);
+    expect(useConversations.getState().byId[club.id]).toBeUndefined();
+    expect(location.pathname).toBe('/');
+    expect(lastToast()).toBe('You were removed from that group');
+  });
+
+  it('scheduled_message_sent: the list shows it sent and the timeline has the message once', async () => {
+    const { socket } = await connect();
+    const item = scheduled({ conversationId: direct.id, senderId: ME.id });
+    useScheduling.getState().upsert(item, 'load');
+    const delivered = message({ conversationId: direct.id, senderId: ME.id, scheduledMessageId: item.id });
+    const sent = { ...item, status: 'sent' as const, version: 2, messageId: delivered.id };
+    socket.emit('scheduled_message_sent', { scheduledMessageId: item.id, message: delivered, scheduledMessage: sent });
+    socket.emit('receive_message', delivered); // a server that also sends it to the sender: still once
+    await handled(socket);
+    expect(useScheduling.getState().byId[item.id]).toMatchObject({ status: 'sent', messageId: delivered.id });
+    expect(ids(direct.id)).toEqual([delivered.id]);
+  });
+
+  it('scheduled_message_failed: an error toast that says why, with Review opening the scheduled view', async () => {
+    const { socket } = await connect();
+    const item = scheduled({ conversationId: direct.id, senderId: ME.id });
+    useScheduling.getState().upsert(item, 'load');
+    socket.emit('scheduled_message_failed', {
+      scheduledMessageId: item.id,
+      code: 'recipient_unavailable',
+      reason: 'The recipient blocked you.',
+      scheduledMessage: { ...item, status: 'failed', version: 2, failureCode: 'recipient_unavailable' },
+    });
+    await handled(socket);
+    expect(useScheduling.getState().byId[item.id]!.status).toBe('failed');
+    const shown = useToasts.getState().toasts.at(-1)!;
+    expect(shown).toMatchObject({
+      text: 'A scheduled message was not sent: The recipient blocked you.',
+      tone: 'error',
+    });
+    expect(shown.action?.label).toBe('Review');
+    shown.action!.onAction();
+    expect(location.pathname).toBe(paths.scheduled);
+  });
+
+  it('after a reconnect, catches up once: chats, me, the open chat and the loaded scheduled lists', async () => {
+    const missed = message({ conversationId: direct.id, senderId: BOB.id });
+    const item = scheduled({ conversationId: direct.id, senderId: ME.id });
+    const server = fakeServer()
+      .on('GET', '/api/conversations', () => ({ data: [direct] }))
+      .on('GET', '/api/auth/me', () => ({ data: { user: selfUser({ id: ME.id }) } }))
+      .on('GET', `/api/conversations/${direct.id}/messages`, () => ({ data: { messages: [missed], nextCursor: null } }))
+      .on('GET', '/api/scheduled-messages', () => ({ data: [item] }));
+    useScheduling.setState({ loaded: { [direct.id]: true } });
+    navigate(paths.chat(direct.id));
+    const { socket } = await connect();
+    expect(server.calls).toEqual([]); // the first connection needs no catch-up
+
+    const again = realtime.nextConnection();
+    socket.conn.close(); // the connection drops; the client reconnects by itself
+    await again;
+    await vi.waitFor(() => expect(useScheduling.getState().byId[item.id]).toBeDefined());
+    await vi.waitFor(() => expect(ids(direct.id)).toEqual([missed.id]));
+    expect(server.calls.map((c) => `${c.method} ${c.path}`).sort()).toEqual(
+      [
+        'GET /api/auth/me',
+        'GET /api/conversations',
+        `GET /api/conversations/${direct.id}/messages`,
+        'GET /api/scheduled-messages',
+      ].sort(),
+    );
+    expect(server.callsTo('GET', '/api/scheduled-messages')[0]!.query.get('conversationId')).toBe(direct.id);
+  });
+
+  it('when the server ends the connection, asks whether the session still stands and reconnects if so', async () => {
+    const server = fakeServer()
+      .on('GET', '/api/auth/me', () => ({ data: { user: selfUser({ id: ME.id }) } }))
+      .on('GET', '/api/conversations', () => ({ data: [direct] }));
+    const { socket } = await connect();
+    const again = realtime.nextConnection();
+    socket.disconnect(true); // "io server disconnect": the client does not reconnect by itself
+    await again;
+    expect(server.callsTo('GET', '/api/auth/me').length).toBeGreaterThanOrEqual(1);
+    await vi.waitFor(() => expect(useConnection.getState().status).toBe('online'));
+  });
+
+  it("user_keys_changed: a contact's new keys replace the cached ones and raise the notice; my own lock this device", async () => {
+    const me = keyed(crypto.randomUUID());
+    const bob = keyed(crypto.randomUUID());
+    const server = fakeServer().on('GET', '/api/auth/me', () => ({
+      data: { user: selfUser({ id: me.userId as never }) },
+    }));
+    await signInWithKeys(server, me, { [direct.id]: [me, bob] });
+    await userKeys(bob.userId); // seen once
+    const stop = connectRealtime(me.userId);
+    const socket = await realtime.nextConnection();
+    const bobAgain = keyed(bob.userId);
+    socket.emit('user_keys_changed', viewOf(bobAgain));
+    await handled(socket);
+    expect(useKeyChanges.getState().changed[bob.userId]).toBeDefined();
+    await expect(userKeys(bob.userId)).resolves.toEqual(viewOf(bobAgain));
+    expect(server.callsTo('GET', `/api/users/${bob.userId}/keys`)).toHaveLength(1);
+
+    socket.emit('user_keys_changed', viewOf(me)); // my own change, echoed: nothing to do
+    await handled(socket);
+    expect(useKeyState.getState().status).toBe('unlocked');
+    socket.emit('user_keys_changed', viewOf(keyed(me.userId))); // replaced from another device
+    await vi.waitFor(() => expect(useKeyState.getState().status).toBe('locked'));
+    expect(useAuth.getState().status).toBe('locked');
+    stop();
   });
 });

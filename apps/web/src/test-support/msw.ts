@@ -12,7 +12,13 @@ let intercepted: typeof fetch | null = null;
 
 /** Starts intercepting (once per test file). */
 export function startNetwork(): void {
-  network.listen({ onUnhandledRequest: 'error' });
+  network.listen({
+    onUnhandledRequest(request, print) {
+      // Socket.IO's WebSocket upgrade goes to the real socket.io server a realtime test starts.
+      if (new URL(request.url).pathname === '/socket.io/') return;
+      print.error();
+    },
+  });
   intercepted = globalThis.fetch;
 }
 
