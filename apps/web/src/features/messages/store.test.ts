@@ -265,3 +265,23 @@ describe('messages store: replies to messages that are gone', () => {
     expect(useMessages.getState().replyTo[C]).toBeUndefined();
   });
 });
+
+describe('messages store: applying a message is idempotent', () => {
+  it('the same message again (HTTP answer, socket echo, overlapping page) notifies nobody', () => {
+    const m = message({ createdAt: at(1) });
+    useMessages.getState().mergeLatestPage(C, { messages: [m], nextCursor: null });
+    const listener = vi.fn();
+    const unsubscribe = useMessages.subscribe(listener);
+    useMessages.getState().receive({ ...m });
+    useMessages.getState().mergeLatestPage(C, { messages: [{ ...m }], nextCursor: null });
+    useMessages.getState().applyStatus({
+      conversationId: C as Message['conversationId'],
+      userId: ME as Message['senderId'],
+      status: 'read',
+      at: at(2),
+      messageIds: ['m0000000-0000-4000-8000-00000000dead' as Message['id']],
+    });
+    unsubscribe();
+    expect(listener).not.toHaveBeenCalled();
+  });
+});

@@ -78,7 +78,8 @@ export const useMessages = create<MessagesState>()((set, get) => {
     set((s) => {
       const current = s.timelines[id] ?? EMPTY;
       const next = typeof change === 'function' ? change(current) : change;
-      return { timelines: { ...s.timelines, [id]: { ...current, ...next } } };
+      const same = (Object.keys(next) as (keyof Timeline)[]).every((key) => next[key] === current[key]);
+      return same && s.timelines[id] ? s : { timelines: { ...s.timelines, [id]: { ...current, ...next } } };
     });
   /**
    * A change to a timeline's messages; when it changes nothing (the same array back: a duplicate,

@@ -1,6 +1,7 @@
 import { act, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { message } from '../../../test-support/fixtures';
+import { localIdFor, type TimelineMessage } from '../merge';
 import { useMessages } from '../store';
 import { Timeline } from './timeline';
 
@@ -63,5 +64,59 @@ describe('timeline day separators', () => {
       vi.advanceTimersByTime(90_000);
     });
     expect(screen.getByRole('separator')).toHaveAccessibleName('Yesterday');
+  });
+});
+
+describe('timeline order', () => {
+  const renderTimeline = () =>
+    render(
+      <Timeline
+        conversationId={C}
+        myId={ME}
+        timeZone="UTC"
+        isGroup={false}
+        nameOf={() => 'Bob'}
+        renderMedia={() => null}
+        onReply={() => {}}
+        onReact={() => {}}
+      />,
+    );
+  const ME = 'u0000000-0000-4000-8000-0000000000ff';
+  const SAME_SECOND = '2026-03-10T10:00:00.000Z';
+  const texts = () =>
+    [...document.querySelectorAll('.msg-text')].map((el) => el.firstChild?.textContent ?? el.textContent);
+  const loaded = (messages: TimelineMessage[]) =>
+    useMessages.setState({
+      timelines: { [C]: { messages, nextCursor: null, loaded: true, loadingOlder: false, error: null } },
+    });
+
+  it('renders by seq (equal createdAt, random ids), pending after confirmed, each message once', async () => {
+    withLayout();
+    loaded([]);
+    renderTimeline();
+    const batch = [30, 10, 20].map((seq) =>
+      message({ id: crypto.randomUUID() as never, seq, content: `batch ${seq / 10}`, createdAt: SAME_SECOND }),
+    );
+    const pending: TimelineMessage = {
+      ...message({ clientId: 'mine', content: 'sending', senderId: ME as never, seq: Number.MAX_SAFE_INTEGER }),
+      id: localIdFor('mine') as never,
+      localStatus: 'sending',
+    };
+    act(() => {
+      useMessages.getState().receive(pending);
+      for (const m of batch) useMessages.getState().receive(m);
+      useMessages.getState().mergeLatestPage(C, { messages: [...batch].reverse(), nextCursor: null });
+      useMessages.getState().receive(batch[0]!); // a late duplicate event
+    });
+    await vi.waitFor(() => expect(texts()).toEqual(['batch 1', 'batch 2', 'batch 3', 'sending']));
+    // The server's copy of my message replaces the pending one, in its place by seq.
+    act(() =>
+      useMessages
+        .getState()
+        .receive(
+          message({ clientId: 'mine', content: 'sent', senderId: ME as never, seq: 25, createdAt: SAME_SECOND }),
+        ),
+    );
+    await vi.waitFor(() => expect(texts()).toEqual(['batch 1', 'batch 2', 'sent', 'batch 3']));
   });
 });
