@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DispatchEventMap, DispatchEventName, WriteMessages } from '../src/delivery/index.js';
 import { writeMessages } from '../src/modules/messages/index.js';
-import { createListeningApp, type ListeningTestApp } from './helpers/app.js';
+import { createListeningApp, createTestApp, type ListeningTestApp } from './helpers/app.js';
 import { sealText } from './helpers/chat.js';
 import { registerUser, type TestUser } from './helpers/client.js';
 import { onPostgres } from './helpers/db.js';
@@ -140,6 +140,45 @@ describe('abandoned batches', () => {
     expect(await dispatcher().runOnce()).toBe(0);
     expect(await messagesOf(s.id)).toBe(1);
     expect(bobSocket.all('receive_message').filter((m) => m.scheduledMessageId === s.id)).toHaveLength(1);
+  });
+});
+
+describe('abandoned batches, two live dispatchers', () => {
+  it('both rediscover the same abandoned batch; its row is delivered once', async () => {
+    const other = await createTestApp({
+      testDb: t.testDb,
+      clock: t.clock,
+      env: { DISPATCHER_POLL_SECONDS: String(POLL_MS / 1000) },
+    });
+    const second = other.app.herald.dispatcher;
+    try {
+      const [alice, bob] = await pair();
+      await startIdle();
+      const secondIdle = second.events.next('idle');
+      await second.start();
+      await secondIdle;
+      const s = await schedule(alice, { receiverId: bob.id, content: 'once only', scheduledTime: inMs(t, 60_000) });
+      await t.db.query(
+        'INSERT INTO scheduled_delivery_batches (id, scheduled_ids, claimed_at) VALUES (gen_random_uuid(), $1, $2)',
+        [[s.id], t.clock.now()],
+      );
+      // Each goes idle once nothing is left for it: after its suspects pass, or at once when the
+      // other one has already delivered the row and struck the record.
+      const done = Promise.all([next('idle'), second.events.next('idle')]);
+      const delivered = Promise.race([
+        nextFor('delivered', s.id),
+        second.events.next('delivered', (p) => p.ids.includes(s.id)),
+      ]);
+      t.clock.advance(60_000);
+      await delivered;
+      await done;
+      expect(await messagesOf(s.id)).toBe(1);
+      expect((await getScheduled(alice, s.id)).status).toBe('sent');
+      const { rows } = await t.db.query('SELECT 1 FROM scheduled_delivery_batches');
+      expect(rows).toEqual([]);
+    } finally {
+      await other.close();
+    }
   });
 });
 
