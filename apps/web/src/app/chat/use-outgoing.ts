@@ -79,87 +79,91 @@ export interface OutgoingOptions {
   mediaLimits: MediaLimits;
 }
 
-/** Send now and schedule for later: one payload path, two ways out. */
-export function useOutgoing({ conversationId, myId, timeZone, maxTextLength, mediaLimits }: OutgoingOptions) {
-  return useMemo(() => {
-    async function send(text: string): Promise<void> {
-      const messages = useMessages.getState();
-      // The composer starts afresh at once: the reply belongs to this message, not to the next one.
-      const reply = messages.replyTo[conversationId] ?? null;
-      messages.setReplyTo(conversationId, null);
-      const picked = useMedia.getState().attachments[conversationId];
-      let payload: OutgoingPayload;
-      try {
-        payload = await preparePayload(conversationId, text, reply);
-      } catch (err) {
-        // The attachment stays in the tray with its error; the words and the reply come back.
+/** Sends what the composer held: the store shows it at once and puts the answer in its place. */
+async function sendNow({ conversationId, myId, mediaLimits }: OutgoingOptions, text: string): Promise<void> {
+  const messages = useMessages.getState();
+  // The composer starts afresh at once: the reply belongs to this message, not to the next one.
+  const reply = messages.replyTo[conversationId] ?? null;
+  messages.setReplyTo(conversationId, null);
+  const picked = useMedia.getState().attachments[conversationId];
+  let payload: OutgoingPayload;
+  try {
+    payload = await preparePayload(conversationId, text, reply);
+  } catch (err) {
+    // The attachment stays in the tray with its error; the words and the reply come back.
+    useMessages.getState().restoreDraft(conversationId, text, reply);
+    toast.error(errorMessage(err));
+    return;
+  }
+  useMedia.getState().clearAttachment(conversationId);
+  // The store seals the plaintext for the current members at each attempt (and once more by
+  // itself on 409 recipients_mismatch), and puts the answer in the timeline.
+  const outcome = await useMessages.getState().send(conversationId, myId, {
+    ...payload.fields,
+    plaintext: payload.plaintext,
+    media: payload.media,
+  });
+  // The chat list hears of it from the answer (the socket's echo may not come; when it does,
+  // both stores find the same message and change nothing).
+  if (outcome.status === 'sent') {
+    useConversations.getState().applyMessage(outcome.message, { mine: true, visible: true });
+  } else if (outcome.status === 'refused') {
+    reattach(conversationId, picked, mediaLimits);
+  }
+}
+
+/** Schedules what the composer holds, then offers Undo; throws (for the dialog to show) when it cannot. */
+async function scheduleFor(options: OutgoingOptions, at: Date): Promise<void> {
+  const { conversationId, timeZone, maxTextLength, mediaLimits } = options;
+  const text = (useMessages.getState().drafts[conversationId] ?? '').trim();
+  const picked = useMedia.getState().attachments[conversationId];
+  // Never submit what the server must refuse (the dialog says so and keeps Schedule disabled).
+  const blocker = sendBlocker(text, Boolean(picked), maxTextLength);
+  if (blocker) throw new Error(blocker.text);
+  const reply = useMessages.getState().replyTo[conversationId] ?? null;
+  const { plaintext, fields } = await preparePayload(conversationId, text, reply);
+  const clientId = newClientId();
+  // Sealed now for the current members (the sender may be offline at the due time); on 409
+  // recipients_mismatch the keys are fetched again and it is sealed once more by itself.
+  const created = await sendSealed(conversationId, fields.contentType, plaintext, async (envelope) => {
+    const scheduled = await useScheduling.getState().create({
+      ...fields,
+      conversationId,
+      content: envelope,
+      scheduledTime: toRfc3339(at),
+      clientId,
+    });
+    primeOpened(scheduled, plaintext);
+    return scheduled;
+  });
+  resetComposer(conversationId);
+  useToasts.getState().show({
+    text: `Scheduled for ${formatDateTime(at, timeZone)}`,
+    tone: 'success',
+    durationMs: 6000,
+    action: {
+      label: 'Undo',
+      onAction: () => {
+        // Right after scheduling, Undo takes the message back into the composer, unless it is
+        // already out (a time a few seconds away): then the words must not come back.
+        const current = useScheduling.getState().byId[created.id];
+        if (current && current.status !== 'pending') {
+          toast.info(`Too late to undo: the message was already ${current.status}.`);
+          return;
+        }
+        useScheduling.getState().cancelWithUndo(created.id, 0);
         useMessages.getState().restoreDraft(conversationId, text, reply);
-        toast.error(errorMessage(err));
-        return;
-      }
-      useMedia.getState().clearAttachment(conversationId);
-      // The store seals the plaintext for the current members at each attempt (and once more by
-      // itself on 409 recipients_mismatch), and puts the answer in the timeline.
-      const outcome = await useMessages.getState().send(conversationId, myId, {
-        ...payload.fields,
-        plaintext: payload.plaintext,
-        media: payload.media,
-      });
-      // The chat list hears of it from the answer (the socket's echo may not come; when it does,
-      // both stores find the same message and change nothing).
-      if (outcome.status === 'sent') {
-        useConversations.getState().applyMessage(outcome.message, { mine: true, visible: true });
-      } else if (outcome.status === 'refused') {
         reattach(conversationId, picked, mediaLimits);
-      }
-    }
+      },
+    },
+  });
+}
 
-    /** Schedules what the composer holds; throws (for the dialog to show) when it cannot. */
-    async function schedule(at: Date): Promise<void> {
-      const text = (useMessages.getState().drafts[conversationId] ?? '').trim();
-      const picked = useMedia.getState().attachments[conversationId];
-      // Never submit what the server must refuse (the dialog says so and keeps Schedule disabled).
-      const blocker = sendBlocker(text, Boolean(picked), maxTextLength);
-      if (blocker) throw new Error(blocker.text);
-      const reply = useMessages.getState().replyTo[conversationId] ?? null;
-      const { plaintext, fields } = await preparePayload(conversationId, text, reply);
-      const clientId = newClientId();
-      // Sealed now for the current members (the sender may be offline at the due time); on 409
-      // recipients_mismatch the keys are fetched again and it is sealed once more by itself.
-      const created = await sendSealed(conversationId, fields.contentType, plaintext, async (envelope) => {
-        const scheduled = await useScheduling.getState().create({
-          ...fields,
-          conversationId,
-          content: envelope,
-          scheduledTime: toRfc3339(at),
-          clientId,
-        });
-        primeOpened(scheduled, plaintext);
-        return scheduled;
-      });
-      resetComposer(conversationId);
-      useToasts.getState().show({
-        text: `Scheduled for ${formatDateTime(at, timeZone)}`,
-        tone: 'success',
-        durationMs: 6000,
-        action: {
-          label: 'Undo',
-          onAction: () => {
-            // Right after scheduling, Undo takes the message back into the composer, unless it is
-            // already out (a time a few seconds away): then the words must not come back.
-            const current = useScheduling.getState().byId[created.id];
-            if (current && current.status !== 'pending') {
-              toast.info(`Too late to undo: the message was already ${current.status}.`);
-              return;
-            }
-            useScheduling.getState().cancelWithUndo(created.id, 0);
-            useMessages.getState().restoreDraft(conversationId, text, reply);
-            reattach(conversationId, picked, mediaLimits);
-          },
-        },
-      });
-    }
-
-    return { send, schedule };
+/** Send now and schedule for later: one payload path, two ways out. */
+export function useOutgoing(options: OutgoingOptions) {
+  const { conversationId, myId, timeZone, maxTextLength, mediaLimits } = options;
+  return useMemo(() => {
+    const bound = { conversationId, myId, timeZone, maxTextLength, mediaLimits };
+    return { send: (text: string) => sendNow(bound, text), schedule: (at: Date) => scheduleFor(bound, at) };
   }, [conversationId, myId, timeZone, maxTextLength, mediaLimits]);
 }
