@@ -4,7 +4,6 @@ import type { ConversationMember, PublicKeysView, ScheduledMessage } from '@hera
 import { useConversations } from '../features/conversations/store';
 import { useScheduling } from '../features/scheduling/store';
 import { unlockWith } from '../lib/e2ee';
-import { wipeKeyState } from '../lib/e2ee/key-state';
 import { conversation, scheduled, user } from '../test-support/fixtures';
 import { fakeServer } from '../test-support/network';
 import { wireAutoReseal } from './wiring';
@@ -76,16 +75,15 @@ const readAs = async (reader: string, content: string) =>
 
 let unwire: (() => void) | null = null;
 beforeEach(async () => {
-  useScheduling.setState({ byId: {}, loaded: {}, cancelling: {} });
   useConversations.setState({
     byId: { [C]: conversation({ id: C as never, kind: 'group', members: [member(ME), member(BOB)] }) },
   });
   await unlockWith(ME, keys[ME]!);
 });
+// (The key ring, its caches and the stores are reset after each test by test-support/setup.ts.)
 afterEach(() => {
   unwire?.();
   unwire = null;
-  wipeKeyState();
 });
 
 describe('pending scheduled messages follow the members, with no click', () => {

@@ -7,7 +7,6 @@ import { wireScheduledCounts } from './wiring';
 
 let unwire: () => void;
 beforeEach(() => {
-  useScheduling.setState({ byId: {}, loaded: {}, cancelling: {} });
   const c = conversation({ scheduledPendingCount: 1 });
   useConversations.setState({ byId: { [c.id]: c }, loaded: true });
   useAuth.setState({ status: 'signed-in', me: selfUser({ unseenFailedScheduled: 0 }) });
