@@ -25,20 +25,20 @@ const serverLayers = [
   {
     files: [`${server}/lib/**`],
     dirs: ['db', 'modules', 'http', 'realtime', 'delivery', 'housekeeping'],
-    entries: ['config', 'app', 'main'],
+    entries: ['config', 'app', 'app-services', 'main'],
     message: 'lib is the bottom layer.',
   },
   {
     files: [`${server}/db/**`],
     dirs: ['modules', 'http', 'realtime', 'delivery', 'housekeeping'],
-    entries: ['app', 'main'],
+    entries: ['app', 'app-services', 'main'],
     message: 'db sits below modules.',
   },
   {
     files: [`${server}/modules/**`],
     ignores: [`${server}/modules/**/*.routes.ts`],
     dirs: ['http', 'realtime', 'delivery', 'housekeeping'],
-    entries: ['config', 'app', 'main'],
+    entries: ['config', 'app', 'app-services', 'main'],
     packages: ['fastify', '@fastify/*', 'socket.io', 'socket.io-*'],
     message:
       'module logic is transport-free (only *.routes.ts use http/) and emits through the Broadcaster; it sits below delivery, housekeeping and app.',
@@ -46,33 +46,33 @@ const serverLayers = [
   {
     files: [`${server}/modules/**/*.routes.ts`],
     dirs: ['realtime', 'delivery', 'housekeeping'],
-    entries: ['config', 'app', 'main'],
+    entries: ['config', 'app', 'app-services', 'main'],
     packages: ['socket.io', 'socket.io-*'],
     message: 'routes are HTTP only: they emit through the Broadcaster and sit below delivery and app.',
   },
   {
     files: [`${server}/http/**`],
     dirs: ['realtime', 'delivery', 'housekeeping'],
-    entries: ['app', 'main'],
+    entries: ['app', 'app-services', 'main'],
     message: 'http, realtime, delivery and housekeeping are peers over modules; app.ts composes them.',
   },
   {
     files: [`${server}/realtime/**`],
     dirs: ['http', 'delivery', 'housekeeping'],
-    entries: ['app', 'main'],
+    entries: ['app', 'app-services', 'main'],
     message: 'http, realtime, delivery and housekeeping are peers over modules; app.ts composes them.',
   },
   {
     files: [`${server}/delivery/**`],
     dirs: ['http', 'realtime', 'housekeeping'],
-    entries: ['app', 'main'],
+    entries: ['app', 'app-services', 'main'],
     packages: ['socket.io', 'socket.io-*'],
     message: 'delivery goes through modules and the Broadcaster; app.ts composes it.',
   },
   {
     files: [`${server}/housekeeping/**`],
     dirs: ['http', 'realtime', 'delivery'],
-    entries: ['app', 'main'],
+    entries: ['app', 'app-services', 'main'],
     packages: ['socket.io', 'socket.io-*'],
     message: 'housekeeping goes through modules; app.ts composes it.',
   },
@@ -212,7 +212,7 @@ export default tseslint.config(
     [{ regex: '^\\.', message: 'config is parsed from the environment: it imports nothing of ours.' }],
   ),
   forbid(
-    [`${server}/app.ts`],
+    [`${server}/app.ts`, `${server}/app-services.ts`],
     [{ regex: '^\\./main\\.js$', message: 'main owns the process; app.ts never imports it.' }],
   ),
 

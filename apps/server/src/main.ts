@@ -1,12 +1,12 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { buildApp } from './app.js';
+import { composeApp } from './app.js';
 import { migrate, openDb } from './db/index.js';
 import { DbClock } from './db/db-clock.js';
 import { loadOrCreateSecret } from './lib/secret.js';
 
 /**
  * The process: configuration, database, migrations, the app, listening, and a graceful close on
- * SIGINT/SIGTERM. Everything else lives in buildApp() so that tests never need a process.
+ * SIGINT/SIGTERM. Everything else lives in composeApp() so that tests never need a process.
  */
 async function main(): Promise<void> {
   let config: Config;
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   // Every process measures "now" on the database clock, so that they agree on what is due.
   const clock = new DbClock(db);
   await clock.start();
-  const app = await buildApp({
+  const { app, background } = await composeApp({
     config,
     db,
     secret,
@@ -59,8 +59,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void close('SIGTERM'));
 
   await app.listen({ host: config.host, port: config.port });
-  app.herald.housekeeping.start();
-  if (config.delivery.dispatcherEnabled) await app.herald.dispatcher.start();
+  background.housekeeping.start();
+  if (config.delivery.dispatcherEnabled) await background.dispatcher.start();
   app.log.info(
     `Herald on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (database: ${db.kind})`,
   );
