@@ -47,15 +47,26 @@ export async function upsertMembers(
   return rows.map((r) => r.userId);
 }
 
+/** A group's title and/or the temporary mode, in one statement; a field left undefined keeps its value. */
 export async function updateConversation(
   q: Queryable,
   id: string,
   patch: { title?: string | undefined; temporaryTtlSeconds?: number | null | undefined },
 ): Promise<void> {
-  if (patch.title !== undefined) await q.query('UPDATE conversations SET title = $2 WHERE id = $1', [id, patch.title]);
-  if (patch.temporaryTtlSeconds !== undefined) {
-    await q.query('UPDATE conversations SET temporary_ttl_seconds = $2 WHERE id = $1', [id, patch.temporaryTtlSeconds]);
-  }
+  if (patch.title === undefined && patch.temporaryTtlSeconds === undefined) return;
+  await q.query(
+    `UPDATE conversations SET
+       title = CASE WHEN $2 THEN $3 ELSE title END,
+       temporary_ttl_seconds = CASE WHEN $4 THEN $5::int ELSE temporary_ttl_seconds END
+     WHERE id = $1`,
+    [
+      id,
+      patch.title !== undefined,
+      patch.title ?? null,
+      patch.temporaryTtlSeconds !== undefined,
+      patch.temporaryTtlSeconds ?? null,
+    ],
+  );
 }
 
 export async function markMemberLeft(
