@@ -1,12 +1,22 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+  type RefObject,
+} from 'react';
+import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { ArrowDownIcon } from '../../../components/ui/icons';
-import { dayKey, dayLabel } from '../../../lib/time';
+import { dayLabel } from '../../../lib/time';
 import { useNow } from '../../../lib/use-now';
 import type { TimelineMessage } from '../merge';
 import { findMessage } from '../order';
-import { emptyTimeline, useMessages } from '../store';
+import { emptyTimeline, useMessages, type Timeline as TimelineState } from '../store';
 import { MessageBubble } from './message-bubble';
+import { timelineRows, type Row } from './timeline-rows';
 
 export interface TimelineProps {
   conversationId: string;
@@ -23,82 +33,24 @@ export interface TimelineProps {
   onSeeLatest?: () => void;
 }
 
-type Row =
-  | { kind: 'day'; key: string; at: string }
-  | { kind: 'message'; key: string; message: TimelineMessage; showSender: boolean };
+type Scroller = Virtualizer<HTMLDivElement, Element>;
 
 const NEAR_BOTTOM_PX = 120;
 const NEAR_TOP_PX = 400;
 
 /**
- * The virtualised timeline: only the rows on screen are in the DOM, so 10,000 messages scroll as
- * smoothly as 10. Older pages load when the top comes near, keeping what is on screen in place;
- * new messages follow the bottom only when the reader is already there (no jumps).
+ * Keeps the view anchored when older messages are prepended, and follows the bottom when the
+ * reader is there (or the new message is mine); otherwise counts what arrived below.
  */
-export function Timeline(props: TimelineProps) {
-  const {
-    conversationId,
-    myId,
-    timeZone,
-    isGroup,
-    nameOf,
-    renderMedia,
-    onReply,
-    onReact,
-    focusMessageId,
-    onSeeLatest,
-  } = props;
-  const timeline = useMessages((s) => s.timelines[conversationId] ?? emptyTimeline);
-  const loadOlder = useMessages((s) => s.loadOlder);
-  const retry = useMessages((s) => s.retry);
-  const discard = useMessages((s) => s.discard);
-  const scroller = useRef<HTMLDivElement>(null);
-  const [atBottom, setAtBottom] = useState(true);
+function useKeepInView(
+  scroller: RefObject<HTMLDivElement | null>,
+  rows: Row[],
+  virtualizer: Scroller,
+  atBottom: boolean,
+  myId: string,
+) {
   const [unseenBelow, setUnseenBelow] = useState(0);
-  const [highlight, setHighlight] = useState<string | null>(null);
-  // Day labels are worded at render ("Today" moves on at midnight with the chat left open).
-  const now = useNow(60_000);
-
-  const rows = useMemo<Row[]>(() => {
-    const out: Row[] = [];
-    let lastDay = '';
-    let lastSender = '';
-    for (const message of timeline.messages) {
-      const day = dayKey(message.createdAt, timeZone);
-      if (day !== lastDay) {
-        out.push({ kind: 'day', key: `day:${day}`, at: message.createdAt });
-        lastDay = day;
-        lastSender = '';
-      }
-      out.push({
-        kind: 'message',
-        key: message.clientId ?? message.id,
-        message,
-        showSender: isGroup && message.senderId !== myId && message.senderId !== lastSender,
-      });
-      lastSender = message.senderId;
-    }
-    return out;
-  }, [timeline.messages, timeZone, isGroup, myId]);
-
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: (index) => (rows[index]?.kind === 'day' ? 44 : 72),
-    getItemKey: (index) => rows[index]?.key ?? index,
-    overscan: 8,
-    paddingStart: 12,
-    paddingEnd: 12,
-  });
-
-  // Keep the view anchored when older messages are prepended, and follow the bottom when the
-  // reader is there.
-  const previous = useRef<{ firstKey: string | null; lastKey: string | null; total: number; count: number }>({
-    firstKey: null,
-    lastKey: null,
-    total: 0,
-    count: 0,
-  });
+  const previous = useRef({ firstKey: null as string | null, lastKey: null as string | null, total: 0, count: 0 });
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
@@ -117,18 +69,22 @@ export function Timeline(props: TimelineProps) {
       else setUnseenBelow((n) => n + (rows.length - before.count));
     }
     previous.current = { firstKey, lastKey, total, count: rows.length };
-  }, [rows, virtualizer, atBottom, myId]);
+  }, [scroller, rows, virtualizer, atBottom, myId]);
+  return [unseenBelow, setUnseenBelow] as const;
+}
 
+/** Jump to a message: load older pages until it is there, then centre and highlight it. */
+function useFocusMessage(
+  conversationId: string,
+  focusMessageId: string | null | undefined,
+  rows: Row[],
+  timeline: TimelineState,
+  virtualizer: Scroller,
+): string | null {
+  const [highlight, setHighlight] = useState<string | null>(null);
+  const { loaded, nextCursor, loadingOlder } = timeline;
   useEffect(() => {
-    if (atBottom) {
-      setUnseenBelow(0);
-      onSeeLatest?.();
-    }
-  }, [atBottom, onSeeLatest, timeline.messages.length]);
-
-  // Jump to a message: load older pages until it is there, then centre and highlight it.
-  useEffect(() => {
-    if (!focusMessageId || !timeline.loaded) return;
+    if (!focusMessageId || !loaded) return;
     const index = rows.findIndex((r) => r.kind === 'message' && r.message.id === focusMessageId);
     if (index >= 0) {
       virtualizer.scrollToIndex(index, { align: 'center' });
@@ -136,28 +92,57 @@ export function Timeline(props: TimelineProps) {
       const timer = setTimeout(() => setHighlight(null), 2500);
       return () => clearTimeout(timer);
     }
-    if (timeline.nextCursor && !timeline.loadingOlder) void loadOlder(conversationId);
+    if (nextCursor && !loadingOlder) void useMessages.getState().loadOlder(conversationId);
     return undefined;
-  }, [
-    focusMessageId,
-    rows,
-    timeline.loaded,
-    timeline.nextCursor,
-    timeline.loadingOlder,
-    virtualizer,
-    loadOlder,
-    conversationId,
-  ]);
+  }, [focusMessageId, rows, loaded, nextCursor, loadingOlder, virtualizer, conversationId]);
+  return highlight;
+}
+
+/**
+ * The virtualised timeline: only the rows on screen are in the DOM, so 10,000 messages scroll as
+ * smoothly as 10. Older pages load when the top comes near, keeping what is on screen in place;
+ * new messages follow the bottom only when the reader is already there (no jumps).
+ */
+export function Timeline(props: TimelineProps) {
+  const { conversationId, myId, timeZone, isGroup, focusMessageId, onSeeLatest } = props;
+  const timeline = useMessages((s) => s.timelines[conversationId] ?? emptyTimeline);
+  const scroller = useRef<HTMLDivElement>(null);
+  const [atBottom, setAtBottom] = useState(true);
+  // Day labels are worded at render ("Today" moves on at midnight with the chat left open).
+  const now = useNow(60_000);
+  const rows = useMemo(
+    () => timelineRows(timeline.messages, { timeZone, isGroup, myId }),
+    [timeline.messages, timeZone, isGroup, myId],
+  );
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: (index) => (rows[index]?.kind === 'day' ? 44 : 72),
+    getItemKey: (index) => rows[index]?.key ?? index,
+    overscan: 8,
+    paddingStart: 12,
+    paddingEnd: 12,
+  });
+  const [unseenBelow, setUnseenBelow] = useKeepInView(scroller, rows, virtualizer, atBottom, myId);
+  const highlight = useFocusMessage(conversationId, focusMessageId, rows, timeline, virtualizer);
+
+  useEffect(() => {
+    if (atBottom) {
+      setUnseenBelow(0);
+      onSeeLatest?.();
+    }
+  }, [atBottom, onSeeLatest, timeline.messages.length, setUnseenBelow]);
 
   function onScroll() {
     const el = scroller.current;
     if (!el) return;
     const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
     if (bottom !== atBottom) setAtBottom(bottom);
-    if (el.scrollTop < NEAR_TOP_PX && timeline.nextCursor && !timeline.loadingOlder) void loadOlder(conversationId);
+    if (el.scrollTop < NEAR_TOP_PX && timeline.nextCursor && !timeline.loadingOlder) {
+      void useMessages.getState().loadOlder(conversationId);
+    }
   }
 
-  const items = virtualizer.getVirtualItems();
   return (
     <div className="timeline-wrap">
       <div
@@ -179,7 +164,7 @@ export function Timeline(props: TimelineProps) {
           className="timeline-rows"
           style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}
         >
-          {items.map((item) => {
+          {virtualizer.getVirtualItems().map((item) => {
             const row = rows[item.index];
             if (!row) return null;
             return (
@@ -201,27 +186,11 @@ export function Timeline(props: TimelineProps) {
                     <span>{dayLabel(row.at, timeZone, now)}</span>
                   </div>
                 ) : (
-                  <MessageBubble
-                    message={row.message}
-                    mine={row.message.senderId === myId}
-                    senderName={row.showSender ? nameOf(row.message.senderId) : null}
-                    timeZone={timeZone}
-                    myId={myId}
+                  <MessageRow
+                    {...props}
+                    row={row}
+                    messages={timeline.messages}
                     highlighted={highlight === row.message.id}
-                    replyTo={(() => {
-                      const target = row.message.replyToId
-                        ? findMessage(timeline.messages, row.message.replyToId)
-                        : undefined;
-                      if (!row.message.replyToId) return null;
-                      return target
-                        ? { name: target.senderId === myId ? 'You' : nameOf(target.senderId), message: target }
-                        : { name: 'Reply', text: 'Original message not loaded' };
-                    })()}
-                    media={row.message.media ? renderMedia(row.message) : null}
-                    onReply={onReply}
-                    onReact={onReact}
-                    onRetry={(m) => void retry(conversationId, m.id)}
-                    onDiscard={(m) => discard(conversationId, m.id)}
                   />
                 )}
               </div>
@@ -241,5 +210,55 @@ export function Timeline(props: TimelineProps) {
         </button>
       ) : null}
     </div>
+  );
+}
+
+/** One message's bubble: its reply quote resolved from the timeline, Retry and Discard wired. */
+function MessageRow({
+  conversationId,
+  myId,
+  timeZone,
+  nameOf,
+  renderMedia,
+  onReply,
+  onReact,
+  row,
+  messages,
+  highlighted,
+}: TimelineProps & {
+  row: Extract<Row, { kind: 'message' }>;
+  messages: readonly TimelineMessage[];
+  highlighted: boolean;
+}) {
+  const { message } = row;
+  const onRetry = useCallback(
+    (m: TimelineMessage) => void useMessages.getState().retry(conversationId, m.id),
+    [conversationId],
+  );
+  const onDiscard = useCallback(
+    (m: TimelineMessage) => useMessages.getState().discard(conversationId, m.id),
+    [conversationId],
+  );
+  const target = message.replyToId ? findMessage(messages, message.replyToId) : undefined;
+  const replyTo = !message.replyToId
+    ? null
+    : target
+      ? { name: target.senderId === myId ? 'You' : nameOf(target.senderId), message: target }
+      : { name: 'Reply', text: 'Original message not loaded' };
+  return (
+    <MessageBubble
+      message={message}
+      mine={message.senderId === myId}
+      senderName={row.showSender ? nameOf(message.senderId) : null}
+      timeZone={timeZone}
+      myId={myId}
+      highlighted={highlighted}
+      replyTo={replyTo}
+      media={message.media ? renderMedia(message) : null}
+      onReply={onReply}
+      onReact={onReact}
+      onRetry={onRetry}
+      onDiscard={onDiscard}
+    />
   );
 }
