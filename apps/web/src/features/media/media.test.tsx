@@ -4,6 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MediaInfo } from '@herald/shared';
 import { useToasts } from '../../components/ui/toast-store';
+import { fakeServer } from '../../test-support/network';
 import { AttachButton } from './components/attachment-tray';
 import { MessageMedia } from './components/message-media';
 import { sealMediaFile } from './media-cipher';
@@ -18,9 +19,10 @@ function media(mimeType: string, kind: 'image' | 'video' = 'image'): MediaInfo {
 
 /** The server serves stored media as opaque bytes; the test records every blob URL the app makes. */
 function serveBytes(): Blob[] {
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async () => new Response(SVG, { status: 200, headers: { 'content-type': 'application/octet-stream' } })),
+  fakeServer().on(
+    'GET',
+    /^\/api\/media\/[^/]+$/,
+    () => new Response(SVG, { status: 200, headers: { 'content-type': 'application/octet-stream' } }),
   );
   const made: Blob[] = [];
   vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
@@ -134,7 +136,9 @@ describe('encrypted media (issue 9)', () => {
 
   /** Serves these sealed bytes for every media GET, and records the blob URLs made. */
   function serveSealed(sealed: Blob): Blob[] {
-    // The body as the browser's fetch gives it: a Blob of the served bytes.
+    // The body as the browser's fetch gives it: a Blob of the served bytes. (Stubbed here rather than
+    // served through fakeServer: Node's fetch would hand back Node's Blob, which the streaming
+    // decryption cannot read in jsdom.)
     vi.stubGlobal(
       'fetch',
       vi.fn(async () => ({ ok: true, status: 200, blob: async () => sealed }) as unknown as Response),
