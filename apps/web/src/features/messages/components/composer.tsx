@@ -28,41 +28,12 @@ export interface ComposerProps {
 const TYPING_REFRESH_MS = 3000;
 const TYPING_IDLE_MS = 4000;
 
-/** The message box: Enter sends, Shift+Enter breaks the line; emoji picker on demand. */
-export function Composer({
-  conversationId,
-  disabledReason,
-  onSend,
-  onTyping,
-  replyTo,
-  onCancelReply,
-  start,
-  end,
-  above,
-  canSendEmpty,
-  maxLength,
-}: ComposerProps) {
-  const text = useMessages((s) => s.drafts[conversationId] ?? '');
-  const setDraft = useMessages((s) => s.setDraft);
-  const refusal = useMessages((s) => s.refusals[conversationId]);
-  const clearRefusal = useMessages((s) => s.clearRefusal);
-  const [emojiOpen, setEmojiOpen] = useState(false);
-  const limitId = useId();
-  const length = contentLength(text);
-  const blocker = sendBlocker(text, Boolean(canSendEmpty), maxLength);
-  const input = useRef<HTMLTextAreaElement>(null);
+/**
+ * "I am typing", sent at most every few seconds while typing, and "stopped" after a pause, on
+ * sending, or when the box loses focus.
+ */
+function useTypingSignal(conversationId: string, onTyping: ((typing: boolean) => void) | undefined) {
   const typing = useRef<{ last: number; idle: ReturnType<typeof setTimeout> | null }>({ last: 0, idle: null });
-
-  useEffect(() => {
-    const el = input.current;
-    if (!el) return;
-    el.style.height = 'auto';
-    el.style.height = `${Math.min(el.scrollHeight, 160)}px`;
-  }, [text]);
-
-  useEffect(() => {
-    if (replyTo) input.current?.focus();
-  }, [replyTo]);
 
   useEffect(() => {
     const state = typing.current;
@@ -90,6 +61,70 @@ export function Composer({
     if (state.idle) clearTimeout(state.idle);
     state.idle = setTimeout(stopTyping, TYPING_IDLE_MS);
   }
+
+  return { noteTyping, stopTyping };
+}
+
+function ReplyBar({ replyTo, onCancel }: { replyTo: { name: string; text: string }; onCancel?: () => void }) {
+  return (
+    <div className="composer-reply">
+      <div className="composer-reply-text">
+        <strong>Replying to {replyTo.name}</strong>
+        <span>{replyTo.text}</span>
+      </div>
+      <button type="button" className="icon-btn icon-btn-sm" aria-label="Cancel reply" onClick={onCancel}>
+        <CloseIcon size={16} />
+      </button>
+    </div>
+  );
+}
+
+/** The emoji picker (a lazy chunk); Escape closes it. */
+function EmojiPopover({ onPick, onClose }: { onPick: (emoji: string) => void; onClose: () => void }) {
+  return (
+    <div className="emoji-popover" onKeyDown={(event) => event.key === 'Escape' && onClose()}>
+      <Suspense fallback={<div className="emoji-loading muted">Loading emoji…</div>}>
+        <EmojiPanel onPick={onPick} />
+      </Suspense>
+    </div>
+  );
+}
+
+/** The message box: Enter sends, Shift+Enter breaks the line; emoji picker on demand. */
+export function Composer({
+  conversationId,
+  disabledReason,
+  onSend,
+  onTyping,
+  replyTo,
+  onCancelReply,
+  start,
+  end,
+  above,
+  canSendEmpty,
+  maxLength,
+}: ComposerProps) {
+  const text = useMessages((s) => s.drafts[conversationId] ?? '');
+  const setDraft = useMessages((s) => s.setDraft);
+  const refusal = useMessages((s) => s.refusals[conversationId]);
+  const clearRefusal = useMessages((s) => s.clearRefusal);
+  const [emojiOpen, setEmojiOpen] = useState(false);
+  const limitId = useId();
+  const length = contentLength(text);
+  const blocker = sendBlocker(text, Boolean(canSendEmpty), maxLength);
+  const input = useRef<HTMLTextAreaElement>(null);
+  const { noteTyping, stopTyping } = useTypingSignal(conversationId, onTyping);
+
+  useEffect(() => {
+    const el = input.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${Math.min(el.scrollHeight, 160)}px`;
+  }, [text]);
+
+  useEffect(() => {
+    if (replyTo) input.current?.focus();
+  }, [replyTo]);
 
   function submit() {
     const value = text.trim();
@@ -122,17 +157,7 @@ export function Composer({
 
   return (
     <div className="composer">
-      {replyTo ? (
-        <div className="composer-reply">
-          <div className="composer-reply-text">
-            <strong>Replying to {replyTo.name}</strong>
-            <span>{replyTo.text}</span>
-          </div>
-          <button type="button" className="icon-btn icon-btn-sm" aria-label="Cancel reply" onClick={onCancelReply}>
-            <CloseIcon size={16} />
-          </button>
-        </div>
-      ) : null}
+      {replyTo ? <ReplyBar replyTo={replyTo} onCancel={onCancelReply} /> : null}
       {above}
       {refusal ? (
         <p className="composer-error" role="alert">
@@ -140,19 +165,13 @@ export function Composer({
         </p>
       ) : null}
       {emojiOpen ? (
-        <div
-          className="emoji-popover"
-          onKeyDown={(event) => {
-            if (event.key === 'Escape') {
-              setEmojiOpen(false);
-              input.current?.focus();
-            }
+        <EmojiPopover
+          onPick={insertEmoji}
+          onClose={() => {
+            setEmojiOpen(false);
+            input.current?.focus();
           }}
-        >
-          <Suspense fallback={<div className="emoji-loading muted">Loading emoji…</div>}>
-            <EmojiPanel onPick={insertEmoji} />
-          </Suspense>
-        </div>
+        />
       ) : null}
       <div className="composer-row">
         {start}
