@@ -53,14 +53,8 @@ function failure(error: unknown, log: FastifyBaseLogger): Ack<never> {
   return { ok: false, error: { code: 'internal_error', message: ERROR_CATALOGUE.internal_error.message } };
 }
 
-/**
- * Authenticates every socket by its session cookie, joins it to its user's and session's rooms,
- * tracks presence, and serves the client commands. Identity always comes from the socket's
- * session, never from a payload.
- */
-export function registerSocketHandlers(io: HeraldIo, deps: SocketHandlersDeps): void {
-  const { db, clock, messages, broadcaster, presence, log } = deps;
-
+/** The handshake: a socket is its session's, read from the session cookie as HTTP requests read it. */
+function authenticateHandshake(io: HeraldIo, deps: SocketHandlersDeps): void {
   io.use((socket, next) => {
     const header = socket.request.headers.cookie;
     const token = header ? deps.parseCookie(header)[SESSION_COOKIE] : undefined;
@@ -74,88 +68,110 @@ export function registerSocketHandlers(io: HeraldIo, deps: SocketHandlersDeps): 
         next();
       })
       .catch((error: unknown) => {
-        log.error({ err: error }, 'socket authentication failed');
+        deps.log.error({ err: error }, 'socket authentication failed');
         next(new Error('unauthenticated'));
       });
   });
+}
 
-  /** Wraps a command: validate the payload, run it as the socket's user, answer through the ack. */
-  function command<S extends z.ZodType, R>(
-    socket: HeraldSocket,
-    schema: S,
-    run: (userId: string, input: z.output<S>) => Promise<R>,
-  ) {
-    return (payload: unknown, ack?: (result: Ack<R>) => void) => {
-      const reply = typeof ack === 'function' ? ack : () => {};
-      const userId = socket.data.userId;
-      deps.rateLimiter
-        .enforce(deps.limits.socketCommand, userId)
-        .then(() => run(userId, parseInput(schema, payload, 'payload')))
-        .then((data) => reply({ ok: true, data }))
-        .catch((error: unknown) => reply(failure(error, log)));
-    };
-  }
+/** Online when the user's first socket connects, offline (last seen now) when their last one goes. */
+function trackPresence(socket: HeraldSocket, deps: SocketHandlersDeps): void {
+  const { db, clock, broadcaster, presence, log } = deps;
+  const { userId } = socket.data;
+  presence
+    .connected(userId, socket.id)
+    .then(async (cameOnline) => {
+      if (!cameOnline) return;
+      broadcaster.toUsers(await selectContactIds(db, userId), 'user_online', { userId: userId as UserId });
+    })
+    .catch((error: unknown) => log.error({ err: error }, 'presence update failed'));
 
+  socket.on('disconnect', () => {
+    presence
+      .disconnected(userId, socket.id)
+      .then(async (wentOffline) => {
+        if (!wentOffline) return;
+        const at = clock.now();
+        await updateLastSeen(db, userId, at);
+        broadcaster.toUsers(await selectContactIds(db, userId), 'user_offline', {
+          userId: userId as UserId,
+          lastSeenAt: at.toISOString(),
+        });
+      })
+      .catch((error: unknown) => log.error({ err: error }, 'presence update failed'));
+  });
+}
+
+/**
+ * Wraps a command: count it against the user's socket budget, parse the payload with its shared
+ * schema (once: the service gets the parsed value), run it as the socket's user, answer through
+ * the ack.
+ */
+function command<S extends z.ZodType, R>(
+  socket: HeraldSocket,
+  deps: SocketHandlersDeps,
+  schema: S,
+  run: (userId: string, input: z.output<S>) => Promise<R>,
+) {
+  return (payload: unknown, ack?: (result: Ack<R>) => void) => {
+    const reply = typeof ack === 'function' ? ack : () => {};
+    const userId = socket.data.userId;
+    deps.rateLimiter
+      .enforce(deps.limits.socketCommand, userId)
+      .then(() => run(userId, parseInput(schema, payload, 'payload')))
+      .then((data) => reply({ ok: true, data }))
+      .catch((error: unknown) => reply(failure(error, deps.log)));
+  };
+}
+
+/** The client commands (ClientToServerEvents). */
+function serveCommands(socket: HeraldSocket, deps: SocketHandlersDeps): void {
+  const { db, messages, broadcaster } = deps;
+
+  socket.on(
+    'send_message',
+    command(socket, deps, SendMessageCommand, async (me, { conversationId, ...body }) => {
+      // One budget with HTTP sends (the route's limit), counted for valid sends as there.
+      await deps.rateLimiter.enforce(deps.limits.send, me);
+      return (await messages.send(me, conversationId, body)).message;
+    }),
+  );
+
+  socket.on(
+    'mark_read',
+    command(socket, deps, MarkReadCommand, (me, { conversationId }) => messages.markRead(me, conversationId)),
+  );
+
+  socket.on(
+    'mark_delivered',
+    command(socket, deps, MarkDeliveredCommand, async (me, { conversationId, messageIds }) => {
+      await messages.markDelivered(me, conversationId, messageIds);
+      return null;
+    }),
+  );
+
+  socket.on(
+    'typing',
+    command(socket, deps, TypingCommand, async (me, { conversationId, typing }) => {
+      await requireMembership(db, conversationId, me);
+      const others = (await selectCurrentMemberIds(db, conversationId)).filter((id) => id !== me);
+      broadcaster.toUsers(others, 'typing', { conversationId, userId: me as UserId, typing });
+      return null;
+    }),
+  );
+}
+
+/**
+ * Authenticates every socket by its session cookie, joins it to its user's and session's rooms,
+ * tracks presence, and serves the client commands. Identity always comes from the socket's
+ * session, never from a payload.
+ */
+export function registerSocketHandlers(io: HeraldIo, deps: SocketHandlersDeps): void {
+  authenticateHandshake(io, deps);
   io.on('connection', (socket: HeraldSocket) => {
     const { userId, sessionId } = socket.data;
     void socket.join([userRoom(userId), sessionRoom(sessionId)]);
-
-    presence
-      .connected(userId, socket.id)
-      .then(async (cameOnline) => {
-        if (!cameOnline) return;
-        broadcaster.toUsers(await selectContactIds(db, userId), 'user_online', { userId: userId as UserId });
-      })
-      .catch((error: unknown) => log.error({ err: error }, 'presence update failed'));
-
-    socket.on('disconnect', () => {
-      presence
-        .disconnected(userId, socket.id)
-        .then(async (wentOffline) => {
-          if (!wentOffline) return;
-          const at = clock.now();
-          await updateLastSeen(db, userId, at);
-          broadcaster.toUsers(await selectContactIds(db, userId), 'user_offline', {
-            userId: userId as UserId,
-            lastSeenAt: at.toISOString(),
-          });
-        })
-        .catch((error: unknown) => log.error({ err: error }, 'presence update failed'));
-    });
-
-    socket.on(
-      'send_message',
-      command(socket, SendMessageCommand, async (me, { conversationId, ...body }) => {
-        await deps.rateLimiter.enforce(deps.limits.send, me);
-        return (await messages.send(me, conversationId, body)).message;
-      }),
-    );
-
-    socket.on(
-      'mark_read',
-      command(socket, MarkReadCommand, (me, { conversationId }) => messages.markRead(me, conversationId)),
-    );
-
-    socket.on(
-      'mark_delivered',
-      command(socket, MarkDeliveredCommand, async (me, { conversationId, messageIds }) => {
-        await messages.markDelivered(me, conversationId, messageIds);
-        return null;
-      }),
-    );
-
-    socket.on(
-      'typing',
-      command(socket, TypingCommand, async (me, { conversationId, typing }) => {
-        await requireMembership(db, conversationId, me);
-        const others = (await selectCurrentMemberIds(db, conversationId)).filter((id) => id !== me);
-        broadcaster.toUsers(others, 'typing', {
-          conversationId: conversationId,
-          userId: me as UserId,
-          typing,
-        });
-        return null;
-      }),
-    );
+    trackPresence(socket, deps);
+    serveCommands(socket, deps);
   });
 }
