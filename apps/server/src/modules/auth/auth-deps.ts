@@ -1,0 +1,32 @@
+import type { KdfDefaults } from '@herald/shared';
+import type { Db } from '../../db/db.js';
+import type { Clock } from '../../lib/clock.js';
+import type { UserRow } from '../users/index.js';
+import type { AuthKeyHasher } from './passwords.js';
+import type { AccountDeletionStep, SessionEvents } from './session-events.js';
+import type { SessionTokens } from './tokens.js';
+
+export interface AuthDeps {
+  db: Db;
+  clock: Clock;
+  tokens: SessionTokens;
+  hasher: AuthKeyHasher;
+  kdfDefaults: KdfDefaults;
+  /** Keys the fake prelogin salts of unknown usernames. */
+  secret: string;
+  sessionEvents: SessionEvents;
+  /** Other modules' parts of an account deletion, run in its transaction (app-services.ts). */
+  accountDeletionSteps: readonly AccountDeletionStep[];
+}
+
+export interface IssuedSession {
+  userId: string;
+  sessionId: string;
+  token: string;
+  expiresAt: Date;
+}
+
+export interface Authenticated {
+  user: UserRow;
+  sessionId: string;
+}
