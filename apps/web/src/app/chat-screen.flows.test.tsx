@@ -7,6 +7,7 @@ import { useAuth } from '../features/auth/store';
 import { useConversations } from '../features/conversations/store';
 import { useMedia } from '../features/media/store';
 import { useMessages } from '../features/messages/store';
+import { useScheduling } from '../features/scheduling/store';
 import { openContent } from '../lib/e2ee';
 import { conversation, message, scheduled, selfUser, user } from '../test-support/fixtures';
 import { keyed, signInWithKeys } from '../test-support/e2ee';
@@ -206,5 +207,22 @@ describe('chat screen: send and schedule share one attachment path', () => {
       });
       expect(opened).toMatchObject({ state: 'opened', text, media: SEALED });
     }
+  });
+});
+
+describe('chat screen: "N scheduled" has one source', () => {
+  it('the bar and the clock badge show the conversation count; a loaded list is not counted', async () => {
+    await open([]);
+    act(() => useConversations.setState((s) => ({ byId: { [C]: { ...s.byId[C]!, scheduledPendingCount: 2 } } })));
+    const badge = () =>
+      screen.getByRole('button', { name: 'Scheduled messages' }).querySelector('.icon-btn-badge')?.textContent;
+    expect(screen.getByRole('button', { name: /2 scheduled/ })).toBeInTheDocument();
+    expect(badge()).toBe('2');
+    // A list loaded for this chat is not a change: only live events and my own actions move it.
+    act(() => {
+      for (let i = 0; i < 3; i += 1) useScheduling.getState().upsert(scheduled(), 'load');
+    });
+    expect(screen.getByRole('button', { name: /2 scheduled/ })).toBeInTheDocument();
+    expect(badge()).toBe('2');
   });
 });
