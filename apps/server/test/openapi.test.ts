@@ -85,6 +85,16 @@ describe('the generated OpenAPI document', () => {
     expect(query.map((p) => p.name)).toEqual(expect.arrayContaining(['conversationId', 'status']));
   });
 
+  it('describes the envelope of every API answer', () => {
+    const responses = doc.paths?.['/api/auth/me']?.get?.responses as Record<string, OpenAPIV3_1.ResponseObject>;
+    const success = responses['200']?.content?.['application/json']?.schema as OpenAPIV3_1.SchemaObject;
+    expect(success.required).toEqual(['success', 'message', 'data']);
+    const error = responses.default?.content?.['application/json']?.schema as OpenAPIV3_1.SchemaObject;
+    expect(JSON.stringify(error)).toContain('"rate_limited"');
+    // A media blob is not an envelope.
+    expect(Object.keys(doc.paths?.['/api/media/{id}']?.get?.responses ?? {})).toEqual(['200']);
+  });
+
   it('describes the session cookie, required except on the public routes', () => {
     expect(doc.components?.securitySchemes?.session).toMatchObject({
       type: 'apiKey',

@@ -3,6 +3,7 @@ import fastifySwagger, { type SwaggerTransform } from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { createJsonSchemaTransform } from 'fastify-type-provider-zod';
+import { ERROR_CODES } from '@herald/shared';
 import { SESSION_COOKIE } from '../modules/auth/index.js';
 
 /** Where the interactive reference lives; its JSON is at `${API_DOCS_PREFIX}/json`. */
@@ -30,6 +31,39 @@ const OPERATIONS = new Set(['/healthz', '/readyz', '/metrics']);
  * reference; the server's validation is the rule.
  */
 const zodToJson = createJsonSchemaTransform({ zodToJsonConfig: { unrepresentable: 'any' } });
+
+/**
+ * The envelope every API answer comes in, for the document only (handlers return the shared TS
+ * types; the server does not serialize through these). What `data` holds is named in docs/api.md.
+ */
+const ENVELOPE_RESPONSES = {
+  200: {
+    description: 'The success envelope (201 when something was created).',
+    type: 'object',
+    required: ['success', 'message', 'data'],
+    properties: { success: { const: true }, message: { type: 'string' }, data: {} },
+  },
+  default: {
+    description: 'The error envelope; the status follows the code (packages/shared/src/errors.ts).',
+    type: 'object',
+    required: ['success', 'message', 'error'],
+    properties: {
+      success: { const: false },
+      message: { type: 'string', description: 'What went wrong and what to do next.' },
+      error: {
+        type: 'object',
+        required: ['code'],
+        properties: {
+          code: { enum: ERROR_CODES },
+          details: { description: 'validation_failed: [{ path, message }]; others: per code.' },
+        },
+      },
+    },
+  },
+};
+
+/** Answers that are not the envelope: a media blob, Prometheus text. */
+const NOT_ENVELOPED = new Set(['/api/media/:id', '/metrics']);
 
 type TransformInput = Parameters<SwaggerTransform>[0];
 
@@ -67,6 +101,7 @@ const transform: SwaggerTransform = (input: TransformInput) => {
     schema.body = (zodToJson({ ...input, schema: { body } }) as { schema: { body: unknown } }).schema.body;
   }
   if (route.config?.public || OPERATIONS.has(url)) schema.security = [];
+  if (!schema.response && !NOT_ENVELOPED.has(url)) schema.response = structuredClone(ENVELOPE_RESPONSES);
   return { schema, url };
 };
 
