@@ -7,12 +7,13 @@ export interface TimeRules {
 }
 
 /**
- * The scheduled time as a UTC instant, or a 4xx saying exactly what is wrong: not a strict
- * RFC 3339 time with offset nor epoch milliseconds (400 invalid_time), sooner than the minimum
- * lead (422 time_too_soon) or beyond the horizon (422 time_too_far). Both bounds are measured on
- * the injected clock, which in production follows the database clock.
+ * The scheduled time (a string or a number, as ScheduledTimeInput parsed it) as a UTC instant,
+ * or a 4xx saying exactly what is wrong: not a strict RFC 3339 time with offset nor epoch
+ * milliseconds (400 invalid_time), sooner than the minimum lead (422 time_too_soon) or beyond the
+ * horizon (422 time_too_far). Both bounds are measured on the injected clock, which in
+ * production follows the database clock.
  */
-export function resolveScheduledTime(input: unknown, now: Date, rules: TimeRules): Date {
+export function resolveScheduledTime(input: string | number, now: Date, rules: TimeRules): Date {
   const parsed = parseScheduledTime(input);
   if (!parsed.ok)
     throw new AppError('invalid_time', `scheduledTime: ${parsed.reason}.`, [
