@@ -27,35 +27,36 @@ export interface AuthRoutesDeps {
   countUnseenFailedScheduled: (userId: string) => Promise<number>;
 }
 
+function setSessionCookie(reply: FastifyReply, session: IssuedSession, secure: boolean): void {
+  void reply.setCookie(SESSION_COOKIE, session.token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    path: '/',
+    expires: session.expiresAt,
+  });
+}
+
+function clearSessionCookie(reply: FastifyReply, secure: boolean): void {
+  void reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure });
+}
+
+/** The signed-in user as they see themselves (sign-in, registration, reload). */
+async function selfUser(deps: AuthRoutesDeps, userId: string): Promise<SelfUser> {
+  const row = await selectUserById(deps.db, userId);
+  if (!row || row.deletedAt) throw notFound();
+  return {
+    ...toPublicUser(row, true),
+    createdAt: row.createdAt.toISOString(),
+    encryptedPrivateKeys: row.encryptedPrivateKeys,
+    unseenFailedScheduled: await deps.countUnseenFailedScheduled(userId),
+  };
+}
+
 export const authRoutes: FastifyPluginAsyncZod<AuthRoutesDeps> = async (app, deps) => {
-  const { db, auth } = deps;
+  const { auth, cookieSecure } = deps;
   // Whatever checks a password (an Argon2id hash each) shares the sign-in budget.
   const passwordAttempt = limitedBy(deps.limits.login);
-
-  function setSessionCookie(reply: FastifyReply, session: IssuedSession): void {
-    void reply.setCookie(SESSION_COOKIE, session.token, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: deps.cookieSecure,
-      path: '/',
-      expires: session.expiresAt,
-    });
-  }
-
-  function clearSessionCookie(reply: FastifyReply): void {
-    void reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: deps.cookieSecure });
-  }
-
-  async function selfUser(userId: string): Promise<SelfUser> {
-    const row = await selectUserById(db, userId);
-    if (!row || row.deletedAt) throw notFound();
-    return {
-      ...toPublicUser(row, true),
-      createdAt: row.createdAt.toISOString(),
-      encryptedPrivateKeys: row.encryptedPrivateKeys,
-      unseenFailedScheduled: await deps.countUnseenFailedScheduled(userId),
-    };
-  }
 
   const open = { public: true };
 
@@ -68,48 +69,48 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesDeps> = async (app, dep
   const register = { config: { ...open, rateLimit: limitedBy(deps.limits.register) }, schema: { body: RegisterBody } };
   app.post('/api/auth/register', register, async (request, reply) => {
     const session = await auth.register(request.body, request.headers['user-agent']);
-    setSessionCookie(reply, session);
-    return reply.status(201).send(ok({ user: await selfUser(session.userId) }, 'Account created'));
+    setSessionCookie(reply, session, cookieSecure);
+    return reply.status(201).send(ok({ user: await selfUser(deps, session.userId) }, 'Account created'));
   });
 
   const login = { config: { ...open, rateLimit: passwordAttempt }, schema: { body: LoginBody } };
   app.post('/api/auth/login', login, async (request, reply) => {
     const session = await auth.login(request.body, request.headers['user-agent']);
-    setSessionCookie(reply, session);
-    return ok({ user: await selfUser(session.userId) }, 'Signed in');
+    setSessionCookie(reply, session, cookieSecure);
+    return ok({ user: await selfUser(deps, session.userId) }, 'Signed in');
   });
 
   app.post('/api/auth/logout', { config: open }, async (request, reply) => {
     if (request.auth) await auth.logout(request.auth.user.id, request.auth.sessionId);
-    clearSessionCookie(reply);
+    clearSessionCookie(reply, cookieSecure);
     return ok(null, 'Signed out');
   });
 
   app.post('/api/auth/logout-all', async (request, reply) => {
     const me = requireUser(request);
     await auth.logoutEverywhere(me.id);
-    clearSessionCookie(reply);
+    clearSessionCookie(reply, cookieSecure);
     return ok(null, 'Signed out on every device');
   });
 
   app.get('/api/auth/me', async (request) => {
     const me = requireUser(request);
-    return ok({ user: await selfUser(me.id) });
+    return ok({ user: await selfUser(deps, me.id) });
   });
 
   const changePassword = { config: { rateLimit: passwordAttempt }, schema: { body: ChangePasswordBody } };
   app.post('/api/auth/change-password', changePassword, async (request, reply) => {
     const me = requireUser(request);
     const session = await auth.changePassword(me.id, request.body, request.headers['user-agent']);
-    setSessionCookie(reply, session);
-    return ok({ user: await selfUser(me.id) }, 'Password changed; other devices were signed out');
+    setSessionCookie(reply, session, cookieSecure);
+    return ok({ user: await selfUser(deps, me.id) }, 'Password changed; other devices were signed out');
   });
 
   const deleteAccount = { config: { rateLimit: passwordAttempt }, schema: { body: DeleteAccountBody } };
   app.delete('/api/users/me', deleteAccount, async (request, reply) => {
     const me = requireUser(request);
     await auth.deleteAccount(me.id, request.body.authKey);
-    clearSessionCookie(reply);
+    clearSessionCookie(reply, cookieSecure);
     return ok(null, 'Account deleted');
   });
 };
