@@ -32,9 +32,16 @@ export async function announceUpdated(
   conversationId: string,
   userIds?: readonly string[],
 ): Promise<void> {
-  const rows = await selectMembersViews(deps.db, conversationId, deps.clock.now(), userIds);
-  const views = await buildViews(deps.db, deps.presence, rows);
-  rows.forEach((row, i) => deps.broadcaster.toUsers([row.member.userId], 'conversation_updated', views[i]!));
+  // Runs after the change committed: a failure here must not turn a done change into an error
+  // answer (the caller would retry what already happened). Members who miss the event see the
+  // change on their next load of the list, as after a reconnect.
+  try {
+    const rows = await selectMembersViews(deps.db, conversationId, deps.clock.now(), userIds);
+    const views = await buildViews(deps.db, deps.presence, rows);
+    rows.forEach((row, i) => deps.broadcaster.toUsers([row.member.userId], 'conversation_updated', views[i]!));
+  } catch (error) {
+    console.error('conversation_updated not sent', conversationId, error);
+  }
 }
 
 /**
