@@ -1,22 +1,22 @@
-import type { MessageContentType } from '@herald/shared';
 import type { Queryable } from '../../db/db.js';
 import { SCHEDULED_COLUMNS, type ScheduledRow } from './scheduling.sql.js';
 
-export interface NewScheduled {
-  conversationId: string;
-  senderId: string;
-  receiverId: string | null;
-  content: string;
-  contentType: MessageContentType;
-  mediaId: string | null;
-  isOneTimeMedia: boolean;
-  viewLimit: number | null;
-  mediaExpirySeconds: number | null;
-  replyToId: string | null;
-  scheduledTime: Date;
-  clientId: string | null;
-  now: Date;
-}
+/** A row to insert: what the sender chose (the row's own columns), and the request's time. */
+export type NewScheduled = Pick<
+  ScheduledRow,
+  | 'conversationId'
+  | 'senderId'
+  | 'receiverId'
+  | 'content'
+  | 'contentType'
+  | 'mediaId'
+  | 'isOneTimeMedia'
+  | 'viewLimit'
+  | 'mediaExpirySeconds'
+  | 'replyToId'
+  | 'scheduledTime'
+  | 'clientId'
+> & { now: Date };
 
 export interface PendingLimits {
   perConversation: number;
