@@ -24,15 +24,19 @@ export interface MessageRow {
   scheduledTime: Date | null;
 }
 
+/** A MessageRow's columns, from messages `m` and media `md` (the writer returns the same shape). */
+export const MESSAGE_COLUMNS = `
+  m.id, m.seq, m.conversation_id AS "conversationId", m.sender_id AS "senderId", m.content,
+  m.content_type AS "contentType", m.media_id AS "mediaId", md.kind AS "mediaKind",
+  md.mime_type AS "mediaMimeType", md.size AS "mediaSize", m.is_one_time_media AS "isOneTimeMedia",
+  m.view_limit AS "viewLimit", m.media_expiry_seconds AS "mediaExpirySeconds",
+  m.media_expires_at AS "mediaExpiresAt", m.reply_to_id AS "replyToId", m.client_id AS "clientId",
+  m.created_at AS "createdAt", m.expires_at AS "expiresAt", m.scheduled_message_id AS "scheduledMessageId",
+  m.scheduled_time AS "scheduledTime"`;
+
 /** Reads messages with their media columns; `m` is messages, `md` media. */
 export const MESSAGE_SELECT = `
-  SELECT m.id, m.seq, m.conversation_id AS "conversationId", m.sender_id AS "senderId", m.content,
-    m.content_type AS "contentType", m.media_id AS "mediaId", md.kind AS "mediaKind",
-    md.mime_type AS "mediaMimeType", md.size AS "mediaSize", m.is_one_time_media AS "isOneTimeMedia",
-    m.view_limit AS "viewLimit", m.media_expiry_seconds AS "mediaExpirySeconds",
-    m.media_expires_at AS "mediaExpiresAt", m.reply_to_id AS "replyToId", m.client_id AS "clientId",
-    m.created_at AS "createdAt", m.expires_at AS "expiresAt", m.scheduled_message_id AS "scheduledMessageId",
-    m.scheduled_time AS "scheduledTime"
+  SELECT ${MESSAGE_COLUMNS}
   FROM messages m LEFT JOIN media md ON md.id = m.media_id`;
 
 export async function selectMessagesByIds(q: Queryable, ids: readonly string[]): Promise<MessageRow[]> {

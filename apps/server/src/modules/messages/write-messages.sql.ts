@@ -1,22 +1,22 @@
-import type { MessageContentType } from '@herald/shared';
 import type { Queryable } from '../../db/db.js';
-import type { MessageRow } from './messages.sql.js';
+import { MESSAGE_COLUMNS, type MessageRow } from './messages.sql.js';
 
-/** A message to write. `writeMessages` (write-messages.ts) is the only caller of the insert below. */
-export interface NewMessage {
-  conversationId: string;
-  senderId: string;
-  content: string;
-  contentType: MessageContentType;
-  mediaId: string | null;
-  isOneTimeMedia: boolean;
-  viewLimit: number | null;
-  mediaExpirySeconds: number | null;
-  replyToId: string | null;
-  clientId: string | null;
-  scheduledMessageId: string | null;
-  scheduledTime: Date | null;
-}
+/** A message to write (its own columns). `writeMessages` (write-messages.ts) is the only caller of the insert below. */
+export type NewMessage = Pick<
+  MessageRow,
+  | 'conversationId'
+  | 'senderId'
+  | 'content'
+  | 'contentType'
+  | 'mediaId'
+  | 'isOneTimeMedia'
+  | 'viewLimit'
+  | 'mediaExpirySeconds'
+  | 'replyToId'
+  | 'clientId'
+  | 'scheduledMessageId'
+  | 'scheduledTime'
+>;
 
 /** What one write produced: the rows, and who (current members) must receive each. */
 export interface WrittenBatch {
@@ -71,13 +71,7 @@ export async function writeMessageBatch(q: Queryable, batch: readonly NewMessage
        FROM inserted m WHERE md.id = m.media_id
        RETURNING md.id, md.kind, md.mime_type, md.size
      )
-     SELECT m.id, m.seq, m.conversation_id AS "conversationId", m.sender_id AS "senderId", m.content,
-       m.content_type AS "contentType", m.media_id AS "mediaId", md.kind AS "mediaKind",
-       md.mime_type AS "mediaMimeType", md.size AS "mediaSize", m.is_one_time_media AS "isOneTimeMedia",
-       m.view_limit AS "viewLimit", m.media_expiry_seconds AS "mediaExpirySeconds",
-       m.media_expires_at AS "mediaExpiresAt", m.reply_to_id AS "replyToId", m.client_id AS "clientId",
-       m.created_at AS "createdAt", m.expires_at AS "expiresAt", m.scheduled_message_id AS "scheduledMessageId",
-       m.scheduled_time AS "scheduledTime",
+     SELECT ${MESSAGE_COLUMNS},
        ARRAY(SELECT cm.user_id FROM conversation_members cm
              WHERE cm.conversation_id = m.conversation_id AND cm.left_at IS NULL) AS audience
      FROM inserted m LEFT JOIN attached md ON md.id = m.media_id
