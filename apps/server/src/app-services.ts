@@ -34,6 +34,7 @@ import {
   failPendingOnAccountDeleted,
   failPendingOnMembershipEnded,
 } from './modules/scheduling/index.js';
+import { AdapterRedis } from './realtime/adapter-redis.js';
 import { localPresence, redisPresence } from './realtime/presence.js';
 import { createSocketServer, socketBroadcaster } from './realtime/socket-server.js';
 
@@ -72,18 +73,22 @@ export type Infrastructure = ReturnType<typeof createInfrastructure>;
 export function createInfrastructure(app: FastifyInstance, deps: AppDeps, clock: Clock) {
   const { config } = deps;
   const redis = config.redisUrl
-    ? { main: redisClient(config.redisUrl), pub: redisClient(config.redisUrl), sub: redisClient(config.redisUrl) }
+    ? { main: redisClient(config.redisUrl), adapter: new AdapterRedis(config.redisUrl) }
     : undefined;
   const io = createSocketServer(app.server, {
     allowedOrigins: config.allowedOrigins,
     maxFrameBytes: MAX_REQUEST_BYTES,
-    ...(redis ? { redis: { pub: redis.pub, sub: redis.sub } } : {}),
+    ...(redis ? { redis: redis.adapter } : {}),
   });
   const store = deps.rateLimitStore ?? (redis ? redisRateLimitStore(redis.main) : memoryRateLimitStore());
   return {
     clock,
     io,
-    redisClients: redis ? [redis.main, redis.pub, redis.sub] : [],
+    /** After io.close(): the adapter's connections (see AdapterRedis), then the main one. */
+    async closeRedis(): Promise<void> {
+      await redis?.adapter.close();
+      redis?.main.disconnect();
+    },
     broadcaster: socketBroadcaster(io, { clustered: redis !== undefined }),
     presence: redis ? redisPresence(redis.main) : localPresence(),
     rateLimiter: new RateLimiter(store, clock),

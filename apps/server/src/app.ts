@@ -86,7 +86,7 @@ export async function composeApp(deps: AppDeps): Promise<{ app: FastifyInstance;
     await background.housekeeping.stop();
     await new Promise<void>((resolve) => void infra.io.close(() => resolve()));
     await infra.presence.close();
-    for (const client of infra.redisClients) client.disconnect();
+    await infra.closeRedis();
   });
   app.decorate('herald', background);
   return { app, background };

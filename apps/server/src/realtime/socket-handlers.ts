@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import {
   ERROR_CATALOGUE,
@@ -21,7 +22,15 @@ import { requireMembership, selectContactIds, selectCurrentMemberIds } from '../
 import type { MessagesService } from '../modules/messages/index.js';
 import { updateLastSeen } from '../modules/users/index.js';
 import type { PresenceTracker } from './presence.js';
-import { sessionRoom, userRoom, type HeraldIo, type HeraldSocket } from './socket-server.js';
+import { recoveredAsSameSession, takeMissedPackets } from './recovery.js';
+import {
+  checkHandshakes,
+  sessionRoom,
+  userRoom,
+  type HeraldIo,
+  type HeraldSocket,
+  type SocketData,
+} from './socket-server.js';
 
 export interface SocketHandlersDeps {
   db: Db;
@@ -53,24 +62,44 @@ function failure(error: unknown, log: FastifyBaseLogger): Ack<never> {
   return { ok: false, error: { code: 'internal_error', message: ERROR_CATALOGUE.internal_error.message } };
 }
 
-/** The handshake: a socket is its session's, read from the session cookie as HTTP requests read it. */
+/** The session a handshake's cookie names, as HTTP requests read it; null when there is none. */
+async function sessionOf(req: IncomingMessage, deps: SocketHandlersDeps): Promise<SocketData | null> {
+  const header = req.headers.cookie;
+  const token = header ? deps.parseCookie(header)[SESSION_COOKIE] : undefined;
+  if (!token) return null;
+  try {
+    const auth = await deps.auth.authenticate(token);
+    return auth ? { userId: auth.user.id, sessionId: auth.sessionId } : null;
+  } catch (error) {
+    deps.log.error({ err: error }, 'socket authentication failed');
+    return null;
+  }
+}
+
+/**
+ * The handshake: a socket is its session's. The cookie is read when the connection opens, before
+ * Socket.IO answers it, so that the middleware decides at once: a recovered socket is accepted in
+ * the same tick as its missed events were read, and no broadcast can fall in between (it would
+ * reach neither the missed events nor the not-yet-connected socket). A second socket on the same
+ * connection reads the cookie again.
+ */
 function authenticateHandshake(io: HeraldIo, deps: SocketHandlersDeps): void {
+  const opened = new WeakMap<IncomingMessage, SocketData | null>();
+  checkHandshakes(io, async (req) => void opened.set(req, await sessionOf(req, deps)));
+  const admit = (socket: HeraldSocket, session: SocketData | null, next: (error?: Error) => void) => {
+    // A recovered socket must come back with the session it had (recovery.ts).
+    if (!session || !recoveredAsSameSession(socket, session.sessionId)) return next(new Error('unauthenticated'));
+    socket.data.userId = session.userId;
+    socket.data.sessionId = session.sessionId;
+    next();
+  };
   io.use((socket, next) => {
-    const header = socket.request.headers.cookie;
-    const token = header ? deps.parseCookie(header)[SESSION_COOKIE] : undefined;
-    if (!token) return next(new Error('unauthenticated'));
-    deps.auth
-      .authenticate(token)
-      .then((auth) => {
-        if (!auth) return next(new Error('unauthenticated'));
-        socket.data.userId = auth.user.id;
-        socket.data.sessionId = auth.sessionId;
-        next();
-      })
-      .catch((error: unknown) => {
-        deps.log.error({ err: error }, 'socket authentication failed');
-        next(new Error('unauthenticated'));
-      });
+    const session = opened.get(socket.request);
+    if (session !== undefined) {
+      opened.delete(socket.request);
+      return admit(socket, session, next);
+    }
+    void sessionOf(socket.request, deps).then((later) => admit(socket, later, next));
   });
 }
 
@@ -170,7 +199,11 @@ export function registerSocketHandlers(io: HeraldIo, deps: SocketHandlersDeps): 
   authenticateHandshake(io, deps);
   io.on('connection', (socket: HeraldSocket) => {
     const { userId, sessionId } = socket.data;
+    // A recovered socket has these rooms back already; joining a room twice changes nothing.
     void socket.join([userRoom(userId), sessionRoom(sessionId)]);
+    // What it missed while away, before anything newer (this runs in the tick it connected).
+    for (const packet of takeMissedPackets(socket)) (socket.emit as (...args: unknown[]) => boolean)(...packet);
+    // Its old socket's disconnect counted it offline: a recovered socket counts again.
     trackPresence(socket, deps);
     serveCommands(socket, deps);
   });

@@ -1,10 +1,11 @@
-import type { Server as HttpServer } from 'node:http';
-import { createAdapter } from '@socket.io/redis-adapter';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Redis } from 'ioredis';
 import { Server, type Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '@herald/shared';
 import type { Broadcaster } from '../lib/broadcaster.js';
 import { originRule } from '../lib/origin.js';
+import { connectionStateRecovery, holdMissedPackets, MAX_DISCONNECTION_MS } from './recovery.js';
 
 export interface SocketData {
   userId: string;
@@ -17,28 +18,56 @@ export type HeraldSocket = Socket<ClientToServerEvents, ServerToClientEvents, Re
 export const userRoom = (userId: string) => `user:${userId}`;
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
+/** A look at the handshake request before it is answered (registerSocketHandlers reads the session there). */
+export type HandshakeCheck = (req: IncomingMessage) => Promise<void>;
+const handshakeChecks = new WeakMap<HeraldIo, HandshakeCheck>();
+
+/** Installs the check run on every new connection's handshake, after the Origin rule. */
+export function checkHandshakes(io: HeraldIo, check: HandshakeCheck): void {
+  handshakeChecks.set(io, check);
+}
+
+/** Herald's names in Redis: the stream, the channels between processes, and recovery sessions. */
+const REDIS_STREAMS = {
+  streamName: 'herald:socket.io',
+  channelPrefix: 'herald:socket.io',
+  sessionKeyPrefix: 'herald:socket.io:session:',
+};
+
 /**
  * The Socket.IO server on the app's HTTP server. The `Origin` of the handshake must be ours (or a
  * configured one): a page on another site cannot open a socket with the user's cookie. With
- * Redis, the adapter fans events out to sockets held by every server process.
+ * connection-state recovery (recovery.ts). With Redis, the Redis Streams adapter fans events out
+ * to sockets held by every server process: events go through a stream that each process reads
+ * from where it left off, so a Redis restart delays them instead of dropping them, and a socket
+ * can recover its missed events on any process.
  */
 export function createSocketServer(
   httpServer: HttpServer,
-  options: { allowedOrigins: readonly string[]; maxFrameBytes: number; redis?: { pub: Redis; sub: Redis } },
+  options: { allowedOrigins: readonly string[]; maxFrameBytes: number; redis?: Redis },
 ): HeraldIo {
   const originAllowed = originRule(options.allowedOrigins);
   const io: HeraldIo = new Server(httpServer, {
     serveClient: false,
     // Stated rather than left to the default (1e6): a send_message carries a whole envelope.
     maxHttpBufferSize: options.maxFrameBytes,
+    connectionStateRecovery,
+    // Without Redis, Socket.IO's in-memory adapter that keeps sessions and packets for recovery.
+    ...(options.redis ? { adapter: createAdapter(options.redis, REDIS_STREAMS) } : {}),
     allowRequest: (req, callback) => {
       // The raw handshake request has no trusted scheme (Fastify's trustProxy does not see it), so
       // either scheme of the Host it asked for counts as ours.
       const ok = originAllowed(req.headers.origin, { host: req.headers.host, schemes: ['http', 'https'] });
-      callback(ok ? null : 'origin not allowed', ok);
+      if (!ok) return callback('origin not allowed', false);
+      const check = handshakeChecks.get(io);
+      if (!check) return callback(null, true);
+      check(req).then(
+        () => callback(null, true),
+        () => callback(null, true), // the middleware refuses it, with the answer clients understand
+      );
     },
   });
-  if (options.redis) io.adapter(createAdapter(options.redis.pub, options.redis.sub, { key: 'herald' }));
+  holdMissedPackets(io.of('/').adapter);
   // Engine.IO answers its HTTP requests (handshake, long polling) itself, outside Fastify's hooks:
   // the headers that matter for non-HTML answers are set here.
   io.engine.on('headers', (headers: Record<string, string>) => {
@@ -49,14 +78,41 @@ export function createSocketServer(
   return io;
 }
 
+/**
+ * User rooms whose last socket left less than MAX_DISCONNECTION_MS ago: a socket may still come
+ * back and recover what was broadcast to them meanwhile, so broadcasts to them must still be made.
+ */
+function recentlyEmptiedRooms(io: HeraldIo): (room: string) => boolean {
+  const emptiedAt = new Map<string, number>();
+  let sweptAt = Date.now();
+  const adapter = io.of('/').adapter;
+  // Socket.IO times sessions with Date.now(), so this does too.
+  adapter.on('delete-room', (room: string) => {
+    if (!room.startsWith('user:')) return;
+    const now = Date.now();
+    emptiedAt.set(room, now);
+    if (now - sweptAt < MAX_DISCONNECTION_MS) return;
+    sweptAt = now;
+    for (const [key, at] of emptiedAt) if (now - at > MAX_DISCONNECTION_MS) emptiedAt.delete(key);
+  });
+  adapter.on('create-room', (room: string) => emptiedAt.delete(room));
+  return (room) => {
+    const at = emptiedAt.get(room);
+    return at !== undefined && Date.now() - at <= MAX_DISCONNECTION_MS;
+  };
+}
+
 export function socketBroadcaster(io: HeraldIo, options: { clustered: boolean }): Broadcaster {
   const localRooms = io.of('/').adapter.rooms;
+  const awaitingRecovery = recentlyEmptiedRooms(io);
   return {
     toUsers(userIds, event, payload) {
-      // In one process, rooms without a connected socket are skipped before encoding anything
-      // (a burst of deliveries to offline users costs nothing here). Clustered, other processes
-      // may hold those users' sockets, so the adapter must publish regardless.
-      const rooms = [...new Set(userIds)].map(userRoom).filter((room) => options.clustered || localRooms.has(room));
+      // In one process, rooms without a connected socket (nor one that may recover) are skipped
+      // before encoding anything: a burst of deliveries to offline users costs nothing here.
+      // Clustered, other processes may hold those users' sockets, so the adapter must publish.
+      const rooms = [...new Set(userIds)]
+        .map(userRoom)
+        .filter((room) => options.clustered || localRooms.has(room) || awaitingRecovery(room));
       if (rooms.length === 0) return;
       // Typed per event at the interface; Socket.IO's emit overloads cannot follow a generic here.
       (io.to(rooms).emit as (e: string, p: unknown) => boolean)(event, payload);
