@@ -45,6 +45,7 @@ const EnvSchema = z.object({
   DATABASE_POOL_SIZE: int(2, 200).default(10),
   DATABASE_LOCK_TIMEOUT_MS: int(10, 60_000).default(1000),
   DATABASE_ACQUIRE_TIMEOUT_MS: int(10, 60_000).default(3000),
+  DATABASE_QUERY_TIMEOUT_MS: int(100, 600_000).default(15_000),
   HERALD_DATA_DIR: z.string().min(1).default('./data'),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -105,6 +106,11 @@ export interface Config {
   databaseLockTimeoutMs: number;
   /** How long a request waits for a free pooled connection before answering 503 (PostgreSQL). */
   databaseAcquireTimeoutMs: number;
+  /**
+   * How long a statement may go unanswered before the request gives up with a 503 (PostgreSQL):
+   * the bound on a request when the database hangs instead of refusing.
+   */
+  databaseQueryTimeoutMs: number;
   dataDir: string;
   redisUrl: string | undefined;
   jwtSecret: string | undefined;
@@ -172,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePoolSize: e.DATABASE_POOL_SIZE,
     databaseLockTimeoutMs: e.DATABASE_LOCK_TIMEOUT_MS,
     databaseAcquireTimeoutMs: e.DATABASE_ACQUIRE_TIMEOUT_MS,
+    databaseQueryTimeoutMs: e.DATABASE_QUERY_TIMEOUT_MS,
     dataDir: resolve(e.HERALD_DATA_DIR),
     redisUrl: e.REDIS_URL,
     jwtSecret: e.JWT_SECRET,

@@ -16,6 +16,11 @@ export interface QueryOptions {
    * costs more than running them on a small batch. Same SQL text for a name, always.
    */
   name?: string;
+  /**
+   * This statement's client-side bound, instead of the pool's (PgDbOptions.queryTimeoutMs): for
+   * statements that may rightly run long, such as migrations. PGlite ignores it.
+   */
+  timeoutMs?: number;
 }
 
 export interface Queryable {

@@ -39,10 +39,11 @@ export function databaseUnavailability(error: unknown): Unavailability | undefin
       return { code: 'not_ready', retryAfterSeconds: 5 };
     }
   }
-  // pg-pool and pg say these in words only.
+  // pg-pool and pg say these in words only. "Query read timeout" is our client-side bound on a
+  // statement (PgDbOptions.queryTimeoutMs): a database that hangs rather than refuses.
   if (/timeout exceeded when trying to connect/i.test(error.message)) return { code: 'busy', retryAfterSeconds: 1 };
   if (
-    /^Connection terminated|Client was closed and is not queryable|Client has encountered a connection error/i.test(
+    /^Connection terminated|Client was closed and is not queryable|Client has encountered a connection error|^Query read timeout$/i.test(
       error.message,
     )
   ) {

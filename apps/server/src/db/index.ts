@@ -18,6 +18,7 @@ export async function openDb(config: Config): Promise<Db> {
       max: config.databasePoolSize,
       lockTimeoutMs: config.databaseLockTimeoutMs,
       acquireTimeoutMs: config.databaseAcquireTimeoutMs,
+      queryTimeoutMs: config.databaseQueryTimeoutMs,
     });
   }
   const dataDir = join(config.dataDir, 'pglite');

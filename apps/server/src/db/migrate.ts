@@ -9,6 +9,12 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.
 // An arbitrary constant shared by every Herald process: the key of the migration advisory lock.
 const MIGRATION_LOCK_KEY = 4_242_001;
 
+/**
+ * Migrations may rightly run long (an index on a large table) and wait long (another process
+ * migrating): they are exempt from the pool's client-side statement bound (a day: in effect none).
+ */
+const MIGRATION_STATEMENT = { timeoutMs: 86_400_000 };
+
 export interface Migration {
   version: number;
   name: string;
@@ -39,7 +45,7 @@ export async function loadMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
 export async function migrate(db: Db, migrations?: Migration[]): Promise<number[]> {
   const all = migrations ?? (await loadMigrations());
   return db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY], MIGRATION_STATEMENT);
     await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version integer PRIMARY KEY,
       name text NOT NULL,
@@ -52,7 +58,7 @@ export async function migrate(db: Db, migrations?: Migration[]): Promise<number[
       if (applied.has(migration.version)) continue;
       // Statements are split (splitStatements, below: at semicolons that end a line) so that both
       // drivers run them one by one inside this transaction, with parameters allowed.
-      for (const statement of splitStatements(migration.sql)) await tx.query(statement);
+      for (const statement of splitStatements(migration.sql)) await tx.query(statement, undefined, MIGRATION_STATEMENT);
       await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
         migration.version,
         migration.name,

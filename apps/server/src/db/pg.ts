@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { makeTx, type Db, type Tx } from './db.js';
+import { makeTx, type Db, type QueryOptions, type Tx } from './db.js';
 import { PgListener } from './pg-listener.js';
 
 // int8 (count(*), sums) as JS numbers: every count Herald handles fits in 2^53.
@@ -17,6 +17,15 @@ export interface PgDbOptions {
   lockTimeoutMs?: number;
   /** How long a caller waits for a free pooled connection before failing (answered 503). */
   acquireTimeoutMs?: number;
+  /**
+   * How long a statement may go unanswered before it fails on the client side ("Query read
+   * timeout", answered 503) and its connection is discarded. A database that hangs (frozen,
+   * a network path that drops packets) refuses nothing: without this bound a request would wait
+   * forever, and so would the pool behind it. Must exceed the longest wait a statement is meant to
+   * make (the dispatcher's 10 s lock waits, see delivery/claim.sql.ts); per statement,
+   * QueryOptions.timeoutMs overrides it (migrations). Unset: no bound.
+   */
+  queryTimeoutMs?: number;
 }
 
 export async function openPgDb(options: PgDbOptions): Promise<Db> {
@@ -28,6 +37,7 @@ export async function openPgDb(options: PgDbOptions): Promise<Db> {
     idle_in_transaction_session_timeout: 30_000,
     ...(options.lockTimeoutMs ? { lock_timeout: options.lockTimeoutMs } : {}),
     ...(options.acquireTimeoutMs ? { connectionTimeoutMillis: options.acquireTimeoutMs } : {}),
+    ...(options.queryTimeoutMs ? { query_timeout: options.queryTimeoutMs } : {}),
   });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
@@ -41,7 +51,7 @@ export async function openPgDb(options: PgDbOptions): Promise<Db> {
     kind: 'pg',
     concurrentConnections: true,
     async query(sql, params, options) {
-      const result = await pool.query({ text: sql, values: params as unknown[] | undefined, name: options?.name });
+      const result = await pool.query(queryConfig(sql, params, options));
       return { rows: result.rows as never[], rowCount: result.rowCount ?? result.rows.length };
     },
     transaction: (fn) => runTransaction(pool, fn),
@@ -64,6 +74,22 @@ export async function openPgDb(options: PgDbOptions): Promise<Db> {
   return db;
 }
 
+/** One statement for pg; `query_timeout` is read per query by pg (its typings omit it). */
+function queryConfig(sql: string, params: readonly unknown[] | undefined, options: QueryOptions | undefined) {
+  const config: pg.QueryConfig & { query_timeout?: number } = {
+    text: sql,
+    values: params as unknown[] | undefined,
+    name: options?.name,
+    query_timeout: options?.timeoutMs,
+  };
+  return config;
+}
+
+/** pg's client-side query_timeout fired (no SQLSTATE: its words only). */
+function isReadTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message === 'Query read timeout';
+}
+
 /** BEGIN ... COMMIT on one pooled connection; ROLLBACK if `fn` throws. */
 async function runTransaction<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const client = await pool.connect();
@@ -80,18 +106,26 @@ async function runTransaction<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<T>): Pro
     await client.query('BEGIN');
     const tx = makeTx({
       async query(sql, params, options) {
-        const result = await client.query({
-          text: sql,
-          values: params as unknown[] | undefined,
-          name: options?.name,
-        });
-        return { rows: result.rows as never[], rowCount: result.rowCount ?? result.rows.length };
+        // After a read timeout the session is unusable: fail at once rather than queue behind it
+        // (a savepoint's ROLLBACK TO would otherwise wait out another timeout).
+        if (broken) throw broken;
+        try {
+          const result = await client.query(queryConfig(sql, params, options));
+          return { rows: result.rows as never[], rowCount: result.rowCount ?? result.rows.length };
+        } catch (error) {
+          if (isReadTimeout(error)) broken ??= error as Error;
+          throw error;
+        }
       },
     });
     const result = await fn(tx);
     await client.query('COMMIT');
     return result;
   } catch (error) {
+    // A statement that timed out on our side may still be running (or waiting to run) on the
+    // server: the session's state is unknown, and a ROLLBACK would wait as long again. Discard
+    // the connection instead; the server rolls back an open transaction when its session ends.
+    if (isReadTimeout(error)) broken ??= error as Error;
     if (!broken) {
       await client.query('ROLLBACK').catch((rollbackError: Error) => {
         broken = rollbackError;
