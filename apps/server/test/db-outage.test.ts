@@ -141,7 +141,19 @@ describe.runIf(onPostgres())('a database outage (real server process, private Po
       ),
       await probe('socket send_message', async () => {
         const ack = await aliceSocket.emit('send_message', { conversationId: chatId, content: sealed.socket });
-        return { status: ack.ok ? 200 : 503, retryAfter: null, code: ack.ok ? undefined : ack.error.code };
+        if (ack.ok) return { status: 200, retryAfter: null, code: undefined };
+        const details = ack.error.details as { retryAfterSeconds?: number } | undefined;
+        return { status: 503, retryAfter: String(details?.retryAfterSeconds ?? ''), code: ack.error.code };
+      }),
+      // A new connection cannot be authenticated either: it must say "not now", not "signed out".
+      await probe('socket handshake', async () => {
+        const error = await connectSocket(server.baseUrl, bob.cookie).then(
+          (socket) => socket.close(),
+          (e: unknown) => e as Error & { data?: { retryAfterSeconds?: number } },
+        );
+        if (!error) return { status: 200, retryAfter: null, code: undefined };
+        const status = error.message === 'unauthenticated' ? 401 : 503;
+        return { status, retryAfter: String(error.data?.retryAfterSeconds ?? ''), code: error.message };
       }),
     ];
   }
@@ -155,7 +167,7 @@ describe.runIf(onPostgres())('a database outage (real server process, private Po
       }
       expect(p.status, `${p.name}: ${p.status} ${p.code}`).toBe(503);
       expect(['not_ready', 'busy']).toContain(p.code);
-      if (p.name.startsWith('socket') || p.name === 'readyz') continue;
+      // Retry-After: the header, or for sockets the error's details.
       expect(Number(p.retryAfter), `${p.name} Retry-After`).toBeGreaterThan(0);
     }
   }

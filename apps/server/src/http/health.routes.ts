@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../db/db.js';
+import { databaseUnavailability } from '../db/errors.js';
 import { AppError } from '../lib/app-error.js';
 import { ok } from './envelope.js';
 
@@ -13,7 +14,14 @@ export function healthRoutes(app: FastifyInstance, db: Db): void {
       await db.query('SELECT 1');
     } catch (error) {
       request.log.warn({ err: error }, 'readiness check failed');
-      throw new AppError('not_ready', 'The database is not reachable.');
+      // Retry-After as for every other 503 (a busy pool says 1 s, an unreachable database 5 s).
+      const retryAfterSeconds = databaseUnavailability(error)?.retryAfterSeconds ?? 5;
+      throw new AppError(
+        'not_ready',
+        'The database is not reachable.',
+        { retryAfterSeconds },
+        { 'retry-after': String(retryAfterSeconds) },
+      );
     }
     return ok({ status: 'ready', database: db.kind });
   });

@@ -62,8 +62,11 @@ function failure(error: unknown, log: FastifyBaseLogger): Ack<never> {
   return { ok: false, error: { code: 'internal_error', message: ERROR_CATALOGUE.internal_error.message } };
 }
 
-/** The session a handshake's cookie names, as HTTP requests read it; null when there is none. */
-async function sessionOf(req: IncomingMessage, deps: SocketHandlersDeps): Promise<SocketData | null> {
+/**
+ * The session a handshake's cookie names, as HTTP requests read it; null when there is none; the
+ * 503 (not_ready, busy) when the database cannot tell.
+ */
+async function sessionOf(req: IncomingMessage, deps: SocketHandlersDeps): Promise<SocketData | null | AppError> {
   const header = req.headers.cookie;
   const token = header ? deps.parseCookie(header)[SESSION_COOKIE] : undefined;
   if (!token) return null;
@@ -71,6 +74,13 @@ async function sessionOf(req: IncomingMessage, deps: SocketHandlersDeps): Promis
     const auth = await deps.auth.authenticate(token);
     return auth ? { userId: auth.user.id, sessionId: auth.sessionId } : null;
   } catch (error) {
+    // The database is down or busy: "try again" (not_ready/busy), never "unauthenticated",
+    // which a client takes for a signed-out session.
+    const unavailable = unavailableError(error);
+    if (unavailable) {
+      deps.log.warn({ err: error }, 'socket authentication: database busy or unreachable');
+      return unavailable;
+    }
     deps.log.error({ err: error }, 'socket authentication failed');
     return null;
   }
@@ -84,9 +94,12 @@ async function sessionOf(req: IncomingMessage, deps: SocketHandlersDeps): Promis
  * connection reads the cookie again.
  */
 function authenticateHandshake(io: HeraldIo, deps: SocketHandlersDeps): void {
-  const opened = new WeakMap<IncomingMessage, SocketData | null>();
+  const opened = new WeakMap<IncomingMessage, SocketData | null | AppError>();
   checkHandshakes(io, async (req) => void opened.set(req, await sessionOf(req, deps)));
-  const admit = (socket: HeraldSocket, session: SocketData | null, next: (error?: Error) => void) => {
+  const admit = (socket: HeraldSocket, session: SocketData | null | AppError, next: (error?: Error) => void) => {
+    if (session instanceof AppError) {
+      return next(Object.assign(new Error(session.code), { data: session.details }));
+    }
     // A recovered socket must come back with the session it had (recovery.ts).
     if (!session || !recoveredAsSameSession(socket, session.sessionId)) return next(new Error('unauthenticated'));
     socket.data.userId = session.userId;
