@@ -117,6 +117,16 @@ export function serverEnv(databaseUrl: string, redisUrl: string | undefined, dat
 export const RAISED_LIMITS =
   'rate limits raised (live messages, socket events, scheduling, login, registration); pending-scheduled quotas raised; password hashing at its minimum cost (set-up only); pool size and everything else at the defaults';
 
+/**
+ * Instrumentation loaded into the server process for the memory figures (not part of Herald): on
+ * SIGUSR2 it runs two full garbage collections and prints its memory, so that "memory per socket"
+ * compares settled heaps rather than whatever garbage the set-up left behind.
+ */
+const MEMORY_MARK = 'HERALD_LOAD_MEMORY ';
+const MEMORY_PROBE = `process.on('SIGUSR2',()=>{globalThis.gc();globalThis.gc();console.log(${JSON.stringify(
+  MEMORY_MARK,
+)}+JSON.stringify(process.memoryUsage()))})`;
+
 /** Starts Herald and waits until /readyz answers; stopped (SIGTERM, then SIGKILL) by cleanup. */
 export async function startHerald(
   databaseUrl: string,
@@ -125,7 +135,20 @@ export async function startHerald(
 ): Promise<ServerProcess> {
   const dataDir = join(tmpdir(), `herald-load-${randomBytes(4).toString('hex')}`);
   cleanup.add('remove the data directory', () => rm(dataDir, { recursive: true, force: true }));
-  const server = await startServerProcess(serverEnv(databaseUrl, redisUrl, dataDir));
+  // startServerProcess passes SERVER_NODE_ARGS to node (space-separated: the probe is URL-encoded).
+  const given = process.env.SERVER_NODE_ARGS;
+  process.env.SERVER_NODE_ARGS = [
+    given ?? '',
+    '--expose-gc',
+    `--import=data:text/javascript,${encodeURIComponent(MEMORY_PROBE)}`,
+  ].join(' ');
+  let server: ServerProcess;
+  try {
+    server = await startServerProcess(serverEnv(databaseUrl, redisUrl, dataDir));
+  } finally {
+    if (given === undefined) delete process.env.SERVER_NODE_ARGS;
+    else process.env.SERVER_NODE_ARGS = given;
+  }
   cleanup.add('stop Herald', async () => {
     const killer = setTimeout(() => server.child.kill('SIGKILL'), 20_000);
     try {
@@ -138,10 +161,54 @@ export async function startHerald(
   return server;
 }
 
+export interface MemoryFigures {
+  /** VmRSS from /proc/<pid>/status, MiB. */
+  rssMiB: number;
+  /** V8 heap in use plus memory outside it held by JS objects (buffers), MiB. */
+  heapMiB: number;
+}
+
+const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+/** The server's memory after two forced full collections (the probe above), polled with a deadline. */
+export async function settledMemory(server: ServerProcess): Promise<MemoryFigures> {
+  const marks = () => server.output().split(MEMORY_MARK).length - 1;
+  const before = marks();
+  server.child.kill('SIGUSR2');
+  const deadline = Date.now() + 15_000;
+  while (marks() === before) {
+    if (Date.now() > deadline) throw new Error('the server did not report its memory');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const line = server.output().split(MEMORY_MARK).at(-1)!.split('\n')[0]!;
+  const usage = JSON.parse(line) as NodeJS.MemoryUsage;
+  return { rssMiB: await rssMiB(server), heapMiB: mib(usage.heapUsed + usage.external) };
+}
+
 /** The server process's resident memory in MiB, from /proc/<pid>/status (VmRSS). */
 export async function rssMiB(server: ServerProcess): Promise<number> {
   const status = await readFile(`/proc/${server.child.pid}/status`, 'utf8');
   const kib = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1]);
   if (!Number.isFinite(kib)) throw new Error('no VmRSS in /proc status');
   return Math.round((kib / 1024) * 10) / 10;
+}
+
+/** CPU time (user + system) the server process has used, in seconds, from /proc/<pid>/stat. */
+export async function cpuSeconds(server: ServerProcess): Promise<number> {
+  const stat = await readFile(`/proc/${server.child.pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces, hence the last ')'): utime is the 12th, stime the 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return ticks / CLOCK_TICKS_PER_SECOND;
+}
+
+/** USER_HZ, the unit of /proc/<pid>/stat times: 100 on every Linux this runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** The whole machine's CPU counters from /proc/stat: busy and total ticks over all cores. */
+export async function machineTicks(): Promise<{ busy: number; total: number }> {
+  const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!;
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = line.split(/\s+/).slice(1, 9).map(Number);
+  const busy = user! + nice! + system! + irq! + softirq! + steal!;
+  return { busy, total: busy + idle! + iowait! };
 }

@@ -9,7 +9,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Message, ServerToClientEvents } from '@herald/shared';
 import { io, type Socket } from 'socket.io-client';
 import type { ServerProcess } from '../../apps/server/test/helpers/process.js';
-import { log, rssMiB, type Cleanup } from './environment.js';
+import { log, settledMemory, type Cleanup, type MemoryFigures } from './environment.js';
 import {
   createDirect,
   createGroup,
@@ -34,10 +34,10 @@ export interface FanoutResult {
   groupSize: number;
   directChats: number;
   connectSeconds: number;
-  rssBeforeMiB: number;
-  rssConnectedMiB: number;
-  rssAfterMiB: number;
+  /** The server's memory after forced full collections: before connecting, connected, after the fan-out. */
+  memory: { before: MemoryFigures; connected: MemoryFigures; after: MemoryFigures };
   rssPerSocketKiB: number;
+  heapPerSocketKiB: number;
   messagesSent: number;
   sendStatuses: Record<string, number>;
   sendSeconds: number;
@@ -168,15 +168,14 @@ export async function runFanout(
     }
   };
 
-  await delay(2_000); // let the set-up's garbage settle before the memory baseline
-  const rssBeforeMiB = await rssMiB(server);
+  const before = await settledMemory(server);
   const connectStart = performance.now();
   await connectAll(api, users, onMessage, cleanup);
   const connectSeconds = (performance.now() - connectStart) / 1000;
-  await delay(2_000);
-  const rssConnectedMiB = await rssMiB(server);
+  const connected = await settledMemory(server);
   log(
-    `${count} sockets connected in ${connectSeconds.toFixed(1)} s; server RSS ${rssBeforeMiB} -> ${rssConnectedMiB} MiB`,
+    `${count} sockets connected in ${connectSeconds.toFixed(1)} s; server RSS ${before.rssMiB} -> ${connected.rssMiB} MiB, ` +
+      `heap ${before.heapMiB} -> ${connected.heapMiB} MiB`,
   );
 
   const sendStatuses = new Tally();
@@ -204,7 +203,7 @@ export async function runFanout(
   const expectedDeliveries = [...accepted.values()].reduce((n, c) => n + c.members.length, 0);
   const deadline = performance.now() + 20_000;
   while (firstArrivals < expectedDeliveries && performance.now() < deadline) await delay(50);
-  const rssAfterMiB = await rssMiB(server);
+  const after = await settledMemory(server);
 
   let lost = 0;
   let duplicates = 0;
@@ -231,10 +230,9 @@ export async function runFanout(
     groupSize: GROUP_SIZE,
     directChats: directs.length,
     connectSeconds: Math.round(connectSeconds * 10) / 10,
-    rssBeforeMiB,
-    rssConnectedMiB,
-    rssAfterMiB,
-    rssPerSocketKiB: Math.round(((rssConnectedMiB - rssBeforeMiB) * 1024) / count),
+    memory: { before, connected, after },
+    rssPerSocketKiB: Math.round(((connected.rssMiB - before.rssMiB) * 1024) / count),
+    heapPerSocketKiB: Math.round(((connected.heapMiB - before.heapMiB) * 1024) / count),
     messagesSent: sends.length,
     sendStatuses: sendStatuses.counts,
     sendSeconds: Math.round(sendElapsed * 10) / 10,

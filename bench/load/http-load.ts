@@ -1,12 +1,13 @@
 /**
  * The HTTP steps: autocannon at a rising number of keep-alive connections, each connection one
  * signed-in user (its session cookie, our Origin, JSON bodies, as the web app sends them) going
- * round the cycle of `cycleFor`, closed-loop (a connection sends its next request when the last
+ * round the requests of `roundFor`, closed-loop (a connection sends its next request when the last
  * one is answered). Latency is recorded per request kind from autocannon's own response times.
  */
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
-import { log } from './environment.js';
+import type { ServerProcess } from '../../apps/server/test/helpers/process.js';
+import { cpuSeconds, log, machineTicks } from './environment.js';
 import type { UserPlan } from './http-population.js';
 import { headersFor, type Api } from './population.js';
 import { summarize, Tally, type Summary } from './stats.js';
@@ -29,6 +30,10 @@ export interface StepResult {
   requests: number;
   requestsPerSecond: number;
   latencyMs: Summary;
+  /** CPU time of the Herald process over the step, in % of one core (100 = its event loop saturated). */
+  serverCpuPercent: number;
+  /** The whole machine's CPU busy over the step, in % of all cores (load generator, PostgreSQL, others). */
+  machineCpuPercent: number;
   /** Answers by HTTP status. */
   statuses: Record<string, number>;
   /** Requests that got no answer: autocannon's timeouts and connection errors. */
@@ -44,12 +49,14 @@ type Recorder = (route: Route, status: number, body: string) => void;
 type Ctx = { scheduledId?: string };
 
 /**
- * One user's round, 14 requests: open the chat list twice; three times open a conversation (read
- * its newest page), send a message to it and mark it read; list a conversation's scheduled
+ * One user's round, 14 requests in six parts: open the chat list; three times open a conversation
+ * (read its newest page), send a message to it and mark it read; list a conversation's scheduled
  * messages, schedule one a week ahead and cancel it again (so that the pending list stays a
- * realistic size rather than growing for the whole run).
+ * realistic size rather than growing for the whole run). Connection k starts at part k mod 6, so
+ * that even a short step samples every kind of request evenly; a part is never split, as the
+ * cancel needs the id its create got.
  */
-function cycleFor(api: Api, plan: UserPlan, record: Recorder): autocannon.Request[] {
+function roundParts(api: Api, plan: UserPlan, record: Recorder): autocannon.Request[][] {
   const get = headersFor(api, plan.user, false);
   const post = headersFor(api, plan.user, true);
   const [c1, c2, c3] = plan.conversations;
@@ -74,11 +81,8 @@ function cycleFor(api: Api, plan: UserPlan, record: Recorder): autocannon.Reques
     }),
     step(ROUTES.read, { method: 'POST', path: `/api/conversations/${c.id}/read`, headers: post }),
   ];
-  const list = step(ROUTES.conversations, { method: 'GET', path: '/api/conversations', headers: get });
-  return [
-    list,
-    ...openAndSend(c1),
-    ...openAndSend(c3),
+  const list = () => [step(ROUTES.conversations, { method: 'GET', path: '/api/conversations', headers: get })];
+  const scheduling = [
     step(ROUTES.scheduledList, {
       method: 'GET',
       path: `/api/scheduled-messages?conversationId=${c2.id}`,
@@ -88,12 +92,11 @@ function cycleFor(api: Api, plan: UserPlan, record: Recorder): autocannon.Reques
       method: 'POST',
       path: '/api/scheduled-messages',
       headers: post,
-      setupRequest: (req) => ({
-        ...req,
-        body: `{"conversationId":"${c2.id}","clientId":"${randomUUID()}","scheduledTime":"${new Date(
-          Date.now() + 7 * 86_400_000,
-        ).toISOString()}","content":${content(c2.id)}}`,
-      }),
+      setupRequest: (req) => {
+        const at = new Date(Date.now() + 7 * 86_400_000).toISOString();
+        const body = `{"conversationId":"${c2.id}","clientId":"${randomUUID()}","scheduledTime":"${at}","content":${content(c2.id)}}`;
+        return { ...req, body };
+      },
     }),
     step(ROUTES.cancel, {
       method: 'DELETE',
@@ -101,20 +104,26 @@ function cycleFor(api: Api, plan: UserPlan, record: Recorder): autocannon.Reques
       headers: get,
       setupRequest: (req, context) => {
         const id = (context as Ctx).scheduledId;
-        // The create was refused: list the scheduled messages instead (still recorded as a cancel's slot).
+        // The create was refused (and recorded as such): list instead, in the cancel's slot.
         return id
           ? { ...req, path: `/api/scheduled-messages/${id}` }
           : { ...req, method: 'GET', path: '/api/scheduled-messages' };
       },
     }),
-    list,
-    ...openAndSend(c2),
   ];
+  return [list(), openAndSend(c1), openAndSend(c3), scheduling, list(), openAndSend(c2)];
+}
+
+function roundFor(api: Api, plan: UserPlan, record: Recorder, connection: number): autocannon.Request[] {
+  const parts = roundParts(api, plan, record);
+  const k = connection % parts.length;
+  return [...parts.slice(k), ...parts.slice(0, k)].flat();
 }
 
 /** Runs one step of `connections` users for `seconds`; `recordFigures` false for the warm-up. */
 export async function runStep(
   api: Api,
+  server: ServerProcess,
   plans: readonly UserPlan[],
   connections: number,
   seconds: number,
@@ -128,7 +137,9 @@ export async function runStep(
     lastRoute = route;
     if (status >= 400 && Object.keys(refusals).length < 20) refusals[`${route} ${status}`] ??= body.slice(0, 240);
   };
-  let nextUser = 0;
+  let nextConnection = 0;
+  const cpuBefore = await cpuSeconds(server);
+  const machineBefore = await machineTicks();
   const started = performance.now();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
@@ -137,7 +148,10 @@ export async function runStep(
         connections,
         duration: seconds,
         timeout: 10,
-        setupClient: (client) => client.setRequests(cycleFor(api, plans[nextUser++ % plans.length]!, record)),
+        setupClient: (client) => {
+          const k = nextConnection++;
+          client.setRequests(roundFor(api, plans[k % plans.length]!, record, k));
+        },
       },
       (error: unknown, res) =>
         error ? reject(error instanceof Error ? error : new Error(JSON.stringify(error))) : resolve(res),
@@ -155,6 +169,11 @@ export async function runStep(
     );
   });
   const elapsed = (performance.now() - started) / 1000;
+  const serverCpuPercent = Math.round((((await cpuSeconds(server)) - cpuBefore) / elapsed) * 100);
+  const machineAfter = await machineTicks();
+  const machineCpuPercent = Math.round(
+    ((machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)) * 100,
+  );
   const all = [...latencies.values()].flat();
   const total = new Tally();
   for (const t of statuses.values()) for (const [k, n] of Object.entries(t.counts)) total.add(k, n);
@@ -164,6 +183,8 @@ export async function runStep(
     requests: all.length,
     requestsPerSecond: Math.round(all.length / result.duration),
     latencyMs: summarize(all),
+    serverCpuPercent,
+    machineCpuPercent,
     statuses: total.counts,
     timeouts: result.timeouts,
     errors: result.errors,
@@ -180,18 +201,19 @@ export async function runStep(
 /** The steps in order, after an unrecorded warm-up (JIT, pools, caches). */
 export async function runHttpSteps(
   api: Api,
+  server: ServerProcess,
   plans: readonly UserPlan[],
   steps: readonly number[],
   seconds: number,
 ): Promise<StepResult[]> {
   log(`warm-up: ${Math.min(8, plans.length)} connections for 3 s (not recorded)`);
-  await runStep(api, plans, Math.min(8, plans.length), 3);
+  await runStep(api, server, plans, Math.min(8, plans.length), 3);
   const results: StepResult[] = [];
   for (const connections of steps) {
     log(`HTTP step: ${connections} connections for ${seconds} s`);
-    const r = await runStep(api, plans, connections, seconds);
+    const r = await runStep(api, server, plans, connections, seconds);
     log(
-      `  ${r.requestsPerSecond} req/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, ` +
+      `  ${r.requestsPerSecond} req/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, server CPU ${r.serverCpuPercent}%, machine ${r.machineCpuPercent}%, ` +
         `statuses ${JSON.stringify(r.statuses)}, timeouts ${r.timeouts}, errors ${r.errors}`,
     );
     results.push(r);

@@ -45,13 +45,14 @@ const statusList = (statuses: Record<string, number>, keep: (status: number) => 
 
 function httpTable(steps: readonly StepResult[]): string[] {
   return [
-    '| connections | requests/s | p50 ms | p99 ms | max ms | 2xx | non-2xx (by status) | timeouts | connection errors |',
-    '|---:|---:|---:|---:|---:|---:|---|---:|---:|',
+    '| connections | requests/s | p50 ms | p99 ms | max ms | 2xx | non-2xx (by status) | timeouts | connection errors | Herald CPU (1 core = 100%) | machine CPU busy |',
+    '|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|',
     ...steps.map(
       (s) =>
         `| ${s.connections} | ${s.requestsPerSecond} | ${s.latencyMs.p50} | ${s.latencyMs.p99} | ${s.latencyMs.max} | ` +
         `${countWhere(s.statuses, (c) => c < 300)} | ` +
-        `${statusList(s.statuses, (c) => c >= 300)} | ${s.timeouts} | ${s.errors - s.timeouts} |`,
+        `${statusList(s.statuses, (c) => c >= 300)} | ${s.timeouts} | ${s.errors - s.timeouts} | ` +
+        `${s.serverCpuPercent}% | ${s.machineCpuPercent}% |`,
     ),
   ];
 }
@@ -74,12 +75,13 @@ function routeTable(steps: readonly StepResult[]): string[] {
 
 function fanoutTable(f: FanoutResult): string[] {
   return [
-    '| sockets | chats | messages sent | copies expected | delivered once | lost | duplicates | to non-members | latency p50 / p99 / max ms | server RSS before -> connected -> after | per socket |',
-    '|---:|---|---:|---:|---:|---:|---:|---:|---|---|---:|',
+    '| sockets | chats | messages sent | copies expected | delivered once | lost | duplicates | to non-members | latency p50 / p99 / max ms | connect all | server RSS before -> connected -> after | RSS per socket | JS heap per socket |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---|---:|---:|',
     `| ${f.sockets} | ${f.groups} groups of up to ${f.groupSize}, ${f.directChats} direct | ${f.messagesSent} in ${f.sendSeconds} s ` +
       `(${statusList(f.sendStatuses, () => true)}) | ${f.expectedDeliveries} | ${f.delivered} | ${f.lost} | ${f.duplicates} | ` +
-      `${f.unexpected} | ${f.latencyMs.p50} / ${f.latencyMs.p99} / ${f.latencyMs.max} | ` +
-      `${f.rssBeforeMiB} -> ${f.rssConnectedMiB} -> ${f.rssAfterMiB} MiB | ${f.rssPerSocketKiB} KiB |`,
+      `${f.unexpected} | ${f.latencyMs.p50} / ${f.latencyMs.p99} / ${f.latencyMs.max} | ${f.connectSeconds} s | ` +
+      `${f.memory.before.rssMiB} -> ${f.memory.connected.rssMiB} -> ${f.memory.after.rssMiB} MiB | ` +
+      `${f.rssPerSocketKiB} KiB | ${f.heapPerSocketKiB} KiB |`,
   ];
 }
 
@@ -108,7 +110,7 @@ export function renderMarkdown(report: LoadReport): string {
       '',
       report.p99Over100msAt === null
         ? '**p99 stayed at or under 100 ms at every step.**'
-        : `**p99 first passes 100 ms at ${report.p99Over100msAt} connections.**`,
+        : `**p99 first passes 100 ms at ${report.p99Over100msAt} connection${report.p99Over100msAt === 1 ? '' : 's'}.**`,
       '',
       ...routeTable(report.http),
       '',
@@ -123,7 +125,7 @@ export function renderMarkdown(report: LoadReport): string {
       '## Fan-out to connected sockets',
       '',
       'socket.io-client over websocket, one signed-in user per socket; live messages sent through the API; latency from the ' +
-        "send request's start to `receive_message` at each member's socket (the sender's own included); memory is the server's VmRSS.",
+        "send request's start to `receive_message` at each member's socket (the sender's own included); memory is the server's VmRSS (and its JS heap plus external buffers) after two forced full garbage collections.",
       '',
       ...fanoutTable(report.fanout),
       '',

@@ -48,7 +48,7 @@ async function main(): Promise<number> {
     let http: StepResult[] = [];
     if (options.phases.http) {
       const plans = await buildHttpPopulation(api, databaseUrl, Math.max(...options.steps));
-      http = await runHttpSteps(api, plans, options.steps, options.durationSeconds);
+      http = await runHttpSteps(api, server, plans, options.steps, options.durationSeconds);
     }
     let fanout: FanoutResult | null = null;
     if (options.phases.fanout) {
