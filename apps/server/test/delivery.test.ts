@@ -360,8 +360,8 @@ describe('retries', () => {
     // them); the innocent row was in one of those batches too.
     for (const ids of [[poison.id, innocent.id], [poison.id], [poison.id]]) {
       await t.db.query(
-        'INSERT INTO scheduled_delivery_batches (id, scheduled_ids, claimed_at) VALUES (gen_random_uuid(), $1, now())',
-        [ids],
+        'INSERT INTO scheduled_delivery_batches (id, scheduled_ids, claimed_at) VALUES (gen_random_uuid(), $1, $2)',
+        [ids, t.clock.now()],
       );
     }
     t.clock.advance(60_000);

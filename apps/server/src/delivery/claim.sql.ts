@@ -15,6 +15,19 @@ import { scheduledColumns, type ScheduledRow } from '../modules/scheduling/index
 /** A row of a batch still on record although its transaction is gone: its process died. */
 const IN_SOME_BATCH = 'EXISTS (SELECT 1 FROM scheduled_delivery_batches b WHERE s.id = ANY (b.scheduled_ids))';
 
+/**
+ * An in-flight record younger than this belongs, most likely, to a live pass between its pick and
+ * its lock; older, to a process that died. Suspects are taken only from old records: several
+ * processes' suspects passes (each starts one after a kill) would otherwise record the same row
+ * at the same moment, and the first to lock it would count the others' fresh records as crashes
+ * (the chaos run saw rows of one dead batch fail with delivery_error that way).
+ */
+export const SUSPECT_AFTER_MS = 10_000;
+
+const inRecentBatch = (now: Date) =>
+  `EXISTS (SELECT 1 FROM scheduled_delivery_batches b WHERE s.id = ANY (b.scheduled_ids)
+     AND b.claimed_at > ${sqlLiteral.timestamp(new Date(now.getTime() - SUSPECT_AFTER_MS))})`;
+
 /** A picked batch: the recorded ids, and the storage keys of their media (looked for on disk before locking). */
 export interface PickedBatch {
   ids: string[];
@@ -30,9 +43,10 @@ export interface PickedBatch {
  *    record the same fresh rows, and a row is never counted as "in a dead batch" because another
  *    live dispatcher happened to pick it at the same moment. Both statements go in one round trip
  *    (a script: one implicit transaction).
- *  - `fresh` rows are in no record; `suspect` rows are in a record (a dead process's, or for the
- *    moment between another pass's record and its lock, a live one's: harmless, the delivery locks
- *    decide, and FOR KEY SHARE SKIP LOCKED passes over rows a live delivery has locked).
+ *  - `fresh` rows are in no record; `suspect` rows are in a record older than SUSPECT_AFTER_MS (a
+ *    dead process's) and in no younger one (a live pass's, between its pick and its lock: counted
+ *    as a crash at lock time, it would fail innocent rows); FOR KEY SHARE SKIP LOCKED passes over
+ *    rows a live delivery has locked.
  *  - The media's storage keys come back too (a media row's key never changes), so that the disk is
  *    asked about blobs before the delivery transaction takes any lock, never while it holds them.
  * Returns no ids when nothing is due (and nothing was recorded).
@@ -49,7 +63,7 @@ export async function pickAndRecordBatch(
      WITH due AS (
        SELECT s.id, s.due_at, s.media_id FROM scheduled_messages s
        WHERE s.status = 'pending' AND s.due_at <= ${sqlLiteral.timestamp(now)}
-         AND ${kind === 'fresh' ? 'NOT' : ''} ${IN_SOME_BATCH}
+         AND ${kind === 'fresh' ? `NOT ${IN_SOME_BATCH}` : `${IN_SOME_BATCH} AND NOT ${inRecentBatch(now)}`}
        ORDER BY s.due_at LIMIT ${sqlLiteral.integer(limit)}
        ${kind === 'suspect' ? 'FOR KEY SHARE SKIP LOCKED' : ''}
      )

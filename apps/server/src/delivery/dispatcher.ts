@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db/db.js';
 import type { Clock } from '../lib/clock.js';
 import { SCHEDULE_CHANNEL } from '../modules/scheduling/index.js';
+import { SUSPECT_AFTER_MS } from './claim.sql.js';
 import type { BatchResult } from './deliver-batch.js';
 import type { DispatchEvents } from './dispatch-events.js';
 import { selectDispatchOutlook } from './outlook.sql.js';
@@ -30,7 +31,7 @@ const MAX_BACKOFF_MS = 30_000;
  */
 const HELD_ROW_RETRY_MS = 50;
 /** An in-flight batch record older than this most likely belongs to a process that died. */
-const STALE_BATCH_MS = 10_000;
+const STALE_BATCH_MS = SUSPECT_AFTER_MS;
 
 /**
  * Delivers scheduled messages on time. One timer is armed for the next due row; creating,
