@@ -49,10 +49,10 @@ type Recorder = (route: Route, status: number, body: string) => void;
 type Ctx = { scheduledId?: string };
 
 /**
- * One user's round, 14 requests in six parts: open the chat list; three times open a conversation
- * (read its newest page), send a message to it and mark it read; list a conversation's scheduled
- * messages, schedule one a week ahead and cancel it again (so that the pending list stays a
- * realistic size rather than growing for the whole run). Connection k starts at part k mod 6, so
+ * One user's round, 14 requests in six parts: open the chat list (twice a round); three times
+ * open a conversation (read its newest page), send a message to it and mark it read; list a
+ * conversation's scheduled messages, schedule one a week ahead and cancel it again (so that the
+ * pending list stays a realistic size rather than growing for the whole run). Connection k starts at part k mod 6, so
  * that even a short step samples every kind of request evenly; a part is never split, as the
  * cancel needs the id its create got.
  */
