@@ -1,8 +1,11 @@
 /**
  * The load benchmark's report: a Markdown table (printed, and written to
- * bench/results/load-latest.md) and every figure as JSON (load-latest.json).
+ * bench/results/load-latest.md) and every figure as JSON (load-latest.json). The short CI run
+ * writes to the temporary directory instead, so that it never replaces the full run's figures in
+ * the repository (nor leaves the checkout modified).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FanoutResult } from './fanout.js';
@@ -138,12 +141,14 @@ export function renderMarkdown(report: LoadReport): string {
   return lines.join('\n');
 }
 
-export async function writeReport(report: LoadReport): Promise<string> {
+/** Writes the report's two files; returns the Markdown and where it went. */
+export async function writeReport(report: LoadReport): Promise<{ markdown: string; path: string }> {
+  const base = report.meta.mode === 'short' ? join(tmpdir(), 'herald-load-short') : join(RESULTS_DIR, 'load-latest');
   await mkdir(RESULTS_DIR, { recursive: true });
   const markdown = renderMarkdown(report);
-  await writeFile(join(RESULTS_DIR, 'load-latest.md'), markdown);
-  await writeFile(join(RESULTS_DIR, 'load-latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-  return markdown;
+  await writeFile(`${base}.md`, markdown);
+  await writeFile(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
+  return { markdown, path: `${base}.md` };
 }
 
 /** What fails the run (exit code 1): never latency, always correctness. */

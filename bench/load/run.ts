@@ -4,9 +4,10 @@
  * (CI: 5 s steps, 200 sockets, under 3 minutes). Options in options.ts.
  *
  * Needs TEST_DATABASE_URL (a PostgreSQL on 127.0.0.1 where it may create and drop a database);
- * uses Redis when TEST_REDIS_URL is set. Writes bench/results/load-latest.{md,json}. Exits 1 on any
- * non-2xx answer, unanswered request, or fan-out copy lost, duplicated or misdelivered; latency
- * figures are reported, never judged (time on a shared machine is noisy).
+ * uses Redis when TEST_REDIS_URL is set. Writes bench/results/load-latest.{md,json} (--short:
+ * herald-load-short.{md,json} in the temporary directory). Exits 1 on any non-2xx answer,
+ * unanswered request, or fan-out copy lost, duplicated or misdelivered; latency figures are
+ * reported, never judged (time on a shared machine is noisy).
  */
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { benchRedis, Cleanup, freshDatabase, log, RAISED_LIMITS, startHerald } from './environment.js';
@@ -75,7 +76,8 @@ async function main(): Promise<number> {
       fanout,
       failures,
     };
-    console.log(`\n${await writeReport(report)}`);
+    const written = await writeReport(report);
+    console.log(`\n${written.markdown}\n(written to ${written.path} and .json)`);
     if (failures.length) {
       const output = server.output();
       if (output) console.error(`Herald's output (last 4,000 characters):\n${output.slice(-4000)}`);
