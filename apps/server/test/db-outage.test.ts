@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Conversation, Message, ScheduledMessage } from '@herald/shared';
+import type { Conversation, MessagePage, ScheduledMessage } from '@herald/shared';
 import { onPostgres } from './helpers/db.js';
 import { HttpUser } from './helpers/http.js';
 import { startPrivatePostgres, type PrivatePostgres } from './helpers/private-services.js';
@@ -222,7 +222,7 @@ describe.runIf(onPostgres())('a database outage (real server process, private Po
     await up();
     await waitForHttp(server, '/readyz', 30_000);
     const readyAfterMs = Date.now() - upAt;
-    const ok = await alice.call<Message[]>('GET', `/api/conversations/${chatId}/messages`);
+    const ok = await alice.call<MessagePage>('GET', `/api/conversations/${chatId}/messages`);
     expect(ok.status).toBe(200);
 
     // Delivered by the dispatcher on its own (no restart of Herald), exactly once.

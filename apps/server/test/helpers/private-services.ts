@@ -51,6 +51,11 @@ async function pgBin(): Promise<string> {
   return `/usr/lib/postgresql/${versions[0]}/bin`;
 }
 
+/** The path of a PostgreSQL client tool (pg_dump, pg_restore) of the installed server's version. */
+export async function pgTool(name: string): Promise<string> {
+  return join(await pgBin(), name);
+}
+
 /** Runs a PostgreSQL tool, as the `postgres` OS user when we are root (postgres refuses root). */
 function runPg(bin: string, args: string[], cwd: string, timeoutMs = START_TIMEOUT_S * 1000): Promise<string> {
   const [file, argv] = isRoot ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args];
