@@ -58,13 +58,25 @@ export const EnvelopeHeader = z
   });
 export type EnvelopeHeader = z.infer<typeof EnvelopeHeader>;
 
+/**
+ * zod's record drops a "__proto__" key without a word, so an envelope carrying one would pass as
+ * valid (and be stored with it). It is refused like any other key that is not a user id.
+ */
+const WrappedKeys = z.preprocess(
+  (value) =>
+    value !== null && typeof value === 'object' && Object.hasOwn(value, '__proto__')
+      ? '"__proto__" is not a user id'
+      : value,
+  z.record(CanonicalUuid, Base64Url.length(WRAPPED_KEY_LENGTH)),
+);
+
 export const MessageEnvelope = z
   .strictObject({
     header: EnvelopeHeader,
     /** XChaCha20-Poly1305 ciphertext and tag of the plaintext JSON (at least the 16-byte tag). */
     body: Base64Url.min(22).max(MAX_CONTENT_LENGTH),
     /** Recipient user id -> wrapped content key. A subset of the recipients once some are stripped. */
-    keys: z.record(CanonicalUuid, Base64Url.length(WRAPPED_KEY_LENGTH)),
+    keys: WrappedKeys,
     /** Ed25519 by the sender over the header and the body (not over `keys`). */
     sig: Base64Url.length(SIGNATURE_LENGTH),
   })

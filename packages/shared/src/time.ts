@@ -10,6 +10,8 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})
 /** Epoch-ms values below this (1973-03-03) are almost surely seconds sent by mistake. */
 const SMALLEST_PLAUSIBLE_MS = 100_000_000_000;
 const LARGEST_MS = 8_640_000_000_000_000;
+/** The largest UTC offset any time zone uses (Kiribati, +14:00); -12:00 is the other extreme. */
+const MAX_OFFSET_MINUTES = 14 * 60;
 
 function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
@@ -53,6 +55,11 @@ export function parseScheduledTime(input: unknown): TimeParse {
     const offM = Number(om);
     if (offH > 23 || offM > 59) return { ok: false, reason: `offset ${sign}${oh}:${om} is not valid` };
     offsetMinutes = (sign === '-' ? -1 : 1) * (offH * 60 + offM);
+    // The grammar allows up to 23:59, but no place on Earth is beyond -12:00 .. +14:00: such an
+    // offset is a typo or a forged value, and would move the instant by up to a day.
+    if (offsetMinutes > MAX_OFFSET_MINUTES || offsetMinutes < -MAX_OFFSET_MINUTES) {
+      return { ok: false, reason: `offset ${sign}${oh}:${om} is beyond ±14:00, which no time zone uses` };
+    }
   }
   const ms = frac ? Math.floor(Number(`0${frac}`) * 1000) : 0;
   const utc = Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000;

@@ -114,6 +114,24 @@ export async function anyViewsLeft(q: Queryable, messageId: string, limit: numbe
   return rows.length > 0;
 }
 
+/**
+ * Removes media rows nothing refers to (the uploads of a request that failed), returning their
+ * storage keys for the caller to delete: a refused request leaves no row behind, not even a
+ * deleted one.
+ */
+export async function deleteUnreferencedMedia(q: Queryable, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await q.query<{ storageKey: string }>(
+    `DELETE FROM media md
+     WHERE md.id = ANY($1::uuid[])
+       AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.media_id = md.id)
+       AND NOT EXISTS (SELECT 1 FROM scheduled_messages s WHERE s.media_id = md.id)
+     RETURNING md.storage_key AS "storageKey"`,
+    [ids],
+  );
+  return rows.map((r) => r.storageKey);
+}
+
 export async function markMediaDeleted(q: Queryable, ids: readonly string[], now: Date): Promise<MediaRow[]> {
   if (ids.length === 0) return [];
   const { rows } = await q.query<MediaRow>(

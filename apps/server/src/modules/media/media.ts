@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { MediaKind } from '@herald/shared';
 import type { Queryable } from '../../db/db.js';
 import { deleteBlobs, type MediaDeps } from './media-deps.js';
-import { selectPurgeableMedia } from './media.sql.js';
+import { deleteUnreferencedMedia, selectPurgeableMedia } from './media.sql.js';
 import { openMedia } from './open-media.js';
 import { uploadMedia } from './upload.js';
 
@@ -31,15 +31,15 @@ export function createMediaService(deps: MediaDeps) {
     /**
      * Runs a request that stores uploads as it reads them (`stored` is told each new media id).
      * If the request fails for any reason (a multipart limit, a refused form, the client going
-     * away), every upload it stored is deleted again: a failed request keeps nothing, and nothing
-     * counts against the quota until the daily purge.
+     * away), every upload it stored is deleted again, row and blob: a failed request keeps nothing.
      */
     async discardUploadsOnFailure<T>(run: (stored: (mediaId: string) => void) => Promise<T>): Promise<T> {
       const ids: string[] = [];
       try {
         return await run((id) => ids.push(id));
       } catch (error) {
-        if (ids.length) await deleteBlobs(deps, db, ids);
+        // Nothing refers to a failed request's uploads: their rows go too, not only the blobs.
+        for (const key of await deleteUnreferencedMedia(db, ids)) await deps.storage.delete(key);
         throw error;
       }
     },
