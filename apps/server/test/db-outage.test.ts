@@ -87,7 +87,7 @@ describe.runIf(onPostgres())('a database outage (real server process, private Po
     chatId = chat.data.id;
     bobSocket = await connectSocket(server.baseUrl, bob.cookie);
     aliceSocket = await connectSocket(server.baseUrl, alice.cookie);
-  });
+  }, 120_000);
 
   afterAll(async () => {
     bobSocket?.close();
@@ -280,7 +280,7 @@ describe.runIf(onPostgres())('a database outage (real server process, private Po
     // The LISTEN connection was ended by the shutdown: listening again must have been logged.
     if (!relistened) await until('LISTEN again', async () => (relistens() > 0 ? true : undefined), 10_000);
     await expectNotifyDelivery('fast');
-  });
+  }, 90_000);
 
   it('PostgreSQL crashed (immediate): the same', async () => {
     const before = relistens();
@@ -292,7 +292,7 @@ describe.runIf(onPostgres())('a database outage (real server process, private Po
     );
     await until('LISTEN again', async () => (relistens() > before ? true : undefined), 10_000);
     await expectNotifyDelivery('immediate');
-  });
+  }, 90_000);
 
   it('PostgreSQL frozen (SIGSTOP): requests still answer 503 within the client-side bounds', async () => {
     let frozen: number[] = [];
@@ -319,5 +319,5 @@ describe.runIf(onPostgres())('a database outage (real server process, private Po
       signal(frozen, 'SIGCONT');
     }
     await expectNotifyDelivery('frozen');
-  });
+  }, 90_000);
 });
