@@ -18,7 +18,12 @@ import type { Clock } from '../lib/clock.js';
 import type { RateLimiter, RateLimitRules } from '../lib/rate-limiter.js';
 import { parseInput } from '../lib/validate.js';
 import { SESSION_COOKIE, type Auth } from '../modules/auth/index.js';
-import { requireMembership, selectContactIds, selectCurrentMemberIds } from '../modules/membership/index.js';
+import {
+  assertMayPost,
+  selectContactIds,
+  selectCurrentMemberIds,
+  selectPostingContext,
+} from '../modules/membership/index.js';
 import type { MessagesService } from '../modules/messages/index.js';
 import { updateLastSeen } from '../modules/users/index.js';
 import type { PresenceTracker } from './presence.js';
@@ -195,7 +200,8 @@ function serveCommands(socket: HeraldSocket, deps: SocketHandlersDeps): void {
   socket.on(
     'typing',
     command(socket, deps, TypingCommand, async (me, { conversationId, typing }) => {
-      await requireMembership(db, conversationId, me);
+      // Who may not post here may not be seen typing either (a block in a direct chat).
+      assertMayPost(await selectPostingContext(db, me, { conversationId }));
       const others = (await selectCurrentMemberIds(db, conversationId)).filter((id) => id !== me);
       broadcaster.toUsers(others, 'typing', { conversationId, userId: me as UserId, typing });
       return null;

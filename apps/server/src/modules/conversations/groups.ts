@@ -1,7 +1,14 @@
 import { MAX_GROUP_MEMBERS, type Conversation, type ConversationId, type MemberRole } from '@herald/shared';
 import type { Queryable } from '../../db/db.js';
 import { AppError, notFound } from '../../lib/app-error.js';
-import { isAdmin, requireAdmin, requireMembership, selectCurrentMembers } from '../membership/index.js';
+import {
+  assertMayPost,
+  isAdmin,
+  requireAdmin,
+  requireMembership,
+  selectCurrentMembers,
+  selectPostingContext,
+} from '../membership/index.js';
 import { selectUsersByIds, withoutPresence } from '../users/index.js';
 import { announceRoleChanged, announceUpdated, viewOne } from './conversation-events.js';
 import { selectBlocksInvolving } from './conversation-views.sql.js';
@@ -62,6 +69,8 @@ export async function updateDetails(
   const group = membership.conversation.kind === 'group';
   if (patch.title !== undefined && !group) throw new AppError('validation_failed', 'Direct chats have no title.');
   if (group && !isAdmin(membership.member)) throw new AppError('not_admin');
+  // Temporary mode changes what the other member sees: like a message, not across a block.
+  if (!group) assertMayPost(await selectPostingContext(deps.db, userId, { conversationId }));
   await updateConversation(deps.db, conversationId, patch);
   await announceUpdated(deps, conversationId);
   return viewOne(deps, deps.db, userId, conversationId);

@@ -3,7 +3,7 @@ import type { Db } from '../../db/db.js';
 import { notFound } from '../../lib/app-error.js';
 import type { Broadcaster } from '../../lib/broadcaster.js';
 import type { Clock } from '../../lib/clock.js';
-import { requireMembership, selectCurrentMembers } from '../membership/index.js';
+import { assertMayPost, requireMembership, selectCurrentMembers, selectPostingContext } from '../membership/index.js';
 import { selectMessagesByIds } from './messages.sql.js';
 import { deleteReaction, selectReactions, upsertReaction } from './reactions.sql.js';
 
@@ -21,6 +21,8 @@ export async function react(
   emoji: string | null,
 ): Promise<Message['reactions']> {
   const row = await requireVisibleMessage(db, clock.now(), userId, messageId);
+  // A reaction reaches the other member as a message does: not across a block in a direct chat.
+  assertMayPost(await selectPostingContext(db, userId, { conversationId: row.conversationId }));
   if (emoji === null) await deleteReaction(db, messageId, userId);
   else await upsertReaction(db, messageId, userId, emoji, clock.now());
   const reactions = (await selectReactions(db, [messageId])).map((r) => ({
