@@ -1,10 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, registerUser, type TestUser } from './helpers/client.js';
 import { createListeningApp, type ListeningTestApp } from './helpers/app.js';
 import { ACTORS, statusOf } from './authz/actors.js';
 import { clientCommands, registeredRoutes } from './authz/coverage.js';
 import { MATRIX, PUBLIC_ROUTES, SOCKET_COMMANDS } from './authz/matrix.js';
+import { sealFor } from './authz/row.js';
 import { runCase } from './authz/run-case.js';
+import { eventsSince, mark } from './authz/watch.js';
+import { World } from './authz/world.js';
+import { changedTables, snapshotDb } from './helpers/db-snapshot.js';
 
 /**
  * The authorization matrix (issue 12): every route and socket command against the owner of its
@@ -57,6 +62,35 @@ describe('coverage', () => {
       [...rows].filter((c) => !commands.includes(c)),
       'rows for commands that do not exist',
     ).toEqual([]);
+  });
+});
+
+describe('the checks themselves', () => {
+  it('see the rows and the events of a call that does change something', async () => {
+    const w = await World.build(t, 'group', 'owner');
+    await w.finalize();
+    await w.connectWatchers();
+    const marks = await mark(w);
+    const before = await snapshotDb(t.db);
+    const sent = await w.api('owner').post(`/api/conversations/${w.conv}/messages`, {
+      content: await sealFor(w, 'owner'),
+    });
+    expect(sent.status).toBe(201);
+    expect(changedTables(before, await snapshotDb(t.db))).toEqual(['messages']);
+    const events = await eventsSince(w, marks);
+    expect(events.get('coMember')).toEqual(['receive_message']);
+    for (const person of ['nonMember', 'removed'] as const) expect(events.get(person)).toEqual([]);
+  });
+
+  it('HEAD, which Fastify adds to every GET, runs the same session check (401 without one)', async () => {
+    const open = new Set(PUBLIC_ROUTES.map((r) => r.route));
+    const gets = registeredRoutes(t.app).filter((route) => route.startsWith('GET /api/') && !open.has(route));
+    expect(gets.length).toBeGreaterThan(10);
+    for (const route of gets) {
+      const url = route.slice(4).replace(/\{[A-Za-z]+\}/g, randomUUID());
+      const res = await t.app.inject({ method: 'HEAD', url });
+      expect(res.statusCode, `HEAD ${url}`).toBe(401);
+    }
   });
 });
 

@@ -1,8 +1,10 @@
 import type { MediaInfo } from '@herald/shared';
 import { multipart, uploadSealed } from '../helpers/media.js';
 import { sealContent, recipientsByIds, sealUpload } from '../helpers/e2ee.js';
-import { membersOnly, NOT_FOUND, ownerOnly, signedIn, type Person } from './actors.js';
+import { inMs } from '../helpers/scheduling.js';
+import { membersOnly, NOT_FOUND, ownerOnly, signedIn, type Actor, type Person } from './actors.js';
 import { http, row, type Row } from './row.js';
+import { othersHear } from './rows-messages.js';
 import type { World } from './world.js';
 
 /**
@@ -28,7 +30,49 @@ async function sentMedia(w: World): Promise<MediaInfo> {
   return upload.media;
 }
 
+type Upload = Awaited<ReturnType<typeof uploadSealed>>;
+
+/** A message about the owner's upload, sealed by the actor for the conversation's members. */
+async function aboutUpload(w: World, actor: Actor, upload: Upload) {
+  return {
+    content: await sealContent(w.user(actor), w.conv, 'caption', {
+      media: upload.sealed.media,
+      recipients: recipientsByIds(w.memberIds()),
+    }),
+    mediaId: upload.media.id,
+  };
+}
+
+/** Only its uploader may send an upload: a member naming someone else's gets the 404 of a missing one. */
+const uploaderOnly = membersOnly(201, { coMember: NOT_FOUND, blocked: NOT_FOUND });
+
 export const MEDIA_ROWS: Row[] = [
+  row<Upload>({
+    route: 'POST /api/conversations/{id}/messages',
+    variant: "with the owner's upload",
+    scene: 'group',
+    expect: uploaderOnly,
+    setup: (w) => uploadSealed(w.people.owner),
+    call: async (w, a, upload) =>
+      http(w.api(a).post(`/api/conversations/${w.conv}/messages`, await aboutUpload(w, a, upload))),
+    events: othersHear('receive_message'),
+  }),
+  row<Upload>({
+    route: 'POST /api/scheduled-messages',
+    variant: "with the owner's upload",
+    scene: 'group',
+    expect: uploaderOnly,
+    setup: (w) => uploadSealed(w.people.owner),
+    call: async (w, a, upload) =>
+      http(
+        w.api(a).post('/api/scheduled-messages', {
+          conversationId: w.conv,
+          scheduledTime: inMs(w.t, 3_600_000),
+          ...(await aboutUpload(w, a, upload)),
+        }),
+      ),
+    observers: (_w, a) => (a === 'anonymous' ? [] : [a]),
+  }),
   row({
     route: 'POST /api/media',
     scene: 'group',
