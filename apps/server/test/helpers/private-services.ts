@@ -80,6 +80,23 @@ process.once('exit', () => {
   for (const cleanup of exitCleanups) cleanup();
 });
 
+/**
+ * A process killed outright (SIGKILL, a CI timeout) runs no exit handler: a watchdog shell, which
+ * reads our end of a pipe, runs `script` when that pipe closes, however we died. Detached, so
+ * that a ^C to our process group reaches it only as the end of the pipe. Returns its disarm.
+ */
+function watchdog(script: string): () => void {
+  const child = spawn('sh', ['-c', `cat >/dev/null; ${script}`], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+    detached: true,
+  });
+  child.unref();
+  (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  return () => {
+    child.kill('SIGKILL');
+  };
+}
+
 export async function startPrivatePostgres(options: { port?: number } = {}): Promise<PrivatePostgres> {
   const bin = await pgBin();
   const port = options.port ?? (await freePort());
@@ -147,12 +164,20 @@ export async function startPrivatePostgres(options: { port?: number } = {}): Pro
       } finally {
         running = false;
         exitCleanups.delete(stopSync);
+        disarm();
         await rm(dir, { recursive: true, force: true });
       }
     },
   };
 
   exitCleanups.add(stopSync);
+  const pgCtlCommand = `${isRoot ? 'runuser -u postgres -- ' : ''}'${join(bin, 'pg_ctl')}'`;
+  const disarm = watchdog(
+    // Thaw a frozen server first: a stopped process would ignore the shutdown.
+    `pm=$(head -1 '${data}/postmaster.pid' 2>/dev/null); ` +
+      `[ -n "$pm" ] && kill -CONT $pm $(cat /proc/$pm/task/$pm/children 2>/dev/null) 2>/dev/null; ` +
+      `${pgCtlCommand} -D '${data}' stop -m immediate -w -t 10; rm -rf '${dir}'`,
+  );
   try {
     await runPg(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8'], dir);
     await instance.start();
@@ -212,7 +237,10 @@ export async function startPrivateRedis(options: { port?: number } = {}): Promis
       // which is what a Redis that lost its memory looks like.
       const started = spawn(
         'redis-server',
-        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+        [
+          ...['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+          ...['--dir', dir, '--pidfile', join(dir, 'redis.pid')],
+        ],
         { stdio: ['ignore', 'pipe', 'pipe'] },
       );
       child = started;
@@ -257,12 +285,14 @@ export async function startPrivateRedis(options: { port?: number } = {}): Promis
         await instance.stop();
       } finally {
         exitCleanups.delete(killSync);
+        disarm();
         await rm(dir, { recursive: true, force: true });
       }
     },
   };
 
   exitCleanups.add(killSync);
+  const disarm = watchdog(`pid=$(cat '${dir}/redis.pid' 2>/dev/null); [ -n "$pid" ] && kill -9 $pid; rm -rf '${dir}'`);
   try {
     await instance.start();
   } catch (error) {
