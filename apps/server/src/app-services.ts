@@ -73,7 +73,7 @@ export type Infrastructure = ReturnType<typeof createInfrastructure>;
 export function createInfrastructure(app: FastifyInstance, deps: AppDeps, clock: Clock) {
   const { config } = deps;
   const redis = config.redisUrl
-    ? { main: redisClient(config.redisUrl), adapter: new AdapterRedis(config.redisUrl) }
+    ? { main: redisClient(config.redisUrl), adapter: AdapterRedis.connect(config.redisUrl) }
     : undefined;
   const io = createSocketServer(app.server, {
     allowedOrigins: config.allowedOrigins,

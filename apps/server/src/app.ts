@@ -80,11 +80,14 @@ export async function composeApp(deps: AppDeps): Promise<{ app: FastifyInstance;
   });
 
   const background: BackgroundWork = { dispatcher: services.delivery.dispatcher, housekeeping: services.housekeeping };
+  // Sockets first: Fastify's own close of the HTTP server waits for every connection, a socket's
+  // too (it used to wait until main.ts gave up). Closed by Socket.IO as "server shutting down",
+  // clustered sockets can recover on another process.
+  app.addHook('preClose', () => new Promise<void>((resolve) => void infra.io.close(() => resolve())));
   app.addHook('onClose', async () => {
     // Graceful: the dispatcher stops claiming and finishes the batch in flight first.
     await background.dispatcher.stop();
     await background.housekeeping.stop();
-    await new Promise<void>((resolve) => void infra.io.close(() => resolve()));
     await infra.presence.close();
     await infra.closeRedis();
   });

@@ -32,6 +32,8 @@ export function memoryRateLimitStore(): RateLimitStore {
 
 export interface RedisLike {
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  /** ioredis's connection state: 'ready' when commands go straight to Redis. */
+  readonly status?: string;
 }
 
 const REDIS_HIT = `
@@ -40,10 +42,19 @@ if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {count, redis.call('PTTL', KEYS[1])}`;
 
 export function redisRateLimitStore(redis: RedisLike, prefix = 'herald:rl:'): RateLimitStore {
+  // While Redis is down or restarting, each process counts on its own (the limits still hold, per
+  // process) instead of failing every limited request with a 500; Redis is not even asked until
+  // it is back, so that no request waits on reconnection attempts.
+  const local = memoryRateLimitStore();
   return {
     async hit(key, windowMs, nowMs) {
-      const [count, ttl] = (await redis.eval(REDIS_HIT, 1, prefix + key, windowMs)) as [number, number];
-      return { count, resetAtMs: nowMs + Math.max(ttl, 0) };
+      if (redis.status !== undefined && redis.status !== 'ready') return local.hit(key, windowMs, nowMs);
+      try {
+        const [count, ttl] = (await redis.eval(REDIS_HIT, 1, prefix + key, windowMs)) as [number, number];
+        return { count, resetAtMs: nowMs + Math.max(ttl, 0) };
+      } catch {
+        return local.hit(key, windowMs, nowMs);
+      }
     },
   };
 }

@@ -1,27 +1,42 @@
-import { Redis } from 'ioredis';
+import { Redis, type Command, type RedisOptions } from 'ioredis';
 
 /**
- * The Redis client given to the Socket.IO Redis Streams adapter.
+ * The Redis clients of the Socket.IO Redis Streams adapter.
  *
- * Its commands wait for Redis instead of failing after a few reconnection attempts
+ * Commands wait for Redis instead of failing after a few reconnection attempts
  * (`maxRetriesPerRequest: null`): a broadcast made while Redis restarts is published once Redis
- * is back, rather than dropped (the adapter only hands an event to local sockets once it is in
+ * is back, rather than dropped (the adapter hands an event to local sockets only once it is in
  * the stream). Requests never wait for it: broadcasts are not awaited.
  *
- * The adapter duplicates it, one connection blocking in XREAD and one subscribed, and ends the
- * XREAD one only after its current block: the copies are kept here to be closed with the app.
+ * The adapter leaves some results unawaited (a recovery session's SET, a PUBLISH, a SUBSCRIBE):
+ * a failure there (Redis answering an error, the connection closed at shutdown) must not end the
+ * process as an unhandled rejection, so every command's promise is marked handled here; whoever
+ * awaits it still sees the error.
+ *
+ * The adapter duplicates the client (one connection blocks in XREAD, one subscribes) and ends
+ * the XREAD one only after its current block: the copies are kept here, to close with the app.
  */
 export class AdapterRedis extends Redis {
-  private readonly copies: Redis[] = [];
+  private readonly copies: AdapterRedis[] = [];
 
-  constructor(url: string) {
-    super(url, { maxRetriesPerRequest: null, enableAutoPipelining: true });
+  static connect(url: string): AdapterRedis {
+    // No auto-pipelining: its batches answer through promises of their own, past sendCommand.
+    // Commands are pipelined on the connection all the same (none waits for the previous reply).
+    const client = new AdapterRedis(url, { maxRetriesPerRequest: null });
+    // It reconnects by itself; without a listener, ioredis prints every failed attempt.
+    client.on('error', () => {});
+    return client;
   }
 
-  override duplicate(...args: Parameters<Redis['duplicate']>): Redis {
-    const copy = super.duplicate(...args);
+  override duplicate(override?: Partial<RedisOptions>): AdapterRedis {
+    const copy = new AdapterRedis({ ...this.options, ...override });
     this.copies.push(copy);
     return copy;
+  }
+
+  override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): unknown {
+    command.promise.catch(() => {});
+    return super.sendCommand(command, stream);
   }
 
   /**

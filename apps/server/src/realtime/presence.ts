@@ -83,10 +83,15 @@ export function redisPresence(redis: Redis, prefix = 'herald:presence:'): Presen
     },
     async onlineAmong(userIds) {
       if (userIds.length === 0) return new Set();
+      // Redis down or restarting: what this process knows (its own sockets), rather than fail the
+      // request that asked (a chat list, a profile) or make it wait for reconnection attempts.
+      const localOnly = () => new Set(userIds.filter((id) => local.has(id)));
+      if (redis.status !== 'ready') return localOnly();
       const pipeline = redis.pipeline();
       const now = Date.now();
       for (const id of userIds) pipeline.zcount(key(id), now, '+inf');
-      const results = (await pipeline.exec()) ?? [];
+      const results = await pipeline.exec().catch(() => null);
+      if (!results) return localOnly();
       return new Set(userIds.filter((_, i) => Number(results[i]?.[1] ?? 0) > 0));
     },
     async close() {

@@ -133,7 +133,11 @@ function trackPresence(socket: HeraldSocket, deps: SocketHandlersDeps): void {
     })
     .catch((error: unknown) => log.error({ err: error }, 'presence update failed'));
 
-  socket.on('disconnect', () => {
+  socket.on('disconnect', (reason) => {
+    // The process is closing: its sockets come back through another process (or this one,
+    // restarted) in a moment; presence.close() takes them out of the count. No "offline" to
+    // announce, and the database may already be closed.
+    if (reason === 'server shutting down') return;
     presence
       .disconnected(userId, socket.id)
       .then(async (wentOffline) => {
