@@ -111,10 +111,12 @@ export class Cluster {
 
   /** Starts the slot's process, again and again until one is ready (PostgreSQL may be down). */
   private async start(slot: Slot): Promise<void> {
+    const began = Date.now();
     for (let attempt = 1; !this.stopped; attempt++) {
       const child = this.spawn(slot);
       if (await this.ready(slot, child, 30_000)) {
         slot.up = true;
+        current.tally.downMs.push(Date.now() - began);
         return;
       }
       if (child.exitCode === null && child.signalCode === null) {

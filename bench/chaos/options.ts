@@ -27,10 +27,13 @@ export interface ChaosOptions {
   drainDeadlineMs: number;
   settleDeadlineMs: number;
   only: Set<string> | undefined;
+  /** `--verbose`: each scenario's lateness by second and process start times. */
+  verbose: boolean;
 }
 
 export function parseOptions(argv: readonly string[]): ChaosOptions {
   const short = argv.includes('--short');
+  const verbose = argv.includes('--verbose');
   const onlyIndex = argv.indexOf('--only');
   const only = onlyIndex === -1 ? undefined : new Set((argv[onlyIndex + 1] ?? '').split(',').filter(Boolean));
   if (short) {
@@ -46,6 +49,7 @@ export function parseOptions(argv: readonly string[]): ChaosOptions {
       drainDeadlineMs: 90_000,
       settleDeadlineMs: 30_000,
       only,
+      verbose,
     };
   }
   return {
@@ -60,5 +64,6 @@ export function parseOptions(argv: readonly string[]): ChaosOptions {
     drainDeadlineMs: 120_000,
     settleDeadlineMs: 45_000,
     only,
+    verbose,
   };
 }

@@ -14,7 +14,7 @@ export interface ScenarioReport {
   faults: string[];
   seconds: number;
   drained: boolean;
-  tally: Omit<Tally, 'clientLateness' | 'error'>;
+  tally: Omit<Tally, 'clientLateness' | 'error' | 'errorKinds'>;
   verdict: Verdict;
   passed: boolean;
 }

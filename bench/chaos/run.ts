@@ -128,6 +128,11 @@ async function runScenario(rig: Rig, spec: { name: string; faults: FaultName[] }
   };
   log(`scenario ${spec.name}: ${passed ? 'pass' : 'FAIL'} in ${report.seconds} s\n${renderTable([report])}`);
   for (const p of verdict.problems.slice(0, 10)) log(`  problem: ${p}`);
+  if (options.verbose) {
+    log(`  process starts took ${tally.downMs.join(', ')} ms`);
+    for (const s of verdict.timeline)
+      log(`  due in second ${s.second}: ${s.rows} rows, lateness p50 ${s.p50} max ${s.max} ms`);
+  }
   return report;
 }
 
@@ -170,7 +175,8 @@ async function main(): Promise<number> {
 
     const dataDir = await mkdtemp(join(tmpdir(), 'herald-chaos-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const logPath = join(dataDir, 'herald.log');
+    // Kept after the run (outside the data dir): what the processes said, for a failure's post-mortem.
+    const logPath = join(tmpdir(), `herald-chaos-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
     log(`starting 3 Herald processes (log: ${logPath})`);
     const cluster = await Cluster.create(3, heraldEnv(postgres, redis, join(dataDir, 'data')), logPath);
     cleanups.push(() => cluster.stop());
@@ -192,7 +198,7 @@ async function main(): Promise<number> {
     console.log(`\n${text}`);
     const failed = reports.filter((r) => !r.passed).map((r) => r.name);
     if (failed.length) {
-      log(`FAILED: ${failed.join(', ')} (Herald's log was ${logPath}, removed with the run; see the problems above)`);
+      log(`FAILED: ${failed.join(', ')} (see the problems above; the processes' log is ${logPath})`);
       return 1;
     }
     log(`all ${reports.length} scenarios passed in ${Math.round((Date.now() - began) / 1000)} s`);

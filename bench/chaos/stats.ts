@@ -25,6 +25,8 @@ export class Tally {
   otherErrors: string[] = [];
   kills = 0;
   restarts = 0;
+  /** How long each start took, from the spawn (after a kill) to /readyz answering 200. */
+  downMs: number[] = [];
   /** Herald processes that exited without being killed by us: a crash is a failure. */
   crashes: string[] = [];
   pgRestarts = 0;
@@ -39,6 +41,19 @@ export class Tally {
   catchUps = 0;
   /** Client side: first socket arrival minus the scheduled time, ms (end to end). */
   clientLateness: number[] = [];
+
+  /** API creates answered 422 time_too_soon (slow to reach the server), sent again with a new time. */
+  tooSoon = 0;
+
+  /** The errors by kind (ids replaced by ':id'), most frequent first: "12 x GET /api/...: 500". */
+  errorKinds(): string[] {
+    const counts = new Map<string, number>();
+    for (const text of this.otherErrors) {
+      const kind = text.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, ':id');
+      counts.set(kind, (counts.get(kind) ?? 0) + 1);
+    }
+    return [...counts].sort((a, b) => b[1] - a[1]).map(([kind, n]) => `${n} x ${kind}`);
+  }
 
   error(text: string): void {
     if (this.otherErrors.length < 1000) this.otherErrors.push(text);

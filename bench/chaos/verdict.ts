@@ -48,11 +48,25 @@ export interface Verdict {
   clientGaps: number;
   filledByCatchUp: number;
   lateness: { p50: number; p99: number; max: number };
+  /** Lateness by the second the rows were due in (from the first due row): where it went wrong. */
+  timeline: { second: number; rows: number; p50: number; max: number }[];
   clientLateness: { p50: number; p99: number; max: number };
   problems: string[];
 }
 
 const scenarioRows = `(s.id = ANY($1::uuid[]) OR s.client_id LIKE $2)`;
+
+function bySecond(points: readonly [number, number][]): Verdict['timeline'] {
+  const first = Math.min(...points.map(([at]) => at));
+  const buckets = new Map<number, number[]>();
+  for (const [at, late] of points) {
+    const second = Math.floor((at - first) / 1000);
+    buckets.set(second, [...(buckets.get(second) ?? []), late]);
+  }
+  return [...buckets]
+    .sort((a, b) => a[0] - b[0])
+    .map(([second, values]) => ({ second, rows: values.length, ...latenessSummary(values) }));
+}
 
 /** Waits until no row of the scenario is pending (false if the deadline passed first). */
 export async function drained(db: pg.Pool, record: WorkloadRecord, timeoutMs: number): Promise<boolean> {
@@ -99,6 +113,7 @@ export async function judge(
   let doubleSends = 0;
   let cancelledDelivered = 0;
   const lateness: number[] = [];
+  const timeline: [scheduledMs: number, latenessMs: number][] = [];
   const delivered: Delivered[] = [];
   for (const row of byId.values()) {
     const op = record.operations.get(row.id);
@@ -121,7 +136,10 @@ export async function judge(
         problem(`row ${row.id} is sent but has no message`);
       } else {
         delivered.push({ id: row.delivered_id!, conversationId: row.conversation_id, senderId: row.sender_id });
-        if (op?.kind !== 'send-now' && row.committed_ms !== null) lateness.push(row.committed_ms - row.scheduled_ms);
+        if (op?.kind !== 'send-now' && row.committed_ms !== null) {
+          lateness.push(row.committed_ms - row.scheduled_ms);
+          timeline.push([row.scheduled_ms, row.committed_ms - row.scheduled_ms]);
+        }
       }
     }
     if (op?.kind === 'edit' && op.status === 200 && row.status === 'sent' && row.delivered_content !== op.content) {
@@ -181,10 +199,11 @@ export async function judge(
     }
   }
   if (tally.crashes.length) problems.push(...tally.crashes);
-  if (tally.otherErrors.length)
+  if (tally.otherErrors.length) {
     problems.push(
-      `${tally.otherErrors.length} unexpected request errors, e.g. ${tally.otherErrors.slice(0, 5).join('; ')}`,
+      `${tally.otherErrors.length} unexpected request errors: ${tally.errorKinds().slice(0, 8).join('; ')}`,
     );
+  }
 
   return {
     scheduled: byId.size,
@@ -198,6 +217,7 @@ export async function judge(
     clientGaps,
     filledByCatchUp,
     lateness: latenessSummary(lateness),
+    timeline: bySecond(timeline),
     clientLateness: latenessSummary(tally.clientLateness),
     problems,
   };

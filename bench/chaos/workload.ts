@@ -236,24 +236,29 @@ async function sendLiveHttp(
 export const floodSend = sendLiveHttp;
 
 /**
- * A scheduled message through the API, due 1.5-4 s after each attempt (an attempt refused with
- * 503 is tried again with a new time; the clientId makes a repeat after a lost answer harmless).
+ * A scheduled message through the API, due 3-6 s after each attempt. An attempt refused with 503,
+ * or lost with its process, is tried again with a new time (the clientId makes a repeat after a
+ * lost answer harmless), and so is one that took so long to reach the server that its time had
+ * become too soon (422 time_too_soon: what a client does when told so).
  */
 async function createScheduled(api: Api, record: WorkloadRecord, chat: Chat, clientId: string): Promise<void> {
   const content = envelopeFor(chat, chat.sender.id);
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    const scheduledTime = new Date(Date.now() + 1500 + Math.floor(Math.random() * 2500)).toISOString();
-    const answer = await api.call<ScheduledMessage>(
-      chat.sender,
-      'POST',
-      '/api/scheduled-messages',
-      { conversationId: chat.id, content, scheduledTime, clientId },
-      {
-        expect: [200, 201],
-        retryForMs: 0,
-      },
-    );
+    const scheduledTime = new Date(Date.now() + 3000 + Math.floor(Math.random() * 3000)).toISOString();
+    const body = { conversationId: chat.id, content, scheduledTime, clientId };
+    const answer = await api.call<ScheduledMessage>(chat.sender, 'POST', '/api/scheduled-messages', body, {
+      expect: [200, 201, 422],
+      retryForMs: 0,
+    });
+    if (answer.kind === 'answer' && answer.status === 422) {
+      if (answer.code === 'time_too_soon') {
+        current.tally.tooSoon += 1;
+        continue;
+      }
+      current.tally.error(`POST /api/scheduled-messages: 422 ${answer.code}`);
+      return;
+    }
     if (answer.kind === 'answer') {
       if (answer.status < 300) record.createdAcked.set(answer.data.id, clientId);
       return;
