@@ -28,6 +28,11 @@ export interface Row<O = unknown> {
   observers?(w: World, actor: Actor): Person[];
   /** Events an allowed call must deliver (so that the watch itself is seen to work). */
   events?(w: World, actor: Actor): [LivePerson, ServerEventName][];
+  /**
+   * The object replaced by one that does not exist, for the 404 twin (run-case.ts). Default: the
+   * conversation and the object's own `id` are swapped for fresh ids.
+   */
+  missing?(object: O): O;
 }
 
 export const row = <O>(r: Row<O>): Row => r;

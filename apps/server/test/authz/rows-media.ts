@@ -1,4 +1,5 @@
-import type { MediaInfo } from '@herald/shared';
+import { randomUUID } from 'node:crypto';
+import type { MediaId, MediaInfo } from '@herald/shared';
 import { multipart, uploadSealed } from '../helpers/media.js';
 import { sealContent, recipientsByIds, sealUpload } from '../helpers/e2ee.js';
 import { inMs } from '../helpers/scheduling.js';
@@ -43,6 +44,12 @@ async function aboutUpload(w: World, actor: Actor, upload: Upload) {
   };
 }
 
+/** The same upload under an id that does not exist (the conversation stays: it is the actor's). */
+const noSuchUpload = (upload: Upload): Upload => ({
+  ...upload,
+  media: { ...upload.media, id: randomUUID() as MediaId },
+});
+
 /** Only its uploader may send an upload: a member naming someone else's gets the 404 of a missing one. */
 const uploaderOnly = membersOnly(201, { coMember: NOT_FOUND, blocked: NOT_FOUND });
 
@@ -55,6 +62,7 @@ export const MEDIA_ROWS: Row[] = [
     setup: (w) => uploadSealed(w.people.owner),
     call: async (w, a, upload) =>
       http(w.api(a).post(`/api/conversations/${w.conv}/messages`, await aboutUpload(w, a, upload))),
+    missing: noSuchUpload,
     events: othersHear('receive_message'),
   }),
   row<Upload>({
@@ -71,6 +79,7 @@ export const MEDIA_ROWS: Row[] = [
           ...(await aboutUpload(w, a, upload)),
         }),
       ),
+    missing: noSuchUpload,
     observers: (_w, a) => (a === 'anonymous' ? [] : [a]),
   }),
   row({

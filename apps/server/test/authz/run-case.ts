@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { ListeningTestApp } from '../helpers/app.js';
@@ -10,6 +11,22 @@ import { World } from './world.js';
 /** Every row of every table and every stored blob, to compare before and after a refused call. */
 async function snapshot(w: World) {
   return { db: await snapshotDb(w.t.db), blobs: await snapshotDir(join(w.t.dataDir, 'media')) };
+}
+
+/**
+ * The same call against objects that do not exist (DESIGN section 8: "not yours" looks the same
+ * as "does not exist"): the row's `missing`, else a fresh conversation id and a fresh object id.
+ */
+async function missingTwin(w: World, r: Row, actor: Actor, object: unknown): Promise<Outcome> {
+  if (r.missing) return r.call(w, actor, r.missing(object));
+  const conv = w.conv;
+  w.conv = randomUUID();
+  try {
+    const hasId = typeof object === 'object' && object !== null && 'id' in object;
+    return await r.call(w, actor, hasId ? { ...object, id: randomUUID() } : object);
+  } finally {
+    w.conv = conv;
+  }
 }
 
 function shape(outcome: Outcome, expected: Expect) {
@@ -42,6 +59,10 @@ export async function runCase(t: ListeningTestApp, r: Row, actor: Actor): Promis
     expect(changedTables(before.db, after.db), 'tables a refused call changed').toEqual([]);
     expect(after.blobs, 'blobs after a refused call').toEqual(before.blobs);
     for (const person of LIVE_PEOPLE) expect(events.get(person), `events to ${person}`).toEqual([]);
+    if (outcome.status === 404) {
+      const twin = await missingTwin(w, r, actor, object);
+      expect(twin.body, 'the 404 of an object that does not exist').toEqual(outcome.body);
+    }
     return;
   }
   const may = new Set((r.observers ?? defaultObservers)(w, actor));
