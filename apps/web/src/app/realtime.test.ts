@@ -11,6 +11,7 @@ import { useMessages } from '../features/messages/store';
 import { useScheduling } from '../features/scheduling/store';
 import { useKeyChanges, useKeyState, userKeys } from '../lib/e2ee';
 import { useConnection } from './connection';
+import { caughtUp } from './connection-catch-up';
 import { applyRoleChange, connectRealtime, emitTyping } from './realtime';
 import { navigate, paths } from './router';
 
@@ -87,12 +88,30 @@ describe('the realtime bridge, connected to a real Socket.IO server', () => {
   });
   const ids = (conversationId: string) => useMessages.getState().timelines[conversationId]?.messages.map((m) => m.id);
 
-  /** Connects as ME (the connection ends after each test, with the other module state). */
+  /**
+   * The routes a catch-up asks, answered with what the page holds (the server agrees with it),
+   * first: a test's own routes, added after, take precedence.
+   */
+  function answersCatchUp(server = fakeServer()) {
+    return server
+      .on('GET', '/api/conversations', () => ({ data: Object.values(useConversations.getState().byId) }))
+      .on('GET', '/api/auth/me', () => ({ data: { user: useAuth.getState().me } }))
+      .on('GET', '/api/conversations/:id/messages', (call) => ({
+        data: {
+          messages: useMessages.getState().timelines[call.path.split('/')[3]!]?.messages ?? [],
+          nextCursor: null,
+        },
+      }))
+      .on('GET', '/api/scheduled-messages', () => ({ data: Object.values(useScheduling.getState().byId) }));
+  }
+
+  /** Connects as ME (the connection ends after each test, with the other module state), caught up. */
   async function connect(): Promise<{ socket: ServerSocket; stop: () => void }> {
     const connection = realtime.nextConnection();
     const stop = connectRealtime(ME.id);
     const socket = await connection;
     await vi.waitFor(() => expect(useConnection.getState().status).toBe('online'));
+    await caughtUp();
     return { socket, stop };
   }
 
@@ -107,6 +126,7 @@ describe('the realtime bridge, connected to a real Socket.IO server', () => {
   beforeEach(() => {
     useConversations.setState({ byId: { [direct.id]: direct }, loaded: true });
     useAuth.setState({ status: 'signed-in', me: selfUser({ id: ME.id }) });
+    answersCatchUp(); // every connect catches up; a test's own fakeServer() answers instead
   });
 
   it('connects (online), and ends the connection on teardown', async () => {
@@ -121,7 +141,7 @@ describe('the realtime bridge, connected to a real Socket.IO server', () => {
   });
 
   it('receive_message: into the timeline and the chat list once, however often it arrives; delivery confirmed once', async () => {
-    const server = fakeServer().on('POST', `/api/conversations/${direct.id}/delivered`, () => ({ data: null }));
+    const server = answersCatchUp().on('POST', `/api/conversations/${direct.id}/delivered`, () => ({ data: null }));
     const { socket } = await connect();
     const incoming = message({ conversationId: direct.id, senderId: BOB.id });
     socket.emit('receive_message', incoming);
@@ -133,7 +153,7 @@ describe('the realtime bridge, connected to a real Socket.IO server', () => {
       lastMessage: { id: incoming.id },
     });
     await vi.waitFor(() => expect(server.callsTo('POST', `/api/conversations/${direct.id}/delivered`)).toHaveLength(1));
-    expect(server.calls.map((c) => c.body)).toEqual([{ messageIds: [incoming.id] }]);
+    expect(server.callsTo('POST', /./).map((c) => c.body)).toEqual([{ messageIds: [incoming.id] }]);
   });
 
   it('message_status: my message shows it was read', async () => {
@@ -152,7 +172,7 @@ describe('the realtime bridge, connected to a real Socket.IO server', () => {
   });
 
   it('conversation_updated and conversation_removed: the list follows; removed from the chat on screen, I am taken home and told', async () => {
-    fakeServer();
+    answersCatchUp();
     const club = conversation({ id: crypto.randomUUID() as never, kind: 'group', title: 'Club' });
     useConversations.getState().upsert(club);
     const { socket } = await connect();
@@ -205,37 +225,129 @@ describe('the realtime bridge, connected to a real Socket.IO server', () => {
     expect(location.pathname).toBe(paths.scheduled);
   });
 
-  it('after a reconnect, catches up once: chats, me, the open chat and the loaded scheduled lists', async () => {
+  it('catches up on every connect that did not recover, the first one included: chats, me, the open chat, the loaded scheduled lists', async () => {
     const missed = message({ conversationId: direct.id, senderId: BOB.id });
     const item = scheduled({ conversationId: direct.id, senderId: ME.id });
+    let sent: (typeof missed)[] = [];
     const server = fakeServer()
       .on('GET', '/api/conversations', () => ({ data: [direct] }))
       .on('GET', '/api/auth/me', () => ({ data: { user: selfUser({ id: ME.id }) } }))
-      .on('GET', `/api/conversations/${direct.id}/messages`, () => ({ data: { messages: [missed], nextCursor: null } }))
+      .on('GET', `/api/conversations/${direct.id}/messages`, () => ({ data: { messages: sent, nextCursor: null } }))
       .on('GET', '/api/scheduled-messages', () => ({ data: [item] }));
     useScheduling.setState({ loaded: { [direct.id]: true } });
     navigate(paths.chat(direct.id));
+    const asked = (calls: typeof server.calls) => calls.map((c) => `${c.method} ${c.path}`).sort();
+    const catchUpCalls = asked([
+      { method: 'GET', path: '/api/auth/me' },
+      { method: 'GET', path: '/api/conversations' },
+      { method: 'GET', path: `/api/conversations/${direct.id}/messages` },
+      { method: 'GET', path: '/api/scheduled-messages' },
+    ] as typeof server.calls);
     const { socket } = await connect();
-    expect(server.calls).toEqual([]); // the first connection needs no catch-up
-
-    const again = realtime.nextConnection();
-    socket.conn.close(); // the connection drops; the client reconnects by itself
-    await again;
-    await vi.waitFor(() => expect(useScheduling.getState().byId[item.id]).toBeDefined());
-    await vi.waitFor(() => expect(ids(direct.id)).toEqual([missed.id]));
-    expect(server.calls.map((c) => `${c.method} ${c.path}`).sort()).toEqual(
-      [
-        'GET /api/auth/me',
-        'GET /api/conversations',
-        `GET /api/conversations/${direct.id}/messages`,
-        'GET /api/scheduled-messages',
-      ].sort(),
-    );
+    expect(asked(server.calls)).toEqual(catchUpCalls);
     expect(server.callsTo('GET', '/api/scheduled-messages')[0]!.query.get('conversationId')).toBe(direct.id);
+    const before = server.calls.length;
+
+    sent = [missed];
+    const again = realtime.nextConnection();
+    socket.conn.close(); // the connection drops; the client reconnects by itself (not recovered: no recovery here)
+    await again;
+    await vi.waitFor(() => expect(ids(direct.id)).toEqual([missed.id]));
+    await caughtUp();
+    expect(asked(server.calls.slice(before))).toEqual(catchUpCalls);
+    expect(useScheduling.getState().byId[item.id]).toBeDefined();
+  });
+
+  it("a message sent between the page's first load and its socket's first connect is shown after the connect, once", async () => {
+    navigate(paths.home);
+    // The page loaded the chat, and its timeline (opened earlier), before Bob wrote.
+    useMessages.getState().mergeLatestPage(direct.id, { messages: [], nextCursor: null });
+    const early = message({ conversationId: direct.id, senderId: BOB.id });
+    // Bob wrote before this page's socket connected: no socket of ours was sent it.
+    answersCatchUp()
+      .on('GET', '/api/conversations', () => ({
+        data: [{ ...direct, lastMessage: early, lastActivityAt: early.createdAt, unreadCount: 1 }],
+      }))
+      .on('GET', `/api/conversations/${direct.id}/messages`, () => ({ data: { messages: [early], nextCursor: null } }))
+      .on('POST', `/api/conversations/${direct.id}/delivered`, () => ({ data: null }));
+    const { socket } = await connect();
+    expect(ids(direct.id)).toEqual([early.id]);
+    expect(useConversations.getState().byId[direct.id]).toMatchObject({
+      unreadCount: 1,
+      lastMessage: { id: early.id },
+    });
+
+    socket.emit('receive_message', early); // a live copy as well (it was sent as the socket joined): still once
+    await handled(socket);
+    expect(ids(direct.id)).toEqual([early.id]);
+    expect(useConversations.getState().byId[direct.id]!.unreadCount).toBe(1);
+  });
+
+  it.each([
+    { listed: 'without it', listHasIt: false },
+    { listed: 'with it already', listHasIt: true },
+  ])(
+    "a message that arrives while the catch-up's chat list is on its way ($listed) is counted once",
+    async ({ listHasIt }) => {
+      navigate(paths.home);
+      const first = message({ conversationId: direct.id, senderId: BOB.id, createdAt: '2026-03-10T10:00:00.000Z' });
+      const second = message({ conversationId: direct.id, senderId: BOB.id, createdAt: '2026-03-10T10:01:00.000Z' });
+      const last = listHasIt ? second : first;
+      let listAsked!: () => void;
+      let answerList!: () => void;
+      const asked = new Promise<void>((resolve) => (listAsked = resolve));
+      const answered = new Promise<void>((resolve) => (answerList = resolve));
+      answersCatchUp()
+        .on('GET', '/api/conversations', async () => {
+          listAsked();
+          await answered;
+          return {
+            data: [{ ...direct, lastMessage: last, lastActivityAt: last.createdAt, unreadCount: listHasIt ? 2 : 1 }],
+          };
+        })
+        .on('POST', `/api/conversations/${direct.id}/delivered`, () => ({ data: null }));
+      const connection = realtime.nextConnection();
+      connectRealtime(ME.id);
+      const socket = await connection;
+      await asked;
+      socket.emit('receive_message', second); // live, while the list is on its way
+      await handled(socket);
+      answerList();
+      await vi.waitFor(() => expect(useConversations.getState().byId[direct.id]!.lastMessage?.id).toBe(second.id));
+      await caughtUp();
+      expect(useConversations.getState().byId[direct.id]).toMatchObject({
+        unreadCount: 2,
+        lastMessage: { id: second.id },
+      });
+    },
+  );
+
+  it("the page's first chat list, answered after the catch-up's, does not replace it", async () => {
+    const newer = message({ conversationId: direct.id, senderId: BOB.id });
+    let answerFirst!: () => void;
+    const firstAnswered = new Promise<void>((resolve) => (answerFirst = resolve));
+    let lists = 0;
+    answersCatchUp()
+      .on('GET', '/api/conversations', async () => {
+        if (++lists === 1) {
+          await firstAnswered;
+          return { data: [direct] }; // the page's load, taken before Bob wrote, answered last
+        }
+        return { data: [{ ...direct, lastMessage: newer, lastActivityAt: newer.createdAt, unreadCount: 1 }] };
+      })
+      .on('POST', `/api/conversations/${direct.id}/delivered`, () => ({ data: null }));
+    const pageLoad = useConversations.getState().load();
+    await connect();
+    answerFirst();
+    await pageLoad;
+    expect(useConversations.getState().byId[direct.id]).toMatchObject({
+      unreadCount: 1,
+      lastMessage: { id: newer.id },
+    });
   });
 
   it('when the server ends the connection, asks whether the session still stands and reconnects if so', async () => {
-    const server = fakeServer()
+    const server = answersCatchUp()
       .on('GET', '/api/auth/me', () => ({ data: { user: selfUser({ id: ME.id }) } }))
       .on('GET', '/api/conversations', () => ({ data: [direct] }));
     const { socket } = await connect();
@@ -249,7 +361,7 @@ describe('the realtime bridge, connected to a real Socket.IO server', () => {
   it("user_keys_changed: a contact's new keys replace the cached ones and raise the notice; my own lock this device", async () => {
     const me = keyed(crypto.randomUUID());
     const bob = keyed(crypto.randomUUID());
-    const server = fakeServer().on('GET', '/api/auth/me', () => ({
+    const server = answersCatchUp().on('GET', '/api/auth/me', () => ({
       data: { user: selfUser({ id: me.userId as never }) },
     }));
     await signInWithKeys(server, me, { [direct.id]: [me, bob] });

@@ -4,11 +4,11 @@ import { toast, useToasts } from '../components/ui/toast-store';
 import { useAuth } from '../features/auth/store';
 import { useConversations } from '../features/conversations/store';
 import { useMessages } from '../features/messages/store';
-import { messagesApi } from '../features/messages/api';
 import { useScheduling } from '../features/scheduling/store';
 import { currentRing, membersChanged, userKeysChanged } from '../lib/e2ee';
 import { registerReset } from '../lib/resets';
 import { useConnection } from './connection';
+import { catchUp, noteLiveMessage, noteLiveRemoval } from './connection-catch-up';
 import { navigate, parseRoute, paths } from './router';
 
 export type HeraldSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -58,21 +58,31 @@ registerReset(() => {
   dropDelivered();
 });
 
-/** A message reached us (live, or as the result of a scheduled delivery): every store hears of it. */
-export function applyIncomingMessage(message: Message, myId: string): void {
-  useMessages.getState().receive(message);
+/** A message in the chat list: last message, activity, unread count (a chat we did not know is fetched). */
+function applyToChatList(message: Message, myId: string): void {
   const conversations = useConversations.getState();
-  const mine = message.senderId === myId;
-  const visible = visibleConversation(message.conversationId);
   if (!conversations.byId[message.conversationId]) {
     // A chat we did not know (someone started it, or it was hidden and came back).
     conversations.refresh(message.conversationId).catch(() => {});
-  } else {
-    conversations.applyMessage(message, { mine, visible });
+    return;
   }
-  if (!mine) {
+  const mine = message.senderId === myId;
+  conversations.applyMessage(message, { mine, visible: visibleConversation(message.conversationId) });
+}
+
+/** A message reached us (live, or as the result of a scheduled delivery): every store hears of it. */
+export function applyIncomingMessage(message: Message, myId: string): void {
+  noteLiveMessage(message);
+  useMessages.getState().receive(message);
+  applyToChatList(message, myId);
+  if (message.senderId !== myId) {
     queueDelivered(message);
-    if (visible) conversations.markRead(message.conversationId).catch(() => {});
+    if (visibleConversation(message.conversationId)) {
+      useConversations
+        .getState()
+        .markRead(message.conversationId)
+        .catch(() => {});
+    }
   }
 }
 
@@ -115,18 +125,6 @@ export function applyKeysChanged(keys: ServerEventPayload<'user_keys_changed'>, 
   void useAuth.getState().keysReplaced();
 }
 
-/** After a reconnect: whatever happened while we were away, fetched once, merged by id. */
-export async function catchUp(): Promise<void> {
-  const tasks: Promise<unknown>[] = [useConversations.getState().load(), useAuth.getState().refreshMe()];
-  const active = activeConversationId();
-  if (active) {
-    tasks.push(messagesApi.page(active).then((page) => useMessages.getState().mergeLatestPage(active, page)));
-  }
-  const scheduling = useScheduling.getState();
-  for (const key of Object.keys(scheduling.loaded)) tasks.push(scheduling.load(key === 'all' ? undefined : key));
-  await Promise.allSettled(tasks);
-}
-
 /**
  * The realtime bridge: one Socket.IO connection (the session cookie authenticates it), whose
  * events are dispatched into the feature stores. Returns a function that disconnects.
@@ -136,12 +134,17 @@ export function connectRealtime(myId: string): () => void {
   socket = s;
   const connection = useConnection.getState();
   connection.set('connecting');
-  let connectedOnce = false;
 
   s.on('connect', () => {
     useConnection.getState().set('online');
-    if (connectedOnce) void catchUp();
-    connectedOnce = true;
+    // Recovered: the server sent what we missed, in order. Otherwise (the first connect too: what
+    // happened since the page loaded its data went to no socket of ours), ask over HTTP.
+    if (!s.recovered) {
+      void catchUp({
+        activeConversationId: activeConversationId(),
+        applyToChatList: (message) => applyToChatList(message, myId),
+      });
+    }
   });
   s.on('disconnect', (reason) => {
     useConnection.getState().set('offline');
@@ -169,6 +172,7 @@ export function connectRealtime(myId: string): () => void {
   );
   s.on('conversation_updated', (conversation) => useConversations.getState().upsert(conversation));
   s.on('conversation_removed', ({ conversationId, reason }) => {
+    noteLiveRemoval(conversationId);
     useConversations.getState().remove(conversationId);
     if (activeConversationId() === conversationId) {
       navigate(paths.home, { replace: true });

@@ -64,6 +64,11 @@ function seedPresence(current: Record<string, Presence>, conversations: Conversa
   return next;
 }
 
+// Lists asked for one after the other (the page's first load, a catch-up on connect) can be
+// answered out of order: an older answer must not replace a newer one.
+let listsAsked = 0;
+let listShown = 0;
+
 export const useConversations = create<ConversationsState>()((set, get) => ({
   byId: {},
   loaded: false,
@@ -73,7 +78,10 @@ export const useConversations = create<ConversationsState>()((set, get) => ({
   formerNames: {},
 
   load: async () => {
+    const asked = ++listsAsked;
     const list = await conversationsApi.list();
+    if (asked < listShown) return;
+    listShown = asked;
     set((s) => ({
       byId: Object.fromEntries(list.map((c) => [c.id, c])),
       loaded: true,
