@@ -4,10 +4,11 @@
  *    again at once.
  *  - pg-restart: PostgreSQL stopped mid-run for 3 s, then started (fast stop alone; immediate,
  *    like a crash, in the mixed scenario).
- *  - terminate-delivery: every second, pg_terminate_backend on the connections delivering right
+ *  - terminate-delivery: once a second, pg_terminate_backend on a connection delivering right
  *    now. The server gives all its pooled connections one application_name, so they are found by
  *    what they run: a statement on scheduled_delivery_batches (the pick, the lock-and-check
- *    statement and the record's removal: the claim and most of the delivery transaction).
+ *    statement, the record's removal) or marking rows sent, i.e. the claim and most of the
+ *    delivery transaction.
  *  - listen-kill: every 2 s, pg_terminate_backend on each process's LISTEN connection (its last
  *    statement is LISTEN).
  *  - pool-exhaustion: the way a pool fills in production: an outside transaction holds the rows
@@ -99,12 +100,40 @@ async function pgRestart(ctx: FaultContext): Promise<void> {
 }
 
 async function terminateDelivery(ctx: FaultContext): Promise<void> {
-  while (Date.now() < ctx.endMs) {
-    await sleep(1000);
-    current.tally.terminatedDelivering += await terminate(
-      ctx.postgres.url,
-      `state <> 'idle' AND query LIKE '%scheduled_delivery_batches%'`,
-    );
+  // A delivery holds its connection for milliseconds: look 50 times a second, and end the first
+  // one seen in each second. One connection of our own for the looking, replaced if it breaks.
+  let client: pg.Client | undefined;
+  const statement = `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
+    WHERE datname = current_database() AND application_name = 'herald' AND state <> 'idle'
+      AND (query LIKE '%scheduled_delivery_batches%' OR query LIKE '%SET status = ''sent''%')`;
+  try {
+    while (Date.now() < ctx.endMs) {
+      const windowEnd = Date.now() + 1000;
+      while (Date.now() < windowEnd) {
+        try {
+          if (!client) {
+            client = new pg.Client({
+              connectionString: ctx.postgres.url,
+              connectionTimeoutMillis: 2000,
+              application_name: 'chaos',
+            });
+            client.on('error', () => {});
+            await client.connect();
+          }
+          const { rows } = await client.query<{ ok: boolean }>(statement);
+          const ended = rows.filter((r) => r.ok).length;
+          current.tally.terminatedDelivering += ended;
+          if (ended) break;
+        } catch {
+          await client?.end().catch(() => {});
+          client = undefined;
+        }
+        await sleep(20);
+      }
+      await sleep(Math.max(0, windowEnd - Date.now()));
+    }
+  } finally {
+    await client?.end().catch(() => {});
   }
 }
 
