@@ -32,9 +32,9 @@ class RecoveringClient extends TestSocket {
   /** Every event packet as it came off the wire, even those Socket.IO buffers before a connect. */
   readonly wire: unknown[][] = [];
 
-  constructor(cookie: string) {
+  constructor(cookie: string, transports: ('websocket' | 'polling')[] = ['websocket']) {
     const socket: ClientSocket = io(t.baseUrl, {
-      transports: ['websocket'],
+      transports,
       reconnection: false,
       forceNew: true,
       extraHeaders: { cookie },
@@ -149,6 +149,19 @@ describe('connection-state recovery (one process)', () => {
 
     await expect(device.open()).rejects.toThrow(/unauthenticated/);
     expect(device.wire.length).toBe(wireBefore);
+  });
+
+  it('over long polling (a browser starts with it), the session is read from the handshake request the same way, and recovery works', async () => {
+    const { a, b, chat } = await pair();
+    const device = new RecoveringClient((await loginUser(t.app, b.username, b.password)).cookie!, ['polling']);
+    expect(await device.open()).toEqual({ recovered: false });
+    const first = await sendText(a, chat.id, 'polled');
+    await device.next('receive_message', (m) => m.id === first.id);
+    await device.dropTransport();
+    const missed = (await sendText(a, chat.id, 'missed while polling')).id;
+    expect(await device.open()).toEqual({ recovered: true });
+    await device.next('receive_message', (m) => m.id === missed);
+    expect(device.messageIds()).toEqual([first.id, missed]);
   });
 
   it('a socket that was away too long, or never got an event, connects as new (the client then catches up)', async () => {
