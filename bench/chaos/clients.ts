@@ -143,15 +143,19 @@ export class Recipient {
     const epoch = this.disconnects;
     this.catchingUp += 1;
     current.tally.catchUps += 1;
+    let complete = true;
     try {
-      for (const chat of this.chats) await this.catchUpChat(chat, since - CATCH_UP_MARGIN_MS);
-      if (this.disconnects === epoch) this.uncoveredSince = undefined;
+      for (const chat of this.chats) complete = (await this.catchUpChat(chat, since - CATCH_UP_MARGIN_MS)) && complete;
+      if (complete && this.disconnects === epoch) this.uncoveredSince = undefined;
     } finally {
       this.catchingUp -= 1;
     }
+    // A page that never came (the error is counted): try again, as a client would.
+    if (!complete && this.socket.connected) setTimeout(() => void this.catchUp(), 1000);
   }
 
-  private async catchUpChat(chat: Chat, boundary: number): Promise<void> {
+  /** True when it paged back to the boundary; false when a page could not be had. */
+  private async catchUpChat(chat: Chat, boundary: number): Promise<boolean> {
     let before: string | null = null;
     for (;;) {
       const query: string = before ? `&before=${before}` : '';
@@ -165,7 +169,7 @@ export class Recipient {
           retryForMs: 120_000,
         },
       );
-      if (answer.kind !== 'answer' || answer.status !== 200) return; // counted by the API client
+      if (answer.kind !== 'answer' || answer.status !== 200) return false; // counted by the API client
       const page = answer.data;
       for (const message of page.messages) {
         if (message.senderId === this.user.id) continue;
@@ -174,7 +178,7 @@ export class Recipient {
         else this.seen.set(message.id, { socket: 0, caughtUp: true });
       }
       const oldest = page.messages.at(-1);
-      if (!page.nextCursor || !oldest || Date.parse(oldest.createdAt) < boundary) return;
+      if (!page.nextCursor || !oldest || Date.parse(oldest.createdAt) < boundary) return true;
       before = page.nextCursor;
     }
   }

@@ -47,7 +47,7 @@ export function parseOptions(argv: readonly string[]): ChaosOptions {
       groupShare: 0.25,
       rates: { liveHttp: 5, liveSocket: 3, edits: 2, cancels: 2, sendNows: 2, creates: 3 },
       drainDeadlineMs: 90_000,
-      settleDeadlineMs: 30_000,
+      settleDeadlineMs: 60_000,
       only,
       verbose,
     };
@@ -62,7 +62,7 @@ export function parseOptions(argv: readonly string[]): ChaosOptions {
     groupShare: 0.25,
     rates: { liveHttp: 10, liveSocket: 5, edits: 3, cancels: 3, sendNows: 2, creates: 5 },
     drainDeadlineMs: 120_000,
-    settleDeadlineMs: 45_000,
+    settleDeadlineMs: 60_000,
     only,
     verbose,
   };

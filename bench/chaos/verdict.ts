@@ -186,17 +186,21 @@ export async function judge(
   let clientGaps = 0;
   let clientDuplicates = 0;
   let filledByCatchUp = 0;
+  const gapsOf = new Map<Recipient, number>();
   for (const { r, ids } of expectations) {
     for (const id of ids) {
       const seen = r.seen.get(id);
       if (!seen) {
         clientGaps += 1;
-        problem(`${r.user.name} never received message ${id}${r.settled() ? '' : ' (client not settled)'}`);
+        gapsOf.set(r, (gapsOf.get(r) ?? 0) + 1);
         continue;
       }
       if (seen.socket > 1) clientDuplicates += seen.socket - 1;
       if (seen.socket === 0 && seen.caughtUp) filledByCatchUp += 1;
     }
+  }
+  for (const [r, n] of gapsOf) {
+    problem(`${r.user.name} never received ${n} messages${r.settled() ? '' : ' (still reconnecting or catching up)'}`);
   }
   if (tally.crashes.length) problems.push(...tally.crashes);
   if (tally.otherErrors.length) {

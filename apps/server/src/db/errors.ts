@@ -35,9 +35,12 @@ export function databaseUnavailability(error: unknown): Unavailability | undefin
     if (BUSY_SQLSTATES.has(code)) return { code: 'busy', retryAfterSeconds: 1 };
     const syscall = (error as { syscall?: unknown }).syscall;
     const unreachable = CONNECT_CODES.has(code) && (syscall === 'connect' || syscall === 'getaddrinfo');
-    // An established connection reset under a statement (PostgreSQL stopping with the query unread):
-    // the socket's own error. A client going away is ECONNRESET without a read/write syscall.
-    const reset = (code === 'ECONNRESET' || code === 'EPIPE') && (syscall === 'read' || syscall === 'write');
+    // A connection to PostgreSQL reset while connecting or under a statement (PostgreSQL stopping
+    // with the query unread): the socket's own error. A client going away is ECONNRESET without a
+    // syscall.
+    const reset =
+      (code === 'ECONNRESET' || code === 'EPIPE') &&
+      (syscall === 'read' || syscall === 'write' || syscall === 'connect');
     if (GONE_SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code) || unreachable || reset) {
       return { code: 'not_ready', retryAfterSeconds: 5 };
     }
