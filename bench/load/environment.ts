@@ -192,23 +192,3 @@ export async function rssMiB(server: ServerProcess): Promise<number> {
   if (!Number.isFinite(kib)) throw new Error('no VmRSS in /proc status');
   return Math.round((kib / 1024) * 10) / 10;
 }
-
-/** CPU time (user + system) the server process has used, in seconds, from /proc/<pid>/stat. */
-export async function cpuSeconds(server: ServerProcess): Promise<number> {
-  const stat = await readFile(`/proc/${server.child.pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces, hence the last ')'): utime is the 12th, stime the 13th.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return ticks / CLOCK_TICKS_PER_SECOND;
-}
-
-/** USER_HZ, the unit of /proc/<pid>/stat times: 100 on every Linux this runs on. */
-const CLOCK_TICKS_PER_SECOND = 100;
-
-/** The whole machine's CPU counters from /proc/stat: busy and total ticks over all cores. */
-export async function machineTicks(): Promise<{ busy: number; total: number }> {
-  const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!;
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = line.split(/\s+/).slice(1, 9).map(Number);
-  const busy = user! + nice! + system! + irq! + softirq! + steal!;
-  return { busy, total: busy + idle! + iowait! };
-}

@@ -6,8 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
-import type { ServerProcess } from '../../apps/server/test/helpers/process.js';
-import { cpuSeconds, log, machineTicks } from './environment.js';
+import { CpuMeter, type CpuShare } from './cpu.js';
+import { log } from './environment.js';
 import type { UserPlan } from './http-population.js';
 import { headersFor, type Api } from './population.js';
 import { summarize, Tally, type Summary } from './stats.js';
@@ -30,10 +30,8 @@ export interface StepResult {
   requests: number;
   requestsPerSecond: number;
   latencyMs: Summary;
-  /** CPU time of the Herald process over the step, in % of one core (100 = its event loop saturated). */
-  serverCpuPercent: number;
-  /** The whole machine's CPU busy over the step, in % of all cores (load generator, PostgreSQL, others). */
-  machineCpuPercent: number;
+  /** CPU over the step: Herald, its PostgreSQL backends and the load generator in % of one core; the machine in % of all. */
+  cpu: CpuShare;
   /** Answers by HTTP status. */
   statuses: Record<string, number>;
   /** Requests that got no answer: autocannon's timeouts and connection errors. */
@@ -123,7 +121,7 @@ function roundFor(api: Api, plan: UserPlan, record: Recorder, connection: number
 /** Runs one step of `connections` users for `seconds`; `recordFigures` false for the warm-up. */
 export async function runStep(
   api: Api,
-  server: ServerProcess,
+  meter: CpuMeter,
   plans: readonly UserPlan[],
   connections: number,
   seconds: number,
@@ -138,8 +136,7 @@ export async function runStep(
     if (status >= 400 && Object.keys(refusals).length < 20) refusals[`${route} ${status}`] ??= body.slice(0, 240);
   };
   let nextConnection = 0;
-  const cpuBefore = await cpuSeconds(server);
-  const machineBefore = await machineTicks();
+  const cpuBefore = await meter.sample();
   const started = performance.now();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
@@ -169,11 +166,7 @@ export async function runStep(
     );
   });
   const elapsed = (performance.now() - started) / 1000;
-  const serverCpuPercent = Math.round((((await cpuSeconds(server)) - cpuBefore) / elapsed) * 100);
-  const machineAfter = await machineTicks();
-  const machineCpuPercent = Math.round(
-    ((machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)) * 100,
-  );
+  const cpu = CpuMeter.between(cpuBefore, await meter.sample());
   const all = [...latencies.values()].flat();
   const total = new Tally();
   for (const t of statuses.values()) for (const [k, n] of Object.entries(t.counts)) total.add(k, n);
@@ -183,8 +176,7 @@ export async function runStep(
     requests: all.length,
     requestsPerSecond: Math.round(all.length / result.duration),
     latencyMs: summarize(all),
-    serverCpuPercent,
-    machineCpuPercent,
+    cpu,
     statuses: total.counts,
     timeouts: result.timeouts,
     errors: result.errors,
@@ -201,19 +193,19 @@ export async function runStep(
 /** The steps in order, after an unrecorded warm-up (JIT, pools, caches). */
 export async function runHttpSteps(
   api: Api,
-  server: ServerProcess,
+  meter: CpuMeter,
   plans: readonly UserPlan[],
   steps: readonly number[],
   seconds: number,
 ): Promise<StepResult[]> {
   log(`warm-up: ${Math.min(8, plans.length)} connections for 3 s (not recorded)`);
-  await runStep(api, server, plans, Math.min(8, plans.length), 3);
+  await runStep(api, meter, plans, Math.min(8, plans.length), 3);
   const results: StepResult[] = [];
   for (const connections of steps) {
     log(`HTTP step: ${connections} connections for ${seconds} s`);
-    const r = await runStep(api, server, plans, connections, seconds);
+    const r = await runStep(api, meter, plans, connections, seconds);
     log(
-      `  ${r.requestsPerSecond} req/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, server CPU ${r.serverCpuPercent}%, machine ${r.machineCpuPercent}%, ` +
+      `  ${r.requestsPerSecond} req/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, CPU ${JSON.stringify(r.cpu)}, ` +
         `statuses ${JSON.stringify(r.statuses)}, timeouts ${r.timeouts}, errors ${r.errors}`,
     );
     results.push(r);

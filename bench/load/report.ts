@@ -48,14 +48,14 @@ const statusList = (statuses: Record<string, number>, keep: (status: number) => 
 
 function httpTable(steps: readonly StepResult[]): string[] {
   return [
-    '| connections | requests/s | p50 ms | p99 ms | max ms | 2xx | non-2xx (by status) | timeouts | connection errors | Herald CPU (1 core = 100%) | machine CPU busy |',
-    '|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|',
+    '| connections | requests/s | p50 ms | p99 ms | max ms | 2xx | non-2xx (by status) | timeouts | connection errors | CPU: Herald / PostgreSQL / load generator (1 core = 100%) | machine busy (all cores = 100%) |',
+    '|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---:|',
     ...steps.map(
       (s) =>
         `| ${s.connections} | ${s.requestsPerSecond} | ${s.latencyMs.p50} | ${s.latencyMs.p99} | ${s.latencyMs.max} | ` +
         `${countWhere(s.statuses, (c) => c < 300)} | ` +
         `${statusList(s.statuses, (c) => c >= 300)} | ${s.timeouts} | ${s.errors - s.timeouts} | ` +
-        `${s.serverCpuPercent}% | ${s.machineCpuPercent}% |`,
+        `${s.cpu.herald}% / ${s.cpu.postgres}% / ${s.cpu.generator}% | ${s.cpu.machine}% |`,
     ),
   ];
 }

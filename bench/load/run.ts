@@ -10,6 +10,7 @@
  * reported, never judged (time on a shared machine is noisy).
  */
 import { availableParallelism, cpus, loadavg } from 'node:os';
+import { CpuMeter } from './cpu.js';
 import { benchRedis, Cleanup, freshDatabase, log, RAISED_LIMITS, startHerald } from './environment.js';
 import { runFanout, type FanoutResult } from './fanout.js';
 import { buildHttpPopulation } from './http-population.js';
@@ -49,7 +50,8 @@ async function main(): Promise<number> {
     let http: StepResult[] = [];
     if (options.phases.http) {
       const plans = await buildHttpPopulation(api, databaseUrl, Math.max(...options.steps));
-      http = await runHttpSteps(api, server, plans, options.steps, options.durationSeconds);
+      const meter = await CpuMeter.open(server, databaseUrl, cleanup);
+      http = await runHttpSteps(api, meter, plans, options.steps, options.durationSeconds);
     }
     let fanout: FanoutResult | null = null;
     if (options.phases.fanout) {
