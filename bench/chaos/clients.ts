@@ -34,6 +34,7 @@ export class Recipient {
   private disconnects = 0;
   private catchingUp = 0;
   private started = false;
+  private closed = false;
 
   constructor(
     readonly user: User,
@@ -66,6 +67,24 @@ export class Recipient {
         this.socket.connect();
       }
     });
+    // A handshake the server refused (the database down: not_ready) is not retried by Socket.IO
+    // itself; a client asks again when told to, as the web client does.
+    this.socket.on('connect_error', (error: Error & { data?: { retryAfterSeconds?: number } }) => {
+      if (this.socket.active || this.closed) return;
+      if (error.message !== 'not_ready' && error.message !== 'busy') {
+        current.tally.error(`socket of ${user.name} refused: ${error.message}`);
+      }
+      const seconds = error.data?.retryAfterSeconds ?? 1;
+      setTimeout(
+        () => {
+          if (this.closed) return;
+          const next = cluster.pick();
+          if (next) manager.uri = next.baseUrl;
+          this.socket.connect();
+        },
+        seconds * 1000 * (0.5 + Math.random() / 2),
+      );
+    });
     this.socket.on('receive_message', (message) => this.onMessage(message));
   }
 
@@ -81,6 +100,7 @@ export class Recipient {
   }
 
   close(): void {
+    this.closed = true;
     this.socket.disconnect();
   }
 

@@ -358,6 +358,17 @@ describe('the realtime bridge, connected to a real Socket.IO server', () => {
     await vi.waitFor(() => expect(useConnection.getState().status).toBe('online'));
   });
 
+  it('a handshake refused for now (the database is down: not_ready) is tried again when the server said, without signing out', async () => {
+    const server = answersCatchUp();
+    realtime.refuseNext('not_ready', { retryAfterSeconds: 1 });
+    const connection = realtime.nextConnection();
+    connectRealtime(ME.id);
+    await connection; // Socket.IO itself does not retry a refused handshake
+    await vi.waitFor(() => expect(useConnection.getState().status).toBe('online'));
+    expect(server.callsTo('GET', '/api/auth/me').length).toBeGreaterThanOrEqual(1); // the catch-up's, not a sign-out check
+    expect(useAuth.getState().status).toBe('signed-in');
+  });
+
   it("user_keys_changed: a contact's new keys replace the cached ones and raise the notice; my own lock this device", async () => {
     const me = keyed(crypto.randomUUID());
     const bob = keyed(crypto.randomUUID());

@@ -159,9 +159,18 @@ export function connectRealtime(myId: string): () => void {
       })();
     }
   });
-  s.on('connect_error', () => {
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  s.on('connect_error', (error) => {
     useConnection.getState().set('offline');
-    if (!s.active) void useAuth.getState().refreshMe();
+    // Socket.IO retries transport failures by itself; a handshake the server refused it does not.
+    if (s.active) return;
+    const wait = handshakeRetryMs(error);
+    if (wait !== undefined) {
+      // "Not now" (the database is down or busy): the session is fine; ask again when told to.
+      retryTimer = setTimeout(() => s.connect(), wait);
+      return;
+    }
+    void useAuth.getState().refreshMe();
   });
 
   s.on('receive_message', (message) => applyIncomingMessage(message, myId));
@@ -223,6 +232,7 @@ export function connectRealtime(myId: string): () => void {
   });
 
   const disconnect = () => {
+    clearTimeout(retryTimer);
     s.removeAllListeners();
     s.disconnect();
     if (socket === s) socket = null;
@@ -231,6 +241,18 @@ export function connectRealtime(myId: string): () => void {
   };
   disconnectCurrent = disconnect;
   return disconnect;
+}
+
+/**
+ * How long to wait before connecting again after the server refused the handshake for now
+ * (`not_ready`, `busy`: its answer carries retryAfterSeconds), with jitter so that every client of
+ * a restarted server does not come back in the same instant; undefined for any other refusal.
+ */
+export function handshakeRetryMs(error: Error & { data?: unknown }): number | undefined {
+  if (error.message !== 'not_ready' && error.message !== 'busy') return undefined;
+  const data = error.data as { retryAfterSeconds?: unknown } | undefined;
+  const seconds = typeof data?.retryAfterSeconds === 'number' ? data.retryAfterSeconds : 5;
+  return Math.min(Math.max(seconds, 1), 60) * 1000 * (0.5 + Math.random() / 2);
 }
 
 /** "I am typing" to the others in the conversation (fire and forget). */

@@ -17,12 +17,19 @@ const dom = () => (globalThis as unknown as { jsdom: { reconfigure(options: { ur
 export async function startRealtimeServer() {
   const httpServer = createServer();
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, { path: '/socket.io' });
+  // Handshakes to refuse, in order, as Herald's handshake middleware does (an Error with data).
+  const refusals: Error[] = [];
+  io.use((_socket, next) => next(refusals.shift()));
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = httpServer.address() as AddressInfo;
   const pageBefore = location.href;
   dom().reconfigure({ url: `http://127.0.0.1:${port}/` });
   return {
     io,
+    /** The next handshake is refused with `message` and `data` (Herald's `not_ready`, say). */
+    refuseNext(message: string, data?: unknown): void {
+      refusals.push(Object.assign(new Error(message), { data }));
+    },
     /** The next client to connect (ask before it connects). */
     nextConnection(): Promise<ServerSocket> {
       return new Promise((resolve) => io.once('connection', resolve));
