@@ -171,7 +171,7 @@ export interface MemoryFigures {
 const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 /** The server's memory after two forced full collections (the probe above), polled with a deadline. */
-export async function settledMemory(server: ServerProcess): Promise<MemoryFigures> {
+async function collectedMemory(server: ServerProcess): Promise<MemoryFigures> {
   const marks = () => server.output().split(MEMORY_MARK).length - 1;
   const before = marks();
   server.child.kill('SIGUSR2');
@@ -183,6 +183,22 @@ export async function settledMemory(server: ServerProcess): Promise<MemoryFigure
   const line = server.output().split(MEMORY_MARK).at(-1)!.split('\n')[0]!;
   const usage = JSON.parse(line) as NodeJS.MemoryUsage;
   return { rssMiB: await rssMiB(server), heapMiB: mib(usage.heapUsed + usage.external) };
+}
+
+/**
+ * The server's memory once it has settled: the heap is exact right after a collection, but the
+ * pages it freed go back to the system a little later (RSS once fell 28 MiB between two readings),
+ * so collect again, half a second apart, until RSS moves by less than 1 MiB (at most 10 times).
+ */
+export async function settledMemory(server: ServerProcess): Promise<MemoryFigures> {
+  let last = await collectedMemory(server);
+  for (let i = 0; i < 10; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const next = await collectedMemory(server);
+    if (Math.abs(next.rssMiB - last.rssMiB) < 1) return next;
+    last = next;
+  }
+  return last;
 }
 
 /** The server process's resident memory in MiB, from /proc/<pid>/status (VmRSS). */
