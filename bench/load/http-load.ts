@@ -49,8 +49,9 @@ type Ctx = { scheduledId?: string };
 /**
  * One user's round, 14 requests in six parts: open the chat list (twice a round); three times
  * open a conversation (read its newest page), send a message to it and mark it read; list a
- * conversation's scheduled messages, schedule one a week ahead and cancel it again (so that the
- * pending list stays a realistic size rather than growing for the whole run). Connection k starts at part k mod 6, so
+ * conversation's scheduled messages (all statuses, as the web app asks: the five seeded pending
+ * ones), then schedule one a week ahead in another conversation and cancel it again (so that the
+ * listed conversation keeps a realistic list rather than one growing by a cancelled row a round). Connection k starts at part k mod 6, so
  * that even a short step samples every kind of request evenly; a part is never split, as the
  * cancel needs the id its create got.
  */
@@ -92,7 +93,7 @@ function roundParts(api: Api, plan: UserPlan, record: Recorder): autocannon.Requ
       headers: post,
       setupRequest: (req) => {
         const at = new Date(Date.now() + 7 * 86_400_000).toISOString();
-        const body = `{"conversationId":"${c2.id}","clientId":"${randomUUID()}","scheduledTime":"${at}","content":${content(c2.id)}}`;
+        const body = `{"conversationId":"${c1.id}","clientId":"${randomUUID()}","scheduledTime":"${at}","content":${content(c1.id)}}`;
         return { ...req, body };
       },
     }),

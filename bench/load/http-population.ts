@@ -1,7 +1,8 @@
 /**
  * The accounts of the HTTP steps: one per connection of the largest step (at least 8), each in
  * three conversations (a direct chat with the next account, one with the previous, and a group of
- * eight), with a history of messages in each so that reading a page reads a full page.
+ * eight), with a history of messages in each so that reading a page reads a full page, and a few
+ * pending scheduled messages in the second, whose scheduled list the round reads.
  */
 import pg from 'pg';
 import { log } from './environment.js';
@@ -19,6 +20,8 @@ import {
 export const GROUP_SIZE = 8;
 /** Messages seeded per (sender, conversation) before the steps. */
 const HISTORY_PER_SENDER = 30;
+/** Pending scheduled messages seeded per user in its second conversation (the one whose list it reads). */
+export const SCHEDULED_PER_USER = 5;
 
 /** What one connection does: its user, its three conversations and an envelope for each. */
 export interface UserPlan {
@@ -54,14 +57,15 @@ export async function buildHttpPopulation(api: Api, databaseUrl: string, connect
   await seedHistory(databaseUrl, plans);
   log(
     `HTTP population: ${count} accounts, ${directs.length} direct chats, ${groups.length} groups of ${GROUP_SIZE}, ` +
-      `${HISTORY_PER_SENDER} messages per sender and conversation, in ${Math.round(performance.now() - started)} ms`,
+      `${HISTORY_PER_SENDER} messages per sender and conversation, ${SCHEDULED_PER_USER} scheduled per user, in ${Math.round(performance.now() - started)} ms`,
   );
   return plans;
 }
 
 /**
  * Each sender's sealed envelope written HISTORY_PER_SENDER times into each of its conversations,
- * straight into the database (sending them through the API would take minutes of set-up).
+ * and SCHEDULED_PER_USER times as pending scheduled messages into its second one, straight into
+ * the database (sending them through the API would take minutes of set-up).
  */
 async function seedHistory(databaseUrl: string, plans: readonly UserPlan[]): Promise<void> {
   const rows = plans.flatMap((p) =>
@@ -77,6 +81,31 @@ async function seedHistory(databaseUrl: string, plans: readonly UserPlan[]): Pro
        CROSS JOIN generate_series(1, $4) AS n
        ORDER BY n DESC`,
       [rows.map((r) => r.conversationId), rows.map((r) => r.senderId), rows.map((r) => r.content), HISTORY_PER_SENDER],
+    );
+    // The second conversation is a direct chat: the receiver is its other member.
+    const pending = plans.map((p) => {
+      const chat = p.conversations[1];
+      return {
+        conversationId: chat.id,
+        senderId: p.user.id,
+        receiverId: chat.members.find((m) => m !== p.user)!.id,
+        content: p.envelopes.get(chat.id)!,
+      };
+    });
+    await client.query(
+      `INSERT INTO scheduled_messages (conversation_id, sender_id, receiver_id, content, content_type,
+         scheduled_time, due_at, created_at, updated_at)
+       SELECT x.c, x.s, x.r, x.content, 'text', t.at, t.at, now(), now()
+       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[]) AS x(c, s, r, content)
+       CROSS JOIN generate_series(1, $5) AS n
+       CROSS JOIN LATERAL (SELECT now() + n * interval '2 days' AS at) AS t`,
+      [
+        pending.map((r) => r.conversationId),
+        pending.map((r) => r.senderId),
+        pending.map((r) => r.receiverId),
+        pending.map((r) => r.content),
+        SCHEDULED_PER_USER,
+      ],
     );
     await client.query('ANALYZE');
   } finally {

@@ -107,7 +107,7 @@ export function renderMarkdown(report: LoadReport): string {
       '',
       'Each connection is one signed-in user (session cookie, Origin, JSON) repeating a 14-request round: the chat list twice; ' +
         "three times: a conversation's newest 50 messages, a live message with a real sealed envelope, mark read; " +
-        "a conversation's scheduled messages, schedule one a week ahead, cancel it. Closed loop, keep-alive.",
+        "a conversation's scheduled messages (five pending, seeded), schedule one a week ahead in another conversation and cancel it. Closed loop, keep-alive.",
       '',
       ...httpTable(report.http),
       '',
