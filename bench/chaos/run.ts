@@ -48,7 +48,7 @@ function heraldEnv(postgres: PrivatePostgres, redis: PrivateRedis, dataDir: stri
     REDIS_URL: redis.url,
     JWT_SECRET: 'chaos-secret-chaos-secret-chaos-secret-0123',
     HERALD_DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'warn',
     ALLOWED_ORIGINS: ORIGIN,
     KDF_MEMORY_KIB: '8',
     KDF_ITERATIONS: '1',

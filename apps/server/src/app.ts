@@ -139,7 +139,13 @@ async function registerRoutes(
 
   // The API: one scope whose CSRF and session hooks run for its routes only (see api-scope.ts).
   // Each module's routes are a plugin of that scope.
-  await registerApi(app, { allowedOrigins: config.allowedOrigins, auth: s.auth, rateLimiter }, async (api) => {
+  const scope = {
+    allowedOrigins: config.allowedOrigins,
+    auth: s.auth,
+    rateLimiter,
+    databaseBudgetMs: config.databaseRequestBudgetMs,
+  };
+  await registerApi(app, scope, async (api) => {
     api.get('/api/config', { config: { public: true } }, async () => ok(publicConfig(config)));
     await api.register(authRoutes, {
       db,

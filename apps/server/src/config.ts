@@ -46,6 +46,7 @@ const EnvSchema = z.object({
   DATABASE_LOCK_TIMEOUT_MS: int(10, 60_000).default(1000),
   DATABASE_ACQUIRE_TIMEOUT_MS: int(10, 60_000).default(3000),
   DATABASE_QUERY_TIMEOUT_MS: int(100, 600_000).default(15_000),
+  DATABASE_REQUEST_BUDGET_MS: int(1, 600_000).default(5_000),
   HERALD_DATA_DIR: z.string().min(1).default('./data'),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -111,6 +112,12 @@ export interface Config {
    * the bound on a request when the database hangs instead of refusing.
    */
   databaseQueryTimeoutMs: number;
+  /**
+   * A request's total time on the database (PostgreSQL) after which its next database call answers
+   * 503 busy at once (db/request-budget.ts): waits for the pool and for locks add up over a
+   * request's several calls.
+   */
+  databaseRequestBudgetMs: number;
   dataDir: string;
   redisUrl: string | undefined;
   jwtSecret: string | undefined;
@@ -179,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseLockTimeoutMs: e.DATABASE_LOCK_TIMEOUT_MS,
     databaseAcquireTimeoutMs: e.DATABASE_ACQUIRE_TIMEOUT_MS,
     databaseQueryTimeoutMs: e.DATABASE_QUERY_TIMEOUT_MS,
+    databaseRequestBudgetMs: e.DATABASE_REQUEST_BUDGET_MS,
     dataDir: resolve(e.HERALD_DATA_DIR),
     redisUrl: e.REDIS_URL,
     jwtSecret: e.JWT_SECRET,

@@ -1,4 +1,5 @@
 import { AppError } from '../lib/app-error.js';
+import { DatabaseBudgetSpent } from './request-budget.js';
 
 /**
  * Database errors that mean "not now" rather than "a bug": a lock or a pooled connection that did
@@ -30,6 +31,8 @@ const CONNECT_CODES = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENO
 
 export function databaseUnavailability(error: unknown): Unavailability | undefined {
   if (!(error instanceof Error)) return undefined;
+  // The request spent its time on the database (request-budget.ts): the pool or locks are contended.
+  if (error instanceof DatabaseBudgetSpent) return { code: 'busy', retryAfterSeconds: 1 };
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') {
     if (BUSY_SQLSTATES.has(code)) return { code: 'busy', retryAfterSeconds: 1 };

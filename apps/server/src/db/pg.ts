@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { makeTx, type Db, type QueryOptions, type Tx } from './db.js';
 import { PgListener } from './pg-listener.js';
+import { chargeDatabaseTime } from './request-budget.js';
 
 // int8 (count(*), sums) as JS numbers: every count Herald handles fits in 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
@@ -51,10 +52,10 @@ export async function openPgDb(options: PgDbOptions): Promise<Db> {
     kind: 'pg',
     concurrentConnections: true,
     async query(sql, params, options) {
-      const result = await pool.query(queryConfig(sql, params, options));
+      const result = await chargeDatabaseTime(() => pool.query(queryConfig(sql, params, options)));
       return { rows: result.rows as never[], rowCount: result.rowCount ?? result.rows.length };
     },
-    transaction: (fn) => runTransaction(pool, fn),
+    transaction: (fn) => chargeDatabaseTime(() => runTransaction(pool, fn)),
     listen: (channel, handler, events) => listener.listen(channel, handler, events),
     async notify(channel, payload) {
       await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
@@ -62,7 +63,7 @@ export async function openPgDb(options: PgDbOptions): Promise<Db> {
     async queryScript(sql) {
       // The simple query protocol (no parameters) runs a multi-statement string as one implicit
       // transaction and answers with one result per statement.
-      const results = (await pool.query(sql)) as unknown as pg.QueryResult | pg.QueryResult[];
+      const results = (await chargeDatabaseTime(() => pool.query(sql))) as unknown as pg.QueryResult | pg.QueryResult[];
       const last = Array.isArray(results) ? results[results.length - 1]! : results;
       return { rows: last.rows as never[], rowCount: last.rowCount ?? last.rows.length };
     },

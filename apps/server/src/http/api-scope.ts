@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { withDatabaseBudget } from '../db/request-budget.js';
 import { AppError } from '../lib/app-error.js';
 import type { RateLimiter } from '../lib/rate-limiter.js';
 import { SESSION_COOKIE, type Auth } from '../modules/auth/index.js';
@@ -19,6 +20,8 @@ export interface ApiScopeOptions {
   auth: Pick<Auth, 'authenticate'>;
   /** The counters behind routes' `config.rateLimit` (http/rate-limit.ts). */
   rateLimiter: RateLimiter;
+  /** Each request's time on the database (db/request-budget.ts). */
+  databaseBudgetMs: number;
 }
 
 /**
@@ -44,6 +47,8 @@ export async function registerApi(
 ): Promise<void> {
   await app.register(async (api) => {
     api.setValidatorCompiler(validatorCompiler);
+    // First: every later hook and the handler run inside the request's database budget.
+    api.addHook('onRequest', (_request, _reply, done) => withDatabaseBudget(options.databaseBudgetMs, done));
     registerOriginCheck(api, options.allowedOrigins);
     api.addHook('onRequest', async (request) => {
       const token = request.cookies[SESSION_COOKIE];
