@@ -6,6 +6,7 @@ import { scheduledColumns, type ScheduledRow } from '../modules/scheduling/index
  *   pickAndRecordBatch (committed on its own)  pick due rows, record them as in flight
  *   lockRecordedRows (delivery transaction)    lock those still pending (latest versions), with
  *                                              everything delivery re-checks
+ *   lockFreeConversations (same transaction)   lock their conversations that no one else holds
  * The in-flight record is committed BEFORE any row is locked, never from inside the delivery
  * transaction: a transaction that holds row locks and then waits for a second pooled connection
  * deadlocks as soon as requests blocked on those locks fill the pool (seen: a 30 s hang, then the
@@ -49,6 +50,8 @@ export interface PickedBatch {
  *    rows a live delivery has locked.
  *  - The media's storage keys come back too (a media row's key never changes), so that the disk is
  *    asked about blobs before the delivery transaction takes any lock, never while it holds them.
+ *  - Rows of `leaveOut` (conversations this process found held moments ago, held-conversations.ts)
+ *    are left for a later pick, so that held rows cannot fill batch after batch.
  * Returns no ids when nothing is due (and nothing was recorded).
  */
 export async function pickAndRecordBatch(
@@ -57,13 +60,18 @@ export async function pickAndRecordBatch(
   now: Date,
   limit: number,
   kind: 'fresh' | 'suspect',
+  leaveOut: readonly string[] = [],
 ): Promise<PickedBatch> {
+  const notLeftOut = leaveOut.length
+    ? `AND s.conversation_id <> ALL (ARRAY[${leaveOut.map((id) => sqlLiteral.uuid(id)).join(', ')}])`
+    : '';
   const { rows } = await db.queryScript<PickedBatch>(
     `SELECT pg_advisory_xact_lock(hashtextextended('herald:delivery-pick', 0));
      WITH due AS (
        SELECT s.id, s.due_at, s.media_id FROM scheduled_messages s
        WHERE s.status = 'pending' AND s.due_at <= ${sqlLiteral.timestamp(now)}
          AND ${kind === 'fresh' ? `NOT ${IN_SOME_BATCH}` : `${IN_SOME_BATCH} AND NOT ${inRecentBatch(now)}`}
+         ${notLeftOut}
        ORDER BY s.due_at LIMIT ${sqlLiteral.integer(limit)}
        ${kind === 'suspect' ? 'FOR KEY SHARE SKIP LOCKED' : ''}
      )
@@ -106,9 +114,11 @@ export type LockedRow = ScheduledRow & { checks: DeliveryChecks };
  * moment ago is delivered as edited); the other tables are read in the statement's snapshot.
  * With `longerLockWaits` (the dispatcher's transactions; never a request's), set_config raises
  * lock_timeout for the rest of the transaction: requests run under a short one so that they
- * answer quickly, but a delivery, which holds its rows and needs each conversation's lock in turn
- * (other batches, live sends), may wait longer: giving up would cost every row a retry. Still
- * below idle_in_transaction_session_timeout; and it never waits on a pooled connection.
+ * answer quickly. A batch takes its rows' and conversations' locks without waiting (SKIP LOCKED),
+ * but its writes may still meet a lock on a row they touch besides those (a dead batch's record
+ * that another suspects pass is striking, a media row): giving up there would cost every row of
+ * the batch a retry, so it may wait longer. Still below idle_in_transaction_session_timeout; and
+ * it never waits on a pooled connection.
  */
 const lockWithChecks = (locking: string, batchParam: string, longerLockWaits: boolean) => `
   WITH locked AS (${locking}),
@@ -146,10 +156,8 @@ const lockWithChecks = (locking: string, batchParam: string, longerLockWaits: bo
  * Inside the delivery transaction: locks the recorded rows that are still pending and due, with
  * their checks. SKIP LOCKED: a row that an edit, a cancel or a send-now holds right now is left
  * to the next pass (the dispatcher never waits for a user's request). Since it never waits for
- * these locks, their order cannot deadlock; ORDER BY due_at only keeps the oldest first. The locks
- * a delivery does wait for come later, in writeMessages: the conversations', taken in id order,
- * the order every writer of messages uses (write-messages.sql.ts), so batches and live sends queue
- * rather than deadlock.
+ * these locks, their order cannot deadlock; ORDER BY due_at only keeps the oldest first. Their
+ * conversations' locks come next (lockFreeConversations), without waiting either.
  */
 export async function lockRecordedRows(
   q: Queryable,
@@ -182,4 +190,28 @@ export async function lockOwnScheduled(q: Queryable, id: string, senderId: strin
     [id, senderId],
   );
   return rows[0];
+}
+
+/**
+ * Inside the delivery transaction, after lockRecordedRows: locks the batch's conversations that no
+ * one else holds, and returns their ids. writeMessages locks the conversations it writes to (so
+ * that writers to one conversation take turns, write-messages.sql.ts); a batch that waited there
+ * for one conversation held by someone else (a live send, another batch, a connection idle in
+ * transaction holding it for seconds) would hold back every other conversation's rows, and the
+ * whole pass, behind it. Instead the caller delivers only the rows of the conversations locked
+ * here (writeMessages then finds their locks already taken) and leaves the others pending for the
+ * next pass (held-conversations.ts). Same lock mode as writeMessages (no upgrade to wait for),
+ * same id order as every writer of messages; and since it never waits, no deadlock can involve it.
+ */
+export async function lockFreeConversations(q: Queryable, conversationIds: readonly string[]): Promise<Set<string>> {
+  if (conversationIds.length === 0) return new Set();
+  const { rows } = await q.query<{ id: string }>(
+    `SELECT c.id FROM conversations c
+     WHERE c.id = ANY($1::uuid[])
+     ORDER BY c.id
+     FOR NO KEY UPDATE SKIP LOCKED`,
+    [conversationIds],
+    { name: 'herald_lock_free_conversations' },
+  );
+  return new Set(rows.map((r) => r.id));
 }

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/db.js';
 import type { BlobStorage } from '../lib/blob-storage.js';
 import type { Clock } from '../lib/clock.js';
-import { lockRecordedRows, pickAndRecordBatch } from './claim.sql.js';
+import { lockFreeConversations, lockRecordedRows, pickAndRecordBatch, type LockedRow } from './claim.sql.js';
 import { deliverLocked, type DeliveryOutcome } from './deliver-locked.js';
 import type { DeliveryDeps } from './delivery-deps.js';
 import type { DispatchEvents } from './dispatch-events.js';
+import type { HeldConversations } from './held-conversations.js';
 import { finishBatch } from './outcome.sql.js';
 import { findMissingBlobs } from './recheck.js';
 
@@ -14,6 +15,8 @@ export interface BatchDeps extends DeliveryDeps {
   clock: Clock;
   storage: Pick<BlobStorage, 'exists'>;
   events: DispatchEvents;
+  /** Conversations this process found held by someone else (its passes share it). */
+  held: HeldConversations;
 }
 
 /** What one delivery pass over a batch did. */
@@ -22,6 +25,24 @@ export interface BatchResult {
   picked: number;
   /** Of those, rows locked and handled (sent, failed or retried). */
   handled: number;
+  /**
+   * Due rows were left pending because someone else held them or their conversation (or, found
+   * so moments ago, left out of the pick): the dispatcher tries again after HELD_ROW_RETRY_MS.
+   */
+  held: boolean;
+}
+
+/**
+ * Splits locked rows into those whose conversation this transaction has locked (or that no longer
+ * exists: the re-check fails those) and those whose conversation someone else holds.
+ */
+function splitByConversation(rows: readonly LockedRow[], locked: ReadonlySet<string>) {
+  const free: LockedRow[] = [];
+  const held: LockedRow[] = [];
+  for (const row of rows) {
+    (locked.has(row.conversationId) || row.checks.conversationMissing ? free : held).push(row);
+  }
+  return { free, held };
 }
 
 /**
@@ -30,32 +51,44 @@ export interface BatchResult {
  *      (claim.sql.ts: the crash guard);
  *   2. look for their media blobs on disk, before any lock is taken;
  *   3. one transaction that uses only its own connection: claim, step two (lock the recorded rows
- *      still pending, with their re-checks), deliver them (deliver-locked.ts), strike the record;
+ *      still pending, with their re-checks, then their conversations that no one else holds),
+ *      deliver the rows of those conversations (deliver-locked.ts), strike the record;
  *   4. after commit: announce, and tell the dispatcher's listeners.
  * A crash before commit rolls claim and delivery back together: exactly once, with no lease.
+ * Rows left pending in step 3 (a request holds the row, or another transaction its conversation)
+ * leave with the record too: they count as no crash, and the next pass takes them (why that
+ * cannot starve a conversation: held-conversations.ts).
  */
 export async function deliverDueBatch(deps: BatchDeps, kind: 'fresh' | 'suspect', limit: number): Promise<BatchResult> {
   const { db, clock, events } = deps;
   const batchId = randomUUID();
   const now = clock.now();
-  const picked = await pickAndRecordBatch(db, batchId, now, limit, kind);
-  if (picked.ids.length === 0) return { picked: 0, handled: 0 };
+  const leftOut = deps.held.leftOut(now);
+  const picked = await pickAndRecordBatch(db, batchId, now, limit, kind, leftOut);
+  if (picked.ids.length === 0) return { picked: 0, handled: 0, held: leftOut.length > 0 };
   events.emit('claimed', { kind, ids: picked.ids });
-  let outcome: { handled: number; delivered: DeliveryOutcome | undefined };
+  let outcome: { free: LockedRow[]; held: LockedRow[]; delivered: DeliveryOutcome | undefined };
   try {
     const missingBlobs = await findMissingBlobs(deps.storage, picked.mediaKeys);
     outcome = await db.transaction(async (tx) => {
       const rows = await lockRecordedRows(tx, picked.ids, now, batchId);
-      const delivered = rows.length ? await deliverLocked(tx, rows, now, deps, missingBlobs) : undefined;
+      const conversations = await lockFreeConversations(tx, [...new Set(rows.map((r) => r.conversationId))]);
+      const { free, held } = splitByConversation(rows, conversations);
+      const delivered = free.length ? await deliverLocked(tx, free, now, deps, missingBlobs) : undefined;
       // A suspect handled here no longer counts against it in dead processes' records.
-      await finishBatch(tx, batchId, kind === 'suspect' ? rows.map((r) => r.id) : []);
-      return { handled: rows.length, delivered };
+      await finishBatch(tx, batchId, kind === 'suspect' ? free.map((r) => r.id) : []);
+      return { free, held, delivered };
     });
   } catch (error) {
     // Rolled back with the process alive: the record would wrongly mark its rows as suspects.
     await finishBatch(db, batchId, []).catch(() => {});
     throw error;
   }
+  deps.held.noteLocked(outcome.free.map((r) => r.conversationId));
+  deps.held.noteHeld(
+    outcome.held.map((r) => r.conversationId),
+    now,
+  );
   const delivered = outcome.delivered;
   if (delivered) {
     delivered.announce(clock.now());
@@ -64,7 +97,9 @@ export async function deliverDueBatch(deps: BatchDeps, kind: 'fresh' | 'suspect'
     if (delivered.failed.length) events.emit('failed', ids(delivered.failed));
     if (delivered.retried.length) events.emit('retrying', ids(delivered.retried));
   }
-  return { picked: picked.ids.length, handled: outcome.handled };
+  if (outcome.held.length) events.emit('held', { ids: outcome.held.map((r) => r.id) });
+  const handled = outcome.free.length;
+  return { picked: picked.ids.length, handled, held: handled < picked.ids.length || leftOut.length > 0 };
 }
 
 /**
@@ -79,6 +114,7 @@ export async function deliverDue(deps: BatchDeps, limit: number, suspects: boole
     const one = await deliverDueBatch(deps, 'suspect', 1);
     result.picked += one.picked;
     result.handled += one.handled;
+    result.held ||= one.held;
     // None left, or one held by a request right now: the next pass takes it.
     if (one.handled === 0) break;
   }

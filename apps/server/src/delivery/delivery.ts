@@ -7,6 +7,7 @@ import { deliverDue, type BatchDeps } from './deliver-batch.js';
 import type { DeliveryObserver, DeliveryRules, WriteMessages } from './delivery-deps.js';
 import { DispatchEvents } from './dispatch-events.js';
 import { Dispatcher } from './dispatcher.js';
+import { HeldConversations } from './held-conversations.js';
 import { sendScheduledNow, type SendNowResult } from './send-now.js';
 import { clockTimers, type Timers } from './timers.js';
 
@@ -43,6 +44,7 @@ export function createDelivery(deps: DeliveryModuleDeps): Delivery {
     clock: deps.clock,
     storage: deps.storage,
     events,
+    held: new HeldConversations(),
     write: deps.write,
     broadcaster: deps.broadcaster,
     rules: deps.rules,

@@ -11,6 +11,11 @@ export interface DispatchEventMap {
   failed: { ids: readonly string[] };
   /** After commit: rows whose write failed, to be tried again later. */
   retrying: { ids: readonly string[] };
+  /**
+   * After commit: rows left pending because another transaction held their conversation (tried
+   * again after HELD_ROW_RETRY_MS; rows a request held are only seen as claimed and not handled).
+   */
+  held: { ids: readonly string[] };
   /** A pass threw (database unreachable...): its rows stay pending; the next try is in `retryInMs`. */
   'pass-error': { error: unknown; retryInMs: number };
   /** A NOTIFY: a row is due at `dueAt` (or now): delivered at once, or the timer re-armed sooner. */

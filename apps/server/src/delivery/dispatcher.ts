@@ -5,6 +5,7 @@ import { SCHEDULE_CHANNEL } from '../modules/scheduling/index.js';
 import { SUSPECT_AFTER_MS } from './claim.sql.js';
 import type { BatchResult } from './deliver-batch.js';
 import type { DispatchEvents } from './dispatch-events.js';
+import { HELD_ROW_RETRY_MS } from './held-conversations.js';
 import { selectDispatchOutlook } from './outlook.sql.js';
 import type { Timers } from './timers.js';
 
@@ -25,11 +26,8 @@ export interface DispatcherOptions {
 }
 
 const MAX_BACKOFF_MS = 30_000;
-/**
- * Due rows that a request held when a pass wanted them (an edit, a cancel, a send-now) are tried
- * again this soon, rather than at once: no busy loop while the request finishes.
- */
-const HELD_ROW_RETRY_MS = 50;
+/** runOnce waits at most this long for rows someone else holds (a batch's old lock_timeout). */
+const RUN_ONCE_HELD_WAIT_MS = 10_000;
 /** An in-flight batch record older than this most likely belongs to a process that died. */
 const STALE_BATCH_MS = SUSPECT_AFTER_MS;
 
@@ -54,7 +52,7 @@ export class Dispatcher {
   private unlisten: (() => Promise<void>) | undefined;
   /** Whether rows of dead processes' batches may be waiting (checked at start, then when seen). */
   private suspectsPossible = true;
-  /** The last pass found due rows held by requests (see HELD_ROW_RETRY_MS). */
+  /** The last pass left due rows that someone else held (see HELD_ROW_RETRY_MS). */
   private sawHeldRows = false;
 
   constructor(private readonly options: DispatcherOptions) {}
@@ -118,15 +116,25 @@ export class Dispatcher {
 
   /**
    * Delivers everything due now, without timers (tests and benchmarks drive it directly):
-   * `concurrency` drain loops in parallel. Returns the rows handled.
+   * `concurrency` drain loops in parallel. Rows that someone else held (another dispatcher's
+   * batch holding their conversation, a request holding the row) are tried again every
+   * HELD_ROW_RETRY_MS of real time, for up to RUN_ONCE_HELD_WAIT_MS: it returns once none was
+   * held, as it did when batches waited for those locks. Returns the rows handled.
    */
   async runOnce(): Promise<number> {
-    this.suspectsPossible = true;
+    const giveUpAt = performance.now() + RUN_ONCE_HELD_WAIT_MS;
     let total = 0;
-    await Promise.all(
-      Array.from({ length: this.options.concurrency }, () => this.drain((batch) => (total += batch.handled))),
-    );
-    return total;
+    for (;;) {
+      this.suspectsPossible = true;
+      let held = false;
+      const onBatch = (batch: BatchResult) => {
+        total += batch.handled;
+        held ||= batch.held;
+      };
+      await Promise.all(Array.from({ length: this.options.concurrency }, () => this.drain(onBatch)));
+      if (!held || performance.now() >= giveUpAt) return total;
+      await new Promise((resolve) => setTimeout(resolve, HELD_ROW_RETRY_MS));
+    }
   }
 
   /**
@@ -178,7 +186,7 @@ export class Dispatcher {
     try {
       await this.drain(
         (batch) => {
-          if (batch.handled < batch.picked) this.sawHeldRows = true;
+          if (batch.held) this.sawHeldRows = true;
         },
         () => this.kick(),
       );
