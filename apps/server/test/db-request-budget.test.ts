@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/db.js';
 import { openPgDb } from '../src/db/pg.js';
-import { chargeDatabaseTime, DatabaseBudgetSpent, withDatabaseBudget } from '../src/db/request-budget.js';
+import {
+  chargeDatabaseTime,
+  DatabaseBudgetSpent,
+  openDatabaseBudget,
+  outsideRequest,
+  withDatabaseBudget,
+} from '../src/db/request-budget.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { directChat, sealText } from './helpers/chat.js';
 import { registerUser, type TestUser } from './helpers/client.js';
@@ -10,9 +16,15 @@ import { createTestDb, onPostgres, type TestDb } from './helpers/db.js';
 describe('a request’s budget of database time', () => {
   it('is charged by each call; once spent, the next call is refused at once', async () => {
     const slow = () => new Promise<string>((resolve) => setTimeout(() => resolve('done'), 30));
-    await withDatabaseBudget(20, async () => {
+    const budget = openDatabaseBudget(20);
+    await withDatabaseBudget(budget, async () => {
       await expect(chargeDatabaseTime(slow)).resolves.toBe('done'); // budget left when it started
       await expect(chargeDatabaseTime(slow)).rejects.toBeInstanceOf(DatabaseBudgetSpent);
+      // Background work started from inside a request is not charged to it.
+      await expect(outsideRequest(() => chargeDatabaseTime(slow))).resolves.toBe('done');
+      // Once the request is answered, its budget binds nothing that inherited its context.
+      budget.closed = true;
+      await expect(chargeDatabaseTime(slow)).resolves.toBe('done');
     });
     // Outside a request there is no budget (the dispatcher, housekeeping).
     await expect(chargeDatabaseTime(slow)).resolves.toBe('done');

@@ -11,13 +11,24 @@ import { performance } from 'node:perf_hooks';
  * database much longer than the budget plus one call. Only database time counts: a slow upload
  * does not spend it. Outside a request (the dispatcher, housekeeping, socket commands) there is
  * no budget.
+ *
+ * The budget travels in an AsyncLocalStorage, and async context also travels where no request
+ * is: a pooled connection first opened by a request carries that request's context into the
+ * callbacks of its socket (a LISTEN notification, say), and from there into timers. So a budget
+ * binds only while its request is open (the API scope closes it when the answer is sent) and for
+ * at most MAX_REQUEST_MS, and the dispatcher runs its passes outside any request (`outsideRequest`).
  */
-interface Budget {
+export interface DatabaseBudget {
   limitMs: number;
   spentMs: number;
+  openedAt: number;
+  closed: boolean;
 }
 
-const budgets = new AsyncLocalStorage<Budget>();
+/** After this long a budget binds no more, closed or not (a request whose answer never finished). */
+const MAX_REQUEST_MS = 120_000;
+
+const budgets = new AsyncLocalStorage<DatabaseBudget>();
 
 /** Thrown by a database call made after the request's budget was spent (errors.ts: 503 busy). */
 export class DatabaseBudgetSpent extends Error {
@@ -27,15 +38,24 @@ export class DatabaseBudgetSpent extends Error {
   }
 }
 
-/** Runs `fn` (a request's hooks and handler) with a fresh budget of `limitMs`. */
-export function withDatabaseBudget<T>(limitMs: number, fn: () => T): T {
-  return budgets.run({ limitMs, spentMs: 0 }, fn);
+export function openDatabaseBudget(limitMs: number): DatabaseBudget {
+  return { limitMs, spentMs: 0, openedAt: performance.now(), closed: false };
+}
+
+/** Runs `fn` (a request's hooks and handler) under `budget`. */
+export function withDatabaseBudget<T>(budget: DatabaseBudget, fn: () => T): T {
+  return budgets.run(budget, fn);
+}
+
+/** Runs `fn` outside any request's budget (background work started from whatever context). */
+export function outsideRequest<T>(fn: () => T): T {
+  return budgets.exit(fn);
 }
 
 /** One database call: refused when the budget is spent, else run and its time charged. */
 export async function chargeDatabaseTime<T>(call: () => Promise<T>): Promise<T> {
   const budget = budgets.getStore();
-  if (!budget) return call();
+  if (!budget || budget.closed || performance.now() - budget.openedAt > MAX_REQUEST_MS) return call();
   if (budget.spentMs >= budget.limitMs) throw new DatabaseBudgetSpent(budget.spentMs);
   const start = performance.now();
   try {

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db/db.js';
+import { outsideRequest } from '../db/request-budget.js';
 import type { Clock } from '../lib/clock.js';
 import { SCHEDULE_CHANNEL } from '../modules/scheduling/index.js';
 import { SUSPECT_AFTER_MS } from './claim.sql.js';
@@ -25,7 +26,13 @@ export interface DispatcherOptions {
   concurrency: number;
 }
 
-const MAX_BACKOFF_MS = 30_000;
+/**
+ * The longest wait between failed passes (database down or frozen). Short: a failed pass costs one
+ * cheap statement, and once the database is back, rows due meanwhile go within this long (a frozen
+ * database keeps the LISTEN connection, so no "listen restored" kick comes to cut the wait short;
+ * at 30 s the outage test saw delivery resume after more than that).
+ */
+const MAX_BACKOFF_MS = 5_000;
 /** runOnce waits at most this long for rows someone else holds (a batch's old lock_timeout). */
 const RUN_ONCE_HELD_WAIT_MS = 10_000;
 /** An in-flight batch record older than this most likely belongs to a process that died. */
@@ -165,7 +172,9 @@ export class Dispatcher {
       this.again = true;
       return;
     }
-    const pass = this.runPass().then((ok) => {
+    // Never inside a request's database budget: a kick may come from a callback that inherited a
+    // request's async context (db/request-budget.ts), and the timers armed from here would keep it.
+    const pass = outsideRequest(() => this.runPass()).then((ok) => {
       this.passes.delete(pass);
       if (!this.running || !ok) return;
       if (this.again) {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { withDatabaseBudget } from '../db/request-budget.js';
+import { openDatabaseBudget, withDatabaseBudget, type DatabaseBudget } from '../db/request-budget.js';
 import { AppError } from '../lib/app-error.js';
 import type { RateLimiter } from '../lib/rate-limiter.js';
 import { SESSION_COOKIE, type Auth } from '../modules/auth/index.js';
@@ -47,8 +47,18 @@ export async function registerApi(
 ): Promise<void> {
   await app.register(async (api) => {
     api.setValidatorCompiler(validatorCompiler);
-    // First: every later hook and the handler run inside the request's database budget.
-    api.addHook('onRequest', (_request, _reply, done) => withDatabaseBudget(options.databaseBudgetMs, done));
+    // First: every later hook and the handler run inside the request's database budget, which
+    // binds until the answer is sent (db/request-budget.ts).
+    const budgetOf = new WeakMap<object, DatabaseBudget>();
+    api.addHook('onRequest', (request, _reply, done) => {
+      const budget = openDatabaseBudget(options.databaseBudgetMs);
+      budgetOf.set(request, budget);
+      withDatabaseBudget(budget, done);
+    });
+    api.addHook('onResponse', async (request) => {
+      const budget = budgetOf.get(request);
+      if (budget) budget.closed = true;
+    });
     registerOriginCheck(api, options.allowedOrigins);
     api.addHook('onRequest', async (request) => {
       const token = request.cookies[SESSION_COOKIE];
