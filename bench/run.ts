@@ -27,6 +27,7 @@ import { SCHEDULE_CHANNEL } from '../apps/server/src/modules/scheduling/index.js
 import { startServerProcess, waitForHttp, type ServerProcess } from '../apps/server/test/helpers/process.js';
 import { seedDirectChats } from '../apps/server/test/helpers/seed.js';
 import { benchKeys, directEnvelopes, sealDirect } from './envelopes.js';
+import { benchHeraldEnv } from './herald-env.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 const baseUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
@@ -272,18 +273,8 @@ async function registerUsers(server: ServerProcess, count: number, prefix: strin
 
 const serverEnv = (url: string, extra: Record<string, string> = {}) => ({
   DATABASE_URL: url,
-  JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+  ...benchHeraldEnv('bench-secret-bench-secret-bench-secret-0123'),
   HERALD_DATA_DIR: join(tmpdir(), `herald-bench-${randomBytes(3).toString('hex')}`),
-  LOG_LEVEL: 'warn',
-  KDF_MEMORY_KIB: '8',
-  KDF_ITERATIONS: '1',
-  AUTH_HASH_MEMORY_KIB: '8',
-  AUTH_HASH_ITERATIONS: '1',
-  RATE_LIMIT_REGISTER_PER_HOUR: '100000',
-  RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
-  SCHEDULE_RATE_LIMIT_PER_MINUTE: '10000000',
-  SCHEDULE_MAX_PENDING_PER_CONVERSATION: '1000000',
-  SCHEDULE_MAX_PENDING_PER_USER: '1000000',
   DATABASE_POOL_SIZE: '20',
   ...extra,
 });

@@ -33,6 +33,7 @@ import { current, log, sleep, Tally } from './stats.js';
 import { drained, judge } from './verdict.js';
 import { runWorkload, seedRows, type WorkloadRecord } from './workload.js';
 import { createWorld, type World } from './world.js';
+import { benchHeraldEnv } from '../herald-env.js';
 
 const SCENARIOS: { name: string; faults: FaultName[] }[] = [
   { name: 'baseline', faults: [] },
@@ -46,21 +47,10 @@ function heraldEnv(postgres: PrivatePostgres, redis: PrivateRedis, dataDir: stri
   return {
     DATABASE_URL: postgres.url,
     REDIS_URL: redis.url,
-    JWT_SECRET: 'chaos-secret-chaos-secret-chaos-secret-0123',
+    ...benchHeraldEnv('chaos-secret-chaos-secret-chaos-secret-0123'),
     HERALD_DATA_DIR: dataDir,
     LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'warn',
     ALLOWED_ORIGINS: ORIGIN,
-    KDF_MEMORY_KIB: '8',
-    KDF_ITERATIONS: '1',
-    AUTH_HASH_MEMORY_KIB: '8',
-    AUTH_HASH_ITERATIONS: '1',
-    RATE_LIMIT_REGISTER_PER_HOUR: '100000',
-    RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
-    RATE_LIMIT_MESSAGES_PER_MINUTE: '10000000',
-    RATE_LIMIT_SOCKET_EVENTS_PER_MINUTE: '10000000',
-    SCHEDULE_RATE_LIMIT_PER_MINUTE: '10000000',
-    SCHEDULE_MAX_PENDING_PER_CONVERSATION: '1000000',
-    SCHEDULE_MAX_PENDING_PER_USER: '10000000',
     SCHEDULE_MIN_LEAD_SECONDS: '1',
     DELIVERY_RETRY_DELAY_SECONDS: '5',
   };

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { startServerProcess, waitForHttp, type ServerProcess } from '../../apps/server/test/helpers/process.js';
+import { benchHeraldEnv } from '../herald-env.js';
 
 export const log = (...parts: unknown[]) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...parts);
 
@@ -97,20 +98,8 @@ export function serverEnv(databaseUrl: string, redisUrl: string | undefined, dat
   return {
     DATABASE_URL: databaseUrl,
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
-    JWT_SECRET: 'load-bench-secret-load-bench-secret-0123',
+    ...benchHeraldEnv('load-bench-secret-load-bench-secret-0123'),
     HERALD_DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-    KDF_MEMORY_KIB: '8',
-    KDF_ITERATIONS: '1',
-    AUTH_HASH_MEMORY_KIB: '8',
-    AUTH_HASH_ITERATIONS: '1',
-    RATE_LIMIT_REGISTER_PER_HOUR: '100000',
-    RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
-    RATE_LIMIT_MESSAGES_PER_MINUTE: '100000000',
-    RATE_LIMIT_SOCKET_EVENTS_PER_MINUTE: '100000000',
-    SCHEDULE_RATE_LIMIT_PER_MINUTE: '100000000',
-    SCHEDULE_MAX_PENDING_PER_CONVERSATION: '1000000',
-    SCHEDULE_MAX_PENDING_PER_USER: '10000000',
   };
 }
 

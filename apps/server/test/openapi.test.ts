@@ -1,6 +1,7 @@
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, TEST_SECRET, type TestApp } from './helpers/app.js';
+import { registeredRoutes, withBraceParams } from './helpers/routes.js';
 
 /**
  * The API reference is generated from the routes' own schemas (http/api-docs.ts). These tests
@@ -19,25 +20,8 @@ afterAll(async () => {
   await t.close();
 });
 
-/**
- * Every method and path Fastify routes, from its own route table, as `METHOD /path/{param}` like
- * the document. printRoutes draws the router's tree: each line is a segment (four characters of
- * indentation per level) and the methods that end there; a full path joins a line's ancestors.
- */
-function registeredRoutes(): string[] {
-  const routes: string[] = [];
-  const stack: string[] = [];
-  for (const line of t.app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const match = /^([│ ]*)[├└]── (\S+)(?: \(([A-Z, ]+)\))?$/.exec(line);
-    if (!match) continue;
-    const depth = match[1]!.length / 4;
-    stack.length = depth;
-    stack.push(match[2]!);
-    const path = stack.join('').replace(/:([A-Za-z]+)/g, '{$1}');
-    for (const method of match[3]?.split(', ') ?? []) routes.push(`${method} ${path}`);
-  }
-  return routes;
-}
+/** Every route Fastify registered, written as the document writes paths (`/x/{id}`). */
+const registered = () => registeredRoutes(t.app).map(withBraceParams);
 
 function documentedRoutes(): string[] {
   return Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
@@ -57,7 +41,7 @@ describe('the generated OpenAPI document', () => {
   it('is OpenAPI 3.1 and lists every API route Fastify registered', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.info.title).toBe('Herald API');
-    const api = registeredRoutes().filter(
+    const api = registered().filter(
       (route) => / \/api\//.test(route) && !route.includes('/api/docs') && !route.startsWith('HEAD '),
     );
     expect(api.length).toBeGreaterThan(40);

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import ts from 'typescript';
 import type { FastifyInstance } from 'fastify';
+import { registeredRoutes as allRoutes, withBraceParams } from '../helpers/routes.js';
 
 /**
  * What the matrix must cover, read from the running app and the shared contract rather than
@@ -8,24 +9,14 @@ import type { FastifyInstance } from 'fastify';
  */
 
 /**
- * Every method and path Fastify routes, from its own route table, as `METHOD /path/{param}`.
- * printRoutes draws the router's tree: each line is a segment (four characters of indentation per
- * level) and the methods that end there; a full path joins a line's ancestors. HEAD routes are
- * the ones Fastify adds to every GET (same handler, same hooks), so they are left out.
+ * Every method and path Fastify routes, as `METHOD /path/{param}`. HEAD routes are the ones
+ * Fastify adds to every GET (same handler, same hooks), so they are left out.
  */
 export function registeredRoutes(app: FastifyInstance): string[] {
-  const routes: string[] = [];
-  const stack: string[] = [];
-  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const match = /^([│ ]*)[├└]── (\S+)(?: \(([A-Z, ]+)\))?$/.exec(line);
-    if (!match) continue;
-    const depth = match[1]!.length / 4;
-    stack.length = depth;
-    stack.push(match[2]!);
-    const path = stack.join('').replace(/:([A-Za-z]+)/g, '{$1}');
-    for (const method of match[3]?.split(', ') ?? []) if (method !== 'HEAD') routes.push(`${method} ${path}`);
-  }
-  return routes.sort();
+  return allRoutes(app)
+    .filter((route) => !route.startsWith('HEAD '))
+    .map(withBraceParams)
+    .sort();
 }
 
 const EVENTS_SOURCE = new URL('../../../../packages/shared/src/events.ts', import.meta.url);

@@ -15,6 +15,7 @@ import { timeCases } from './cases-time.js';
 import { tokenCases } from './cases-token.js';
 import { typeCases } from './cases-type.js';
 import { uploadCases } from './cases-upload.js';
+import { registeredRoutes } from '../helpers/routes.js';
 
 export type { BadCase } from './case.js';
 
@@ -51,16 +52,7 @@ export const SOCKET_COMMANDS = Object.keys({
  * openapi.test.ts reads it), without HEAD and the API reference's own pages.
  */
 export function apiRoutes(app: FastifyInstance): string[] {
-  const routes: string[] = [];
-  const stack: string[] = [];
-  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const match = /^([│ ]*)[├└]── (\S+)(?: \(([A-Z, ]+)\))?$/.exec(line);
-    if (!match) continue;
-    stack.length = match[1]!.length / 4;
-    stack.push(match[2]!);
-    for (const method of match[3]?.split(', ') ?? []) routes.push(`${method} ${stack.join('')}`);
-  }
-  return routes.filter((r) => / \/api\//.test(r) && !r.includes('/api/docs') && !r.startsWith('HEAD '));
+  return registeredRoutes(app).filter((r) => / \/api\//.test(r) && !r.includes('/api/docs') && !r.startsWith('HEAD '));
 }
 
 /**
