@@ -125,3 +125,20 @@ export function command<E extends keyof ClientToServerEvents>(
 export function custom(area: Area, name: string, run: BadCase['run'], expect: Expected, settles = false): BadCase {
   return { area, name, run, expect, settles };
 }
+
+/** A JSON body sent as raw text (bytes a JSON encoder would never write), by Alice: refused 400. */
+export function rawJson(
+  area: Area,
+  name: string,
+  method: 'POST' | 'PATCH' | 'PUT',
+  url: (ctx: BadInputContext) => string,
+  payload: (ctx: BadInputContext) => string,
+): BadCase {
+  return http(
+    area,
+    name,
+    'alice',
+    (ctx) => ({ method, url: url(ctx), headers: { 'content-type': 'application/json' }, payload: payload(ctx) }),
+    { code: 'validation_failed' },
+  );
+}

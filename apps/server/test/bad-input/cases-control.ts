@@ -1,4 +1,4 @@
-import { command, http, type BadCase } from './case.js';
+import { command, http, rawJson, type BadCase } from './case.js';
 import { DAY, fromNow, registrationBody, type BadInputContext } from './context.js';
 
 /**
@@ -25,26 +25,6 @@ const NAME_POISON: [string, number][] = [
   ['line separator', 0x2028],
 ];
 
-function rawJson(
-  name: string,
-  method: 'POST' | 'PATCH' | 'PUT',
-  url: (ctx: BadInputContext) => string,
-  payload: (ctx: BadInputContext) => string,
-): BadCase {
-  return http(
-    'control',
-    name,
-    'alice',
-    (ctx) => ({
-      method,
-      url: url(ctx),
-      headers: { 'content-type': 'application/json' },
-      payload: payload(ctx),
-    }),
-    { code: 'validation_failed' },
-  );
-}
-
 function json(
   name: string,
   method: 'POST' | 'PATCH' | 'PUT',
@@ -69,12 +49,14 @@ export function controlCases(): BadCase[] {
       ),
     ),
     rawJson(
+      'control',
       'profile: display name with a lone high surrogate',
       'PATCH',
       () => '/api/users/me',
       () => '{"displayName":"Ali\\ud800ce"}',
     ),
     rawJson(
+      'control',
       'profile: display name with a lone low surrogate',
       'PATCH',
       () => '/api/users/me',
@@ -99,6 +81,7 @@ export function controlCases(): BadCase[] {
       () => ({ title: `Gr${U(0x200d)}oup` }),
     ),
     rawJson(
+      'control',
       'create group: a lone surrogate in the title',
       'POST',
       () => '/api/conversations/group',
@@ -137,7 +120,13 @@ export function controlCases(): BadCase[] {
     json('send: a vertical tab inside the content', 'POST', messages, (ctx) => ({
       content: `${ctx.sealed.text}\u000b`,
     })),
-    rawJson('send: a lone surrogate inside the content', 'POST', messages, () => '{"content":"half \\ud83d a smiley"}'),
+    rawJson(
+      'control',
+      'send: a lone surrogate inside the content',
+      'POST',
+      messages,
+      () => '{"content":"half \\ud83d a smiley"}',
+    ),
     json(
       'reaction: ESC in the emoji',
       'PUT',

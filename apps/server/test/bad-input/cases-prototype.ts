@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { command, http, type BadCase, type Outcome } from './case.js';
+import { command, http, rawJson, type BadCase, type Outcome } from './case.js';
 import { DAY, fromNow, send, type BadInputContext } from './context.js';
 
 /**
@@ -9,26 +9,6 @@ import { DAY, fromNow, send, type BadInputContext } from './context.js';
  * neither filter anything nor pollute Object.prototype (the runner checks the latter after every
  * case: inject runs the server in this process).
  */
-
-function raw(
-  name: string,
-  method: 'POST' | 'PATCH' | 'PUT',
-  url: (ctx: BadInputContext) => string,
-  payload: (ctx: BadInputContext) => string,
-): BadCase {
-  return http(
-    'prototype',
-    name,
-    'alice',
-    (ctx) => ({
-      method,
-      url: url(ctx),
-      headers: { 'content-type': 'application/json' },
-      payload: payload(ctx),
-    }),
-    { code: 'validation_failed' },
-  );
-}
 
 /** A query with a prototype key answers exactly what the same query without it answers. */
 function ignoredQuery(name: string, url: string, plain: string): BadCase {
@@ -46,34 +26,51 @@ const group = () => '/api/conversations/group';
 
 export function prototypeCases(): BadCase[] {
   return [
-    raw('group: a top-level __proto__', 'POST', group, () => '{"__proto__":{"isAdmin":true},"title":"T"}'),
-    raw(
+    rawJson(
+      'prototype',
+      'group: a top-level __proto__',
+      'POST',
+      group,
+      () => '{"__proto__":{"isAdmin":true},"title":"T"}',
+    ),
+    rawJson(
+      'prototype',
       'group: constructor.prototype',
       'POST',
       group,
       () => '{"constructor":{"prototype":{"isAdmin":true}},"title":"T"}',
     ),
-    raw('group: __proto__ inside memberIds', 'POST', group, () => '{"title":"T","memberIds":[{"__proto__":{}}]}'),
-    raw(
+    rawJson(
+      'prototype',
+      'group: __proto__ inside memberIds',
+      'POST',
+      group,
+      () => '{"title":"T","memberIds":[{"__proto__":{}}]}',
+    ),
+    rawJson(
+      'prototype',
       'profile: constructor carrying a display name',
       'PATCH',
       () => '/api/users/me',
       () => '{"constructor":{"prototype":{"displayName":"Admin"}}}',
     ),
-    raw(
+    rawJson(
+      'prototype',
       'profile: __proto__ carrying the fields',
       'PATCH',
       () => '/api/users/me',
       () => '{"__proto__":{"displayName":"Admin","timeZone":"UTC"}}',
     ),
-    raw(
+    rawJson(
+      'prototype',
       'schedule: __proto__ carrying conversationId',
       'POST',
       () => '/api/scheduled-messages',
       (ctx) =>
         `{"__proto__":{"conversationId":"${ctx.chat.id}"},"content":${JSON.stringify(ctx.sealed.text)},"scheduledTime":"${fromNow(ctx, DAY)}"}`,
     ),
-    raw(
+    rawJson(
+      'prototype',
       'send: __proto__ nested two levels down',
       'POST',
       (ctx) => `/api/conversations/${ctx.chat.id}/messages`,
@@ -92,7 +89,8 @@ export function prototypeCases(): BadCase[] {
       }),
       { code: 'validation_failed' },
     ),
-    raw(
+    rawJson(
+      'prototype',
       'edit: "prototype" and "constructor" side by side',
       'PUT',
       (ctx) => `/api/scheduled-messages/${ctx.scheduled.id}`,
