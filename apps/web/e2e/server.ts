@@ -77,7 +77,10 @@ export interface StartedServer {
 
 export async function startServer(env: NodeJS.ProcessEnv = {}): Promise<StartedServer> {
   const main = join(root, 'apps/server/dist/main.js');
-  const web = join(root, 'apps/web/dist/index.html');
+  // E2E_WEB_DIST_DIR: a web build elsewhere (e.g. \`vite build --outDir /tmp/x\`), so that two
+  // people building and testing in one checkout do not replace each other's bundle mid-run.
+  const webDist = process.env.E2E_WEB_DIST_DIR ?? join(root, 'apps/web/dist');
+  const web = join(webDist, 'index.html');
   for (const file of [main, web]) {
     if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` before \`npm run e2e\`.`);
   }
@@ -104,6 +107,7 @@ export async function startServer(env: NodeJS.ProcessEnv = {}): Promise<StartedS
     SCHEDULE_RATE_LIMIT_PER_MINUTE: '100000',
     DELIVERY_RETRY_DELAY_SECONDS: '1',
     DISPATCHER_POLL_SECONDS: '1',
+    WEB_DIST_DIR: webDist,
     ...env,
   };
   const child = spawn(process.execPath, [main], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
