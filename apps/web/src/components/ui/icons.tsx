@@ -98,3 +98,4 @@ export const ImageIcon = make(
 );
 export const LockIcon = make(['M6 11h12v9H6Z', 'M8.5 11V7.5a3.5 3.5 0 0 1 7 0V11'], 'LockIcon');
 export const ArrowDownIcon = make(['M12 5v14', 'm19 12-7 7-7-7'], 'ArrowDownIcon');
+export const DownloadIcon = make(['M12 4v11', 'm7 10 5 5 5-5', 'M5 20h14'], 'DownloadIcon');

@@ -10,6 +10,7 @@ import { toast } from '../../../components/ui/toast-store';
 import { errorMessage } from '../../../lib/http';
 import { conversationTitle, otherMember, ttlLabel } from '../model';
 import { useConversations } from '../store';
+import { GroupTitleEditor } from './group-title-editor';
 import { UserSearch } from './user-search';
 import { requestVerify, useVerifyRequest, VerifySecurity } from './verify-security';
 
@@ -79,6 +80,15 @@ export function ConversationInfo({ conversation, myId, timeZone, onClose, onGone
                   · local time zone {other.timeZone.replace(/_/g, ' ')}
                 </div>
               </div>
+            </div>
+          ) : null}
+          {conversation.kind === 'group' ? (
+            <div className="group-head">
+              <GroupTitleEditor
+                title={conversation.title ?? ''}
+                canEdit={admin}
+                onSave={(title) => store.update(conversation.id, { title })}
+              />
             </div>
           ) : null}
           {other && !other.deleted ? (

@@ -1,9 +1,10 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { EncryptedMedia, MediaInfo } from '@herald/shared';
 import { Dialog } from '../../../components/ui/dialog';
-import { EyeIcon, ImageIcon, LockIcon } from '../../../components/ui/icons';
+import { DownloadIcon, EyeIcon, ImageIcon, LockIcon } from '../../../components/ui/icons';
 import { errorMessage, isApiError } from '../../../lib/http';
 import { useNow } from '../../../lib/use-now';
+import { downloadName } from '../download';
 import { MediaOpenError } from '../media-cipher';
 import { useMedia, type MediaSource } from '../store';
 
@@ -119,16 +120,21 @@ function InlineMedia({ media, source }: { media: MediaInfo; source: MediaSource 
     );
   }
   if (!entry.shown || broken) return <NotShown url={entry.url} kind={media.kind} />;
+  // The real type: from the sealed message (legacy media: the declared one, allow-listed).
+  const realType = source === 'legacy' ? media.mimeType : source.sealed.mimeType;
   if (media.kind === 'video') {
     return (
-      <video
-        className="media-box"
-        src={entry.url}
-        controls
-        preload="metadata"
-        aria-label="Video"
-        onError={() => setBroken(true)}
-      />
+      <div className="media-video">
+        <video
+          className="media-box"
+          src={entry.url}
+          controls
+          preload="metadata"
+          aria-label="Video"
+          onError={() => setBroken(true)}
+        />
+        <DownloadLink url={entry.url} mimeType={realType} compact />
+      </div>
     );
   }
   return (
@@ -137,11 +143,35 @@ function InlineMedia({ media, source }: { media: MediaInfo; source: MediaSource 
         <img src={entry.url} alt="" onError={() => setBroken(true)} />
       </button>
       {zoomed ? (
-        <Dialog title="Image" onClose={() => setZoomed(false)} size="lg">
+        <Dialog
+          title="Image"
+          onClose={() => setZoomed(false)}
+          size="lg"
+          footer={<DownloadLink url={entry.url} mimeType={realType} />}
+        >
           <img className="media-full" src={entry.url} alt="" />
         </Dialog>
       ) : null}
     </>
+  );
+}
+
+/**
+ * Saves the decrypted file (the blob URL already holds the opened bytes, typed with the real,
+ * allow-listed type) under a name with the matching extension. Never offered for one-time media.
+ */
+export function DownloadLink({ url, mimeType, compact }: { url: string; mimeType: string; compact?: boolean }) {
+  return (
+    <a
+      className={compact ? 'media-download media-download-compact' : 'btn btn-secondary media-download'}
+      href={url}
+      download={downloadName(mimeType)}
+      aria-label="Download"
+      title="Download"
+    >
+      <DownloadIcon size={18} />
+      {compact ? null : <span>Download</span>}
+    </a>
   );
 }
 
