@@ -3,6 +3,7 @@
  * person picks a wall-clock time in their own IANA zone, which may not be the browser's. These
  * helpers convert between the two correctly across daylight-saving changes.
  */
+import { hourCycleOf, usePreferences } from './preferences';
 
 /** A wall-clock moment in some zone. month is 1-12; weekday 0 = Sunday. */
 export interface WallTime {
@@ -166,11 +167,13 @@ export function allTimeZones(): string[] {
 // ---- display ------------------------------------------------------------------------------------
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+/** Formats in a zone, with the clock (12/24 h) this device's settings ask for when it shows an hour. */
 export function formatInZone(instant: Date | number | string, timeZone: string, options: Intl.DateTimeFormatOptions) {
-  const key = `${timeZone}|${JSON.stringify(options)}`;
+  const hourCycle = options.hour || options.timeStyle ? hourCycleOf(usePreferences.getState().clock) : undefined;
+  const key = `${timeZone}|${hourCycle ?? ''}|${JSON.stringify(options)}`;
   let formatter = formatters.get(key);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat(undefined, { ...options, timeZone });
+    formatter = new Intl.DateTimeFormat(undefined, { ...options, ...(hourCycle ? { hourCycle } : {}), timeZone });
     formatters.set(key, formatter);
   }
   return formatter.format(typeof instant === 'string' ? new Date(instant) : instant);

@@ -51,3 +51,67 @@ describe('Dialog', () => {
     expect(outer).not.toHaveBeenCalled();
   });
 });
+
+describe('Dialog initial focus (issue 13, item 11)', () => {
+  it('starts in the first field, not on the close button', () => {
+    render(
+      <Dialog title="Rename" onClose={() => {}}>
+        <p>Pick a name</p>
+        <button type="button">Help</button>
+        <label>
+          Name <input />
+        </label>
+        <textarea aria-label="Notes" />
+      </Dialog>,
+    );
+    expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'Name' }));
+  });
+
+  it('a select or textarea counts as a field; a disabled one does not', () => {
+    render(
+      <Dialog title="Pick" onClose={() => {}}>
+        <input aria-label="Off" disabled />
+        <select aria-label="Zone">
+          <option>UTC</option>
+        </select>
+      </Dialog>,
+    );
+    expect(document.activeElement).toBe(screen.getByRole('combobox', { name: 'Zone' }));
+  });
+
+  it('without fields, starts on the first button of the body, then of the footer', () => {
+    const { unmount } = render(
+      <Dialog title="Confirm" onClose={() => {}}>
+        <p>Sure?</p>
+        <button type="button">Yes</button>
+      </Dialog>,
+    );
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Yes' }));
+    unmount();
+    render(
+      <Dialog title="Info" onClose={() => {}} footer={<button type="button">OK</button>}>
+        <p>Done.</p>
+      </Dialog>,
+    );
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'OK' }));
+  });
+
+  it('data-autofocus wins; the close button only when there is nothing else', () => {
+    const { unmount } = render(
+      <Dialog title="Edit" onClose={() => {}}>
+        <input aria-label="First" />
+        <button type="button" data-autofocus>
+          Chosen
+        </button>
+      </Dialog>,
+    );
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Chosen' }));
+    unmount();
+    render(
+      <Dialog title="Empty" onClose={() => {}}>
+        <p>Nothing to do.</p>
+      </Dialog>,
+    );
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Close' }));
+  });
+});

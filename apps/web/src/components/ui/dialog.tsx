@@ -22,8 +22,27 @@ export interface DialogProps {
  */
 const openDialogs: object[] = [];
 
+const FIELD = 'input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled])';
+
 /**
- * A modal dialog: focus moves in on open and back on close, Tab stays inside, Escape closes.
+ * Where focus starts: an element marked `data-autofocus`, else the first field of the body (what the
+ * person came to fill in), else its first button or link, else the footer's; the header's close
+ * button only when there is nothing else.
+ */
+export function initialFocus(panel: HTMLElement | null): HTMLElement | null {
+  if (!panel) return null;
+  const content = [...panel.querySelectorAll<HTMLElement>('.dialog-body, .dialog-footer')];
+  return (
+    panel.querySelector<HTMLElement>('[data-autofocus]') ??
+    content.map((part) => part.querySelector<HTMLElement>(FIELD)).find(Boolean) ??
+    content.map((part) => part.querySelector<HTMLElement>(FOCUSABLE)).find(Boolean) ??
+    panel.querySelector<HTMLElement>(FOCUSABLE)
+  );
+}
+
+/**
+ * A modal dialog: focus moves in on open (initialFocus) and back on close, Tab stays inside,
+ * Escape closes.
  */
 export function Dialog({ title, onClose, children, footer, size = 'md', description }: DialogProps) {
   const titleId = useId();
@@ -35,8 +54,7 @@ export function Dialog({ title, onClose, children, footer, size = 'md', descript
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
     const node = panel.current;
-    const first = node?.querySelector<HTMLElement>('[data-autofocus]') ?? node?.querySelector<HTMLElement>(FOCUSABLE);
-    (first ?? node)?.focus();
+    (initialFocus(node) ?? node)?.focus();
     return () => previous?.focus?.();
   }, []);
 
