@@ -107,7 +107,7 @@ export function createServices(deps: AppDeps, infra: Infrastructure, log: Fastif
   const { config, db } = deps;
   const { clock, broadcaster, presence } = infra;
   const storage = deps.storage ?? new DiskBlobStorage(join(config.dataDir, 'media'));
-  const media = createMediaService({ db, clock, storage, limits: config.media });
+  const media = createMediaService({ db, clock, storage, limits: config.media, broadcaster });
   const messages = createMessagesService({ db, clock, broadcaster, media });
   const keys = createKeysService({ db, clock, broadcaster });
   const failPending = { broadcaster, maxRetries: config.delivery.maxRetries };

@@ -32,9 +32,32 @@ export interface Conversation {
   blockedByMe: boolean;
   /** My pending scheduled messages in this conversation (the "N scheduled" bar). */
   scheduledPendingCount: number;
+  /**
+   * My notifications for this chat are muted until this instant (RFC 3339), or 'forever'; null =
+   * not muted. A mute that has ended is null from the server; clients compare with their clock too.
+   */
+  mutedUntil: string | null;
 }
 
-export type MessageContentType = 'text' | 'image' | 'video';
+export type MessageContentType = 'text' | 'image' | 'video' | 'event';
+
+/**
+ * What a timeline event (contentType 'event', written by the server) records. The actor is the
+ * message's senderId; `names` holds the display names of the actor and targets when it happened,
+ * so that someone who left or was removed still has a name (clients prefer the current member's).
+ */
+export type TimelineEventBody =
+  | { kind: 'group_created'; title: string; userIds: UserId[] }
+  | { kind: 'members_added'; userIds: UserId[] }
+  | { kind: 'member_removed'; userId: UserId }
+  | { kind: 'member_left' }
+  | { kind: 'member_gone' }
+  | { kind: 'role_changed'; userId: UserId; role: 'admin' | 'member' }
+  | { kind: 'owner_inherited'; userId: UserId }
+  | { kind: 'title_changed'; title: string }
+  | { kind: 'temporary_mode_changed'; ttlSeconds: TemporaryTtl };
+export type TimelineEventKind = TimelineEventBody['kind'];
+export type TimelineEvent = TimelineEventBody & { names: Record<string, string> };
 export type MessageStatus = 'sent' | 'delivered' | 'read';
 
 export interface Receipt {
@@ -54,6 +77,13 @@ export interface MediaInfo {
   /** The type the uploader declared; served as application/octet-stream regardless. */
   mimeType: string;
   size: number;
+}
+
+/** A recipient's opening of one-time media, as its sender sees it. */
+export interface MediaOpen {
+  userId: UserId;
+  views: number;
+  lastOpenedAt: string;
 }
 
 export interface Message {
@@ -84,6 +114,20 @@ export interface Message {
   expiresAt: string | null;
   scheduledMessageId: ScheduledMessageId | null;
   scheduledTime: string | null;
+  /** Timeline events only (contentType 'event', content ''): what happened; null for messages. */
+  event: TimelineEvent | null;
+  /** When the sender last edited the content (the envelope was replaced); null = never edited. */
+  editedAt: string | null;
+  /**
+   * "Deleted for everyone": a tombstone (content '', no media, reactions and views gone) that
+   * keeps its place in the timeline; null = not deleted.
+   */
+  deletedAt: string | null;
+  /**
+   * One-time media, on its sender's copy only (absent for everyone else and for other messages):
+   * who opened it and when, one entry per recipient who did (issue 13, item 9).
+   */
+  openedBy?: MediaOpen[];
   /** Direct chats: the recipient's status; groups: the least advanced status over recipients. */
   messageStatus: MessageStatus;
   receipts: Receipt[];
@@ -123,6 +167,11 @@ export const UpdateConversationBody = z
   .refine((b) => Object.keys(b).length > 0, 'nothing to update');
 export const AddMembersBody = z.object({ userIds: z.array(UserId).min(1).max(MAX_GROUP_MEMBERS) });
 export const ChangeRoleBody = z.object({ role: z.enum(['admin', 'member']) });
+/** PUT /api/conversations/:id/mute: until an instant (RFC 3339 with an offset), 'forever', or null (unmute). */
+export const MuteConversationBody = z.object({
+  until: z.union([z.literal('forever'), lineText().max(64)]).nullable(),
+});
+export type MuteConversationBody = z.input<typeof MuteConversationBody>;
 
 /** One-time media options, shared by live and scheduled sends. */
 export const OneTimeMediaFields = {
@@ -149,6 +198,12 @@ export const MessagePageQuery = z.object({
 });
 
 export const MarkDeliveredBody = z.object({ messageIds: z.array(MessageId).min(1).max(500) });
+/** `PATCH /api/messages/:id`: the new content, sealed for the current members like a send. */
+export const EditMessageBody = z.object({ content: multilineText().max(MAX_CONTENT_LENGTH) });
+export type EditMessageBody = z.input<typeof EditMessageBody>;
+/** `DELETE /api/messages/:id?for=everyone|me`. */
+export const DeleteMessageQuery = z.object({ for: z.enum(['everyone', 'me']) });
+
 /** Emoji sequences join with U+200D (a format character), so reactions refuse control characters only. */
 export const ReactionBody = z.object({ emoji: lineText().min(1).max(16) });
 

@@ -5,6 +5,7 @@ import {
   SendMessageBody,
   type Conversation,
   type ConversationMember,
+  type MediaOpen,
   type MemberRole,
   type Message,
   type Reaction,
@@ -22,7 +23,14 @@ export interface ServerToClientEvents {
   receive_message: (message: Message) => void;
   message_status: (event: MessageStatusEvent) => void;
   message_deleted: (event: { conversationId: ConversationId; messageIds: MessageId[] }) => void;
+  /**
+   * A message was edited or deleted for everyone (a tombstone): the whole message, to every
+   * current member who can see it. "Delete for me" is `message_deleted` to my own devices.
+   */
+  message_updated: (message: Message) => void;
   reaction_updated: (event: { conversationId: ConversationId; messageId: MessageId; reactions: Reaction[] }) => void;
+  /** One-time media was opened by a recipient: to its sender only, with everyone who opened it so far. */
+  media_opened: (event: { conversationId: ConversationId; messageId: MessageId; openedBy: MediaOpen[] }) => void;
   /** The conversation as the receiving user sees it (their unread count and role). */
   conversation_updated: (conversation: Conversation) => void;
   /** The conversation is gone for this user (deleted on another device, removed from the group). */

@@ -1,6 +1,7 @@
 import { safeMediaType, type MediaId, type MediaInfo } from '@herald/shared';
 import type { Db, Queryable } from '../../db/db.js';
 import type { BlobStorage } from '../../lib/blob-storage.js';
+import type { Broadcaster } from '../../lib/broadcaster.js';
 import type { Clock } from '../../lib/clock.js';
 import { markMediaDeleted, type MediaRow } from './media.sql.js';
 
@@ -15,6 +16,8 @@ export interface MediaDeps {
   storage: BlobStorage;
   clock: Clock;
   limits: MediaLimits;
+  /** Tells the sender of one-time media when a recipient opened it (`media_opened`). */
+  broadcaster?: Broadcaster;
 }
 
 export function toMediaInfo(row: Pick<MediaRow, 'id' | 'kind' | 'mimeType' | 'size'>): MediaInfo {

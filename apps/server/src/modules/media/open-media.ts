@@ -1,8 +1,10 @@
 import type { Readable } from 'node:stream';
+import type { ConversationId, MessageId } from '@herald/shared';
 import { AppError, notFound } from '../../lib/app-error.js';
 import { selectMember } from '../membership/index.js';
 import { deleteBlobs, type MediaDeps } from './media-deps.js';
 import { anyViewsLeft, countView, selectMediaAccess } from './media.sql.js';
+import { selectOpens } from './one-time-opens.js';
 
 export interface OpenedMedia {
   stream: Readable;
@@ -41,6 +43,15 @@ export async function openMedia(deps: MediaDeps, userId: string, mediaId: string
       const views = await countView(db, row.messageId, userId, limit, now);
       if (views === undefined) throw new AppError('gone', 'You have already opened this one-time media.');
       const messageId = row.messageId;
+      if (deps.broadcaster && row.senderId) {
+        // The sender (only) sees "Opened", live, with who opened it so far.
+        const openedBy = (await selectOpens(db, [messageId])).get(messageId) ?? [];
+        deps.broadcaster.toUsers([row.senderId], 'media_opened', {
+          conversationId: row.conversationId as ConversationId,
+          messageId: messageId as MessageId,
+          openedBy,
+        });
+      }
       after = async () => {
         if (!(await anyViewsLeft(db, messageId, limit))) await deleteBlobs(deps, db, [row.id]);
       };

@@ -1,5 +1,6 @@
 import type { Message } from '@herald/shared';
 import type { Queryable } from '../../db/db.js';
+import { withOneTimeOpens } from '../media/one-time-opens.js';
 import { selectCurrentMembers } from '../membership/index.js';
 import { receiptsFor, toMessage } from './message-view.js';
 import { selectMyViews, type MessageRow } from './messages.sql.js';
@@ -15,7 +16,7 @@ export async function presentMessages(q: Queryable, rows: readonly MessageRow[],
     selectReactions(q, ids),
     selectMyViews(q, ids, viewerId),
   ]);
-  return rows.map((row) =>
+  const messages = rows.map((row) =>
     toMessage(
       row,
       receiptsFor(
@@ -24,6 +25,8 @@ export async function presentMessages(q: Queryable, rows: readonly MessageRow[],
       ),
       reactions.filter((r) => r.messageId === row.id),
       views.get(row.id) ?? 0,
+      viewerId,
     ),
   );
+  return withOneTimeOpens(q, messages, viewerId);
 }
