@@ -10,6 +10,8 @@ export interface MemberState {
   lastMessageMyViews: number;
   /** This member's pending scheduled messages here: the one source of "N scheduled". */
   scheduledPendingCount: number;
+  /** This member's mute: an RFC 3339 instant still ahead, 'forever', or null (see mute.ts). */
+  mutedUntil: string | null;
 }
 
 /** One member's row of one conversation, with what only that member sees of it. */
@@ -19,19 +21,40 @@ export type MemberView = ConversationRow & { member: MemberRow; state: MemberSta
 export const UNREAD_CAP = 9999;
 
 /**
+ * The member's mute as the API shows it: 'forever' for 'infinity', the instant (UTC, milliseconds)
+ * while it is ahead of the read time $1, else null: a mute that has ended is simply not there.
+ */
+const MUTED_UNTIL = `CASE WHEN cm.muted_until = 'infinity' THEN 'forever'
+         WHEN cm.muted_until > $1
+         THEN to_char(cm.muted_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END`;
+
+/**
+ * A direct chat someone else opened does not exist for this member until it holds a message (or
+ * an event): not listed, GET 404, no conversation_updated (migration 0007). One probe of the
+ * messages_page index, only for the rows still marked awaiting.
+ */
+const NOT_AWAITING = `NOT (cm.awaiting_first_message
+       AND NOT EXISTS (SELECT 1 FROM messages fm WHERE fm.conversation_id = cm.conversation_id))`;
+
+/**
  * The per-member parts of a conversation view, for every (conversation, member) row `cm` the
  * WHERE clause picks, in one statement whatever the number of rows:
- * - the newest message the member can see (from their join, after a "delete chat", unexpired);
- * - unread: others' messages above their read watermark, counted up to UNREAD_CAP (O(cap));
+ * - the newest message the member can see (from their join, after a "delete chat", unexpired,
+ *   not deleted for themselves: message_hides);
+ * - unread: others' messages above their read watermark, not deleted for everyone, counted up to
+ *   UNREAD_CAP (O(cap));
  * - their opens of that last message's one-time media;
  * - their pending scheduled messages there (the partial index on pending rows by conversation
  *   and sender keeps it O(pending)).
  * $1 is the read time (for expiry); the caller's parameters follow.
  */
 const memberViewSelect = (where: string, orderBy: string) => {
+  // Timeline events (content_type 'event') count as the last message (the list can say "Ana
+  // added Ben") but never as unread.
   const visible = `m.conversation_id = c.id AND m.created_at >= cm.joined_at
       AND (cm.history_from IS NULL OR m.created_at > cm.history_from)
-      AND (m.expires_at IS NULL OR m.expires_at > $1)`;
+      AND (m.expires_at IS NULL OR m.expires_at > $1)
+      AND NOT EXISTS (SELECT 1 FROM message_hides h WHERE h.user_id = cm.user_id AND h.message_id = m.id)`;
   return `SELECT ${CONVERSATION_COLUMNS}, ${MEMBER_COLUMNS},
        last.id AS "lastMessageId", COALESCE(last.created_at, c.created_at) AS "lastActivityAt",
        unread.n AS "unreadCount",
@@ -39,7 +62,8 @@ const memberViewSelect = (where: string, orderBy: string) => {
          AS "lastMessageMyViews",
        (SELECT count(*)::int FROM scheduled_messages s
         WHERE s.conversation_id = cm.conversation_id AND s.sender_id = cm.user_id AND s.status = 'pending')
-         AS "scheduledPendingCount"
+         AS "scheduledPendingCount",
+       ${MUTED_UNTIL} AS "mutedUntil"
      FROM conversation_members cm
      JOIN conversations c ON c.id = cm.conversation_id
      LEFT JOIN LATERAL (
@@ -48,10 +72,11 @@ const memberViewSelect = (where: string, orderBy: string) => {
      CROSS JOIN LATERAL (
        SELECT count(*)::int AS n FROM (
          SELECT 1 FROM messages m
-         WHERE ${visible} AND m.seq > cm.read_seq AND m.sender_id <> cm.user_id
+         WHERE ${visible} AND m.seq > cm.read_seq AND m.sender_id <> cm.user_id AND m.deleted_at IS NULL
+           AND m.content_type <> 'event'
          LIMIT ${UNREAD_CAP}) u
      ) unread
-     WHERE cm.left_at IS NULL AND ${where}
+     WHERE cm.left_at IS NULL AND ${NOT_AWAITING} AND ${where}
      ORDER BY ${orderBy}`;
 };
 
@@ -71,6 +96,7 @@ const toMemberView = (r: Flat): MemberView => ({
     unreadCount: r.unreadCount,
     lastMessageMyViews: Number(r.lastMessageMyViews),
     scheduledPendingCount: r.scheduledPendingCount,
+    mutedUntil: r.mutedUntil,
   },
 });
 

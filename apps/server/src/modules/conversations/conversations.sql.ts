@@ -101,18 +101,34 @@ export async function hideConversation(q: Queryable, conversationId: string, use
   );
 }
 
+/** Brings the chat back for the user: unhidden, and no longer waiting for a first message. */
 export async function unhideConversation(q: Queryable, conversationId: string, userId: string) {
-  await q.query('UPDATE conversation_members SET hidden_at = NULL WHERE conversation_id = $1 AND user_id = $2', [
-    conversationId,
-    userId,
-  ]);
+  await q.query(
+    `UPDATE conversation_members SET hidden_at = NULL, awaiting_first_message = false
+     WHERE conversation_id = $1 AND user_id = $2`,
+    [conversationId, userId],
+  );
 }
 
-/** The groups a user is currently in (account deletion removes them from each). */
+/**
+ * A direct chat just opened by someone else: it stays out of this member's list until it holds a
+ * message (see NOT_AWAITING in conversation-views.sql.ts), or until they open it themselves.
+ */
+export async function markAwaitingFirstMessage(q: Queryable, conversationId: string, userId: string) {
+  await q.query(
+    'UPDATE conversation_members SET awaiting_first_message = true WHERE conversation_id = $1 AND user_id = $2',
+    [conversationId, userId],
+  );
+}
+
+/** The groups a user is currently in, by id (account deletion removes them from each). */
 export async function selectGroupIdsOf(q: Queryable, userId: string): Promise<string[]> {
   const { rows } = await q.query<{ id: string }>(
     `SELECT c.id FROM conversation_members cm JOIN conversations c ON c.id = cm.conversation_id
-     WHERE cm.user_id = $1 AND cm.left_at IS NULL AND c.kind = 'group'`,
+     WHERE cm.user_id = $1 AND cm.left_at IS NULL AND c.kind = 'group'
+     -- In id order: leaving each writes a timeline event, which locks the conversation as message
+     -- batches do (in id order), so the two cannot deadlock.
+     ORDER BY c.id`,
     [userId],
   );
   return rows.map((r) => r.id);

@@ -6,7 +6,13 @@ import { directKey } from '../membership/index.js';
 import { selectUsersByIds } from '../users/index.js';
 import { announceOpened } from './conversation-events.js';
 import type { ConversationsDeps } from './conversations-deps.js';
-import { insertConversation, selectDirectByKey, unhideConversation, upsertMembers } from './conversations.sql.js';
+import {
+  insertConversation,
+  markAwaitingFirstMessage,
+  selectDirectByKey,
+  unhideConversation,
+  upsertMembers,
+} from './conversations.sql.js';
 
 /** Refuses a direct chat that could not be opened (no such live user, a block), reading only. */
 export async function assertMayOpenDirect(q: Queryable, userId: string, otherId: string): Promise<void> {
@@ -38,6 +44,8 @@ export async function openDirectIn(
       ],
       now,
     );
+    // The other person sees the chat with its first message, not when I merely open it.
+    await markAwaitingFirstMessage(tx, id, otherId);
     return { conversationId: id, created: true };
   }
   const existing = await selectDirectByKey(tx, key);

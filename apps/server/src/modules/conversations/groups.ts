@@ -1,4 +1,11 @@
-import { MAX_GROUP_MEMBERS, type Conversation, type ConversationId, type MemberRole } from '@herald/shared';
+import {
+  MAX_GROUP_MEMBERS,
+  type Conversation,
+  type ConversationId,
+  type MemberRole,
+  type TemporaryTtl,
+  type UserId,
+} from '@herald/shared';
 import type { Queryable } from '../../db/db.js';
 import { AppError, notFound } from '../../lib/app-error.js';
 import {
@@ -14,6 +21,7 @@ import { announceRoleChanged, announceUpdated, viewOne } from './conversation-ev
 import { selectBlocksInvolving } from './conversation-views.sql.js';
 import type { ConversationsDeps } from './conversations-deps.js';
 import { insertConversation, updateConversation, updateRole, upsertMembers } from './conversations.sql.js';
+import { recordEvent } from './timeline-events.js';
 
 async function assertLiveUsers(q: Queryable, ids: readonly string[]): Promise<void> {
   const rows = await selectUsersByIds(q, ids);
@@ -39,7 +47,7 @@ export async function createGroup(
   assertGroupSize(others.length + 1);
   await assertLiveUsers(deps.db, others);
   const now = deps.clock.now();
-  const id = await deps.db.transaction(async (tx) => {
+  const { id, announceEvent } = await deps.db.transaction(async (tx) => {
     const conversationId = await insertConversation(tx, {
       kind: 'group',
       title,
@@ -52,9 +60,11 @@ export async function createGroup(
       ...others.map((o) => ({ userId: o, role: 'member' as const })),
     ];
     await upsertMembers(tx, conversationId!, members, now);
-    return conversationId!;
+    const body = { kind: 'group_created' as const, title, userIds: others as UserId[] };
+    return { id: conversationId!, announceEvent: await recordEvent(deps, tx, conversationId!, userId, body, now) };
   });
   await announceUpdated(deps, id);
+  announceEvent();
   return viewOne(deps, deps.db, userId, id);
 }
 
@@ -71,8 +81,25 @@ export async function updateDetails(
   if (group && !isAdmin(membership.member)) throw new AppError('not_admin');
   // Temporary mode changes what the other member sees: like a message, not across a block.
   if (!group) assertMayPost(await selectPostingContext(deps.db, userId, { conversationId }));
-  await updateConversation(deps.db, conversationId, patch);
+  const before = membership.conversation;
+  const now = deps.clock.now();
+  const announceEvents = await deps.db.transaction(async (tx) => {
+    await updateConversation(tx, conversationId, patch);
+    // One line per real change, in the same transaction: a title set to what it was says nothing.
+    const later: (() => void)[] = [];
+    if (patch.title !== undefined && patch.title !== before.title) {
+      const body = { kind: 'title_changed' as const, title: patch.title };
+      later.push(await recordEvent(deps, tx, conversationId, userId, body, now));
+    }
+    const ttl = patch.temporaryTtlSeconds;
+    if (ttl !== undefined && ttl !== before.temporaryTtlSeconds) {
+      const body = { kind: 'temporary_mode_changed' as const, ttlSeconds: ttl as TemporaryTtl };
+      later.push(await recordEvent(deps, tx, conversationId, userId, body, now));
+    }
+    return later;
+  });
   await announceUpdated(deps, conversationId);
+  announceEvents.forEach((run) => run());
   return viewOne(deps, deps.db, userId, conversationId);
 }
 
@@ -94,14 +121,17 @@ export async function addMembers(
   const current = await selectCurrentMembers(db, [conversationId]);
   assertGroupSize(current.length + wanted.length);
   const now = deps.clock.now();
-  const added = await db.transaction((tx) =>
-    upsertMembers(
+  const { added, announceEvent } = await db.transaction(async (tx) => {
+    const added = await upsertMembers(
       tx,
       conversationId,
       wanted.map((id) => ({ userId: id, role: 'member' })),
       now,
-    ),
-  );
+    );
+    if (added.length === 0) return { added, announceEvent: () => {} };
+    const body = { kind: 'members_added' as const, userIds: added as UserId[] };
+    return { added, announceEvent: await recordEvent(deps, tx, conversationId, userId, body, now) };
+  });
   if (added.length === 0) return viewOne(deps, db, userId, conversationId);
   // The view is the adder's: members with a block against the newcomer get no presence.
   const view = await viewOne(deps, db, userId, conversationId);
@@ -120,6 +150,7 @@ export async function addMembers(
     );
   }
   await announceUpdated(deps, conversationId, added);
+  announceEvent();
   return viewOne(deps, db, userId, conversationId);
 }
 
@@ -140,9 +171,15 @@ export async function setRole(
   if (role === 'member' && target.role === 'admin' && membership.member.role !== 'owner') {
     throw new AppError('forbidden', 'Only the owner can demote an admin.');
   }
-  await updateRole(db, conversationId, targetId, role);
+  const announceEvent = await db.transaction(async (tx) => {
+    await updateRole(tx, conversationId, targetId, role);
+    if (target.role === role) return () => {};
+    const body = { kind: 'role_changed' as const, userId: targetId as UserId, role };
+    return recordEvent(deps, tx, conversationId, userId, body, deps.clock.now());
+  });
   const audience = (await selectCurrentMembers(db, [conversationId])).map((m) => m.userId);
   announceRoleChanged(deps, conversationId, audience, { userId: targetId, role, reason: 'changed' });
   await announceUpdated(deps, conversationId);
+  announceEvent();
   return viewOne(deps, db, userId, conversationId);
 }

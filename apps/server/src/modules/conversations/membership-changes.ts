@@ -11,6 +11,7 @@ import {
 import { announceRoleChanged } from './conversation-events.js';
 import type { ConversationsDeps } from './conversations-deps.js';
 import { hideConversation, markMemberLeft, selectGroupIdsOf, updateRole } from './conversations.sql.js';
+import { recordEvent } from './timeline-events.js';
 
 type After = () => void;
 
@@ -28,7 +29,11 @@ async function runMembershipEnded(
   return later;
 }
 
-/** Removes someone from a group (they left, were removed, or deleted their account). */
+/**
+ * Removes someone from a group (they left, were removed by `actorId`, or deleted their account),
+ * with its timeline events ("X left", "Ana removed X", "X's account was deleted", "Y is now the
+ * owner") in the same transaction.
+ */
 async function endGroupMembership(
   deps: ConversationsDeps,
   tx: Tx,
@@ -36,6 +41,7 @@ async function endGroupMembership(
   userId: string,
   reason: 'left' | 'removed' | 'account_deleted',
   now: Date,
+  actorId: string = userId,
 ): Promise<After[]> {
   if (!(await markMemberLeft(tx, conversationId, userId, reason, now))) return [];
   // A group keeps an owner: the oldest admin, else the oldest member, inherits it.
@@ -44,6 +50,18 @@ async function endGroupMembership(
   if (remaining.length > 0 && !remaining.some((m) => m.role === 'owner')) {
     heir = (remaining.find((m) => m.role === 'admin') ?? remaining[0]!).userId;
     await updateRole(tx, conversationId, heir, 'owner');
+  }
+  const events: After[] = [];
+  if (remaining.length > 0) {
+    const body =
+      reason === 'removed'
+        ? { kind: 'member_removed' as const, userId: userId as UserId }
+        : { kind: reason === 'left' ? ('member_left' as const) : ('member_gone' as const) };
+    events.push(await recordEvent(deps, tx, conversationId, actorId, body, now));
+    if (heir) {
+      const inherited = { kind: 'owner_inherited' as const, userId: heir as UserId };
+      events.push(await recordEvent(deps, tx, conversationId, userId, inherited, now));
+    }
   }
   const later =
     reason === 'account_deleted' ? [] : await runMembershipEnded(deps, tx, { conversationId, userId, reason, now });
@@ -62,6 +80,7 @@ async function endGroupMembership(
         reason: reason === 'left' ? 'left' : 'removed',
       });
     }
+    events.forEach((run) => run());
   });
   return later;
 }
@@ -84,7 +103,7 @@ export async function removeMember(
   }
   const now = deps.clock.now();
   const later = await deps.db.transaction((tx) =>
-    endGroupMembership(deps, tx, conversationId, targetId, 'removed', now),
+    endGroupMembership(deps, tx, conversationId, targetId, 'removed', now, userId),
   );
   for (const run of later) run();
 }

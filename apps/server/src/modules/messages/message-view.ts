@@ -28,12 +28,34 @@ export function receiptsFor(row: Pick<MessageRow, 'seq' | 'senderId' | 'createdA
   return receipts;
 }
 
+/**
+ * A delivered scheduled message as `viewerId` sees it: its sender always sees when it was
+ * scheduled ("Scheduled for X, sent at Y"); everyone else sees a message like any other unless the
+ * sender chose to show that it was scheduled (issue 13, item 7).
+ */
+export function scheduleSeenBy<M extends Pick<Message, 'senderId' | 'scheduledMessageId' | 'scheduledTime'>>(
+  message: M,
+  viewerId: string,
+  shown: boolean,
+): M {
+  if (shown || message.senderId === viewerId || message.scheduledMessageId === null) return message;
+  return { ...message, scheduledMessageId: null, scheduledTime: null };
+}
+
+/** `viewerId`: whose copy this is (see scheduleSeenBy); without it, the sender's. */
 export function toMessage(
   row: MessageRow,
   receipts: Receipt[],
   reactions: readonly ReactionRow[] = [],
   myViews = 0,
+  viewerId?: string,
 ): Message {
+  // Timeline events have no receipts: nobody delivers or reads what the server wrote.
+  const message = messageOf(row, row.contentType === 'event' ? [] : receipts, reactions, myViews);
+  return viewerId === undefined ? message : scheduleSeenBy(message, viewerId, row.showAsScheduled);
+}
+
+function messageOf(row: MessageRow, receipts: Receipt[], reactions: readonly ReactionRow[], myViews: number): Message {
   return {
     id: row.id as MessageId,
     conversationId: row.conversationId as ConversationId,
@@ -61,6 +83,9 @@ export function toMessage(
     expiresAt: row.expiresAt?.toISOString() ?? null,
     scheduledMessageId: row.scheduledMessageId as ScheduledMessageId | null,
     scheduledTime: row.scheduledTime?.toISOString() ?? null,
+    event: row.event ?? null,
+    editedAt: row.editedAt?.toISOString() ?? null,
+    deletedAt: row.deletedAt?.toISOString() ?? null,
     messageStatus: aggregateStatus(receipts),
     receipts,
     reactions: reactions.map((r): Reaction => ({ userId: r.userId as UserId, emoji: r.emoji })),

@@ -1,4 +1,4 @@
-import type { MessageContentType } from '@herald/shared';
+import type { MessageContentType, TimelineEvent } from '@herald/shared';
 import type { Queryable } from '../../db/db.js';
 
 export interface MessageRow {
@@ -20,8 +20,14 @@ export interface MessageRow {
   clientId: string | null;
   createdAt: Date;
   expiresAt: Date | null;
+  editedAt: Date | null;
+  deletedAt: Date | null;
   scheduledMessageId: string | null;
   scheduledTime: Date | null;
+  /** Timeline events (contentType 'event'): what happened (migration 0007). */
+  event: TimelineEvent | null;
+  /** Read from its scheduled row (migration 0009): recipients see it was scheduled only when true. */
+  showAsScheduled: boolean;
 }
 
 /** A MessageRow's columns, from messages `m` and media `md` (the writer returns the same shape). */
@@ -31,8 +37,11 @@ export const MESSAGE_COLUMNS = `
   md.mime_type AS "mediaMimeType", md.size AS "mediaSize", m.is_one_time_media AS "isOneTimeMedia",
   m.view_limit AS "viewLimit", m.media_expiry_seconds AS "mediaExpirySeconds",
   m.media_expires_at AS "mediaExpiresAt", m.reply_to_id AS "replyToId", m.client_id AS "clientId",
-  m.created_at AS "createdAt", m.expires_at AS "expiresAt", m.scheduled_message_id AS "scheduledMessageId",
-  m.scheduled_time AS "scheduledTime"`;
+  m.created_at AS "createdAt", m.expires_at AS "expiresAt", m.edited_at AS "editedAt", m.deleted_at AS "deletedAt",
+  m.scheduled_message_id AS "scheduledMessageId",
+  m.scheduled_time AS "scheduledTime", m.event,
+  COALESCE((SELECT s.show_as_scheduled FROM scheduled_messages s WHERE s.id = m.scheduled_message_id), false)
+    AS "showAsScheduled"`;
 
 /** Reads messages with their media columns; `m` is messages, `md` media. */
 export const MESSAGE_SELECT = `
@@ -59,7 +68,8 @@ export async function selectMessageByClientId(
 
 /**
  * A page of a conversation as one member sees it: newest first, from their join (and after a
- * "delete chat"), without expired temporary messages. `before` is an exclusive seq cursor.
+ * "delete chat"), without expired temporary messages nor the ones they deleted for themselves
+ * (message_hides, probed by its primary key). `before` is an exclusive seq cursor.
  */
 export async function selectMessagePage(
   q: Queryable,
@@ -70,15 +80,17 @@ export async function selectMessagePage(
     before: number | null;
     limit: number;
     now: Date;
+    viewerId: string;
   },
 ): Promise<MessageRow[]> {
   const { rows } = await q.query<MessageRow>(
     `${MESSAGE_SELECT}
      WHERE m.conversation_id = $1 AND m.created_at >= $2 AND ($3::timestamptz IS NULL OR m.created_at > $3)
        AND ($4::bigint IS NULL OR m.seq < $4) AND (m.expires_at IS NULL OR m.expires_at > $6)
+       AND NOT EXISTS (SELECT 1 FROM message_hides h WHERE h.user_id = $7 AND h.message_id = m.id)
      ORDER BY m.seq DESC
      LIMIT $5`,
-    [args.conversationId, args.joinedAt, args.historyFrom, args.before, args.limit, args.now],
+    [args.conversationId, args.joinedAt, args.historyFrom, args.before, args.limit, args.now, args.viewerId],
   );
   return rows;
 }

@@ -1,6 +1,6 @@
 import type { Message } from '@herald/shared';
 import type { Db } from '../../db/db.js';
-import { notFound } from '../../lib/app-error.js';
+import { AppError, notFound } from '../../lib/app-error.js';
 import type { Broadcaster } from '../../lib/broadcaster.js';
 import type { Clock } from '../../lib/clock.js';
 import { assertMayPost, requireMembership, selectCurrentMembers, selectPostingContext } from '../membership/index.js';
@@ -21,6 +21,8 @@ export async function react(
   emoji: string | null,
 ): Promise<Message['reactions']> {
   const row = await requireVisibleMessage(db, clock.now(), userId, messageId);
+  if (row.contentType === 'event') throw new AppError('invalid_state', 'Events in the timeline take no reactions.');
+  if (emoji !== null && row.deletedAt) throw new AppError('invalid_state', 'This message was deleted.');
   // A reaction reaches the other member as a message does: not across a block in a direct chat.
   assertMayPost(await selectPostingContext(db, userId, { conversationId: row.conversationId }));
   if (emoji === null) await deleteReaction(db, messageId, userId);
@@ -42,7 +44,7 @@ export async function react(
  * The message, if the user may see it: a member since before it was sent (and after their "delete
  * chat"), and not expired. Anything else is the same 404 as a message that does not exist.
  */
-async function requireVisibleMessage(db: Db, now: Date, userId: string, messageId: string) {
+export async function requireVisibleMessage(db: Db, now: Date, userId: string, messageId: string) {
   const [row] = await selectMessagesByIds(db, [messageId]);
   if (!row) throw notFound('No such message.');
   const { member } = await requireMembership(db, row.conversationId, userId).catch(() => {

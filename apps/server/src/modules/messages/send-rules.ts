@@ -52,6 +52,8 @@ export async function assertRepliable(q: Queryable, conversationId: string, repl
   if (!reply || reply.conversationId !== conversationId) {
     throw notFound('The message you reply to is not in this conversation.');
   }
+  if (reply.contentType === 'event') throw new AppError('invalid_state', 'You cannot reply to an event.');
+  if (reply.deletedAt) throw notFound('The message you reply to was deleted.');
 }
 
 /** The one-time media options of a send, as stored (a one-time view limit defaults to 1). */
