@@ -116,6 +116,7 @@ export function conversation(overrides: Partial<Conversation> = {}): Conversatio
     unreadCount: 0,
     blockedByMe: false,
     scheduledPendingCount: 0,
+    mutedUntil: null,
     ...overrides,
   };
 }

@@ -67,6 +67,7 @@ export async function buildViews(
       unreadCount: row.state.unreadCount,
       blockedByMe: other ? blocked.has(pairKey(viewerId, other.userId)) : false,
       scheduledPendingCount: row.state.scheduledPendingCount,
+      mutedUntil: row.state.mutedUntil,
     };
   });
 }
@@ -86,7 +87,13 @@ async function lastMessagesFor(
     const message = row.state.lastMessageId ? byId.get(row.state.lastMessageId) : undefined;
     if (!message) return null;
     const receipts = receiptsFor(message, membersOf.get(message.conversationId) ?? []);
-    return toMessage(message, receipts, reactionsOf.get(message.id) ?? [], row.state.lastMessageMyViews);
+    return toMessage(
+      message,
+      receipts,
+      reactionsOf.get(message.id) ?? [],
+      row.state.lastMessageMyViews,
+      row.member.userId,
+    );
   };
 }
 

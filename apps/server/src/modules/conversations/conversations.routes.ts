@@ -5,6 +5,7 @@ import {
   ConversationId,
   CreateDirectBody,
   CreateGroupBody,
+  MuteConversationBody,
   UpdateConversationBody,
   UserId,
 } from '@herald/shared';
@@ -76,6 +77,12 @@ export const conversationsRoutes: FastifyPluginAsyncZod<{ conversations: Convers
       return ok(await conversations.setRole(me.id, id, userId, request.body.role), 'Role changed');
     },
   );
+
+  app.put('/api/conversations/:id/mute', { schema: { params, body: MuteConversationBody } }, async (request) => {
+    const me = requireUser(request);
+    const { until } = request.body;
+    return ok(await conversations.setMute(me.id, request.params.id, until), until === null ? 'Unmuted' : 'Muted');
+  });
 
   app.post('/api/conversations/:id/leave', { schema: { params } }, async (request) => {
     const me = requireUser(request);

@@ -9,6 +9,7 @@ import { selectDirectByKey, unhideConversation } from './conversations.sql.js';
 import { assertMayOpenDirect, openDirect, openDirectIn } from './direct-chats.js';
 import { addMembers, createGroup, setRole, updateDetails } from './groups.js';
 import { deleteForMe, leave, leaveGroupsOnAccountDeleted, removeMember } from './membership-changes.js';
+import { setMute } from './mute.js';
 
 export type { ConversationsDeps } from './conversations-deps.js';
 
@@ -55,6 +56,9 @@ export function createConversationsService(deps: ConversationsDeps) {
       setRole(deps, userId, conversationId, targetId, role),
     leave: (userId: string, conversationId: string) => leave(deps, userId, conversationId),
     deleteForMe: (userId: string, conversationId: string) => deleteForMe(deps, userId, conversationId),
+    /** Mutes (until an instant, 'forever') or unmutes (null) my notifications for a chat. */
+    setMute: (userId: string, conversationId: string, until: string | null) =>
+      setMute(deps, userId, conversationId, until),
 
     /** Brings back, in the caller's transaction, a chat the user had deleted (its old history stays hidden). */
     unhideIn: (tx: Tx, userId: string, conversationId: string) => unhideConversation(tx, conversationId, userId),
