@@ -202,6 +202,7 @@ describe.runIf(onPostgres())('a database outage (real server process, private Po
         conversationId: chatId,
         content: await alice.seal(chatId, text),
         scheduledTime: dueAt,
+        showAsScheduled: true, // found at the recipient by its scheduledMessageId
       });
       expect(res.status).toBe(201); // acknowledged: must not be lost
       scheduled.push(res.data);
@@ -262,6 +263,7 @@ describe.runIf(onPostgres())('a database outage (real server process, private Po
       conversationId: chatId,
       content: await alice.seal(chatId, `${label} after the outage`),
       scheduledTime: new Date(Date.now() + 800).toISOString(),
+      showAsScheduled: true, // found at the recipient by its scheduledMessageId
     });
     expect(res.status).toBe(201);
     const received = await bobSocket.next('receive_message', (m) => m.scheduledMessageId === res.data.id, {

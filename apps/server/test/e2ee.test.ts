@@ -52,8 +52,9 @@ const scheduledBy = (user: TestUser) => count('scheduled_messages WHERE sender_i
 
 const post = <T>(user: TestUser, conversationId: string, body: object) =>
   user.client.post<T>(`/api/conversations/${conversationId}/messages`, body);
+// Shown as scheduled: these tests find the recipient's copy by its scheduledMessageId.
 const postScheduled = (user: TestUser, body: object) =>
-  user.client.post<ScheduledMessage>('/api/scheduled-messages', body);
+  user.client.post<ScheduledMessage>('/api/scheduled-messages', { showAsScheduled: true, ...body });
 const keyHolders = (content: string) => Object.keys(parseMessageEnvelope(content)!.keys).sort(byId);
 const ids = (...members: TestUser[]) => members.map((m) => m.id).sort(byId);
 

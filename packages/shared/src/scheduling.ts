@@ -72,6 +72,11 @@ export interface ScheduledMessage {
   createdAt: string;
   updatedAt: string;
   /**
+   * Whether recipients see that it was scheduled ("Scheduled" on their copy, with its time). By
+   * default (false) a delivered scheduled message looks like any message to them.
+   */
+  showAsScheduled: boolean;
+  /**
    * In lists: the group's title, or the direct chat's other person, so that an item stays
    * readable after its chat is gone for the sender. Absent from live events.
    */
@@ -92,6 +97,8 @@ export const CreateScheduledBody = z
     replyToId: MessageId.optional(),
     scheduledTime: ScheduledTimeInput,
     clientId: ClientId.optional(),
+    /** Recipients see "Scheduled" on their copy (default: it looks like any message). */
+    showAsScheduled: z.boolean().optional(),
     ...OneTimeMediaFields,
   })
   .refine((b) => b.receiverId !== undefined || b.conversationId !== undefined, {
@@ -109,6 +116,18 @@ export const UpdateScheduledBody = z
   .partial()
   .refine((b) => b.content !== undefined || b.scheduledTime !== undefined, 'give content and/or scheduledTime');
 export type UpdateScheduledBody = z.input<typeof UpdateScheduledBody>;
+
+/**
+ * Brings a cancelled or failed message back to pending (POST /api/scheduled-messages/:id/restore):
+ * at its own time when that is still ahead, or at a new one; `content` when the client sealed it
+ * again (an edit of a failed message); `version` is the copy the client saw.
+ */
+export const RestoreScheduledBody = z.object({
+  version: boundedInt(1, INT4_MAX),
+  scheduledTime: ScheduledTimeInput.optional(),
+  content: multilineText().max(MAX_CONTENT_LENGTH).optional(),
+});
+export type RestoreScheduledBody = z.input<typeof RestoreScheduledBody>;
 
 export const ScheduledListQuery = z.object({
   conversationId: ConversationId.optional(),

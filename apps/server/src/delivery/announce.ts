@@ -1,9 +1,12 @@
 import type { ScheduledMessageId } from '@herald/shared';
 import type { Broadcaster } from '../lib/broadcaster.js';
-import type { WrittenMessages } from '../modules/messages/index.js';
+import { scheduleSeenBy, type WrittenMessages } from '../modules/messages/index.js';
 import { announceFailed, toScheduled, type ScheduledRow } from '../modules/scheduling/index.js';
 import type { DeliveryObserver } from './delivery-deps.js';
 import type { RecordedOutcome } from './record-outcome.js';
+
+/** Whose copy `receive_message` carries: not the sender's (they get `scheduled_message_sent`). */
+const ANY_RECIPIENT = '';
 
 /**
  * After commit, one event per fact:
@@ -21,12 +24,18 @@ export function announceOutcome(
   commitTime: Date,
 ): void {
   const { broadcaster, maxRetries } = deps;
+  // Recipients see that a message was scheduled only when its sender chose so (item 7, issue 13).
+  const shown = new Set(outcome.sent.filter(({ row }) => row.showAsScheduled).map(({ row }) => row.id));
   for (const message of written.messages) {
     const audience = written.audience.get(message.conversationId) ?? [];
     broadcaster.toUsers(
       audience.filter((userId) => userId !== message.senderId),
       'receive_message',
-      message,
+      scheduleSeenBy(
+        message,
+        ANY_RECIPIENT,
+        message.scheduledMessageId !== null && shown.has(message.scheduledMessageId),
+      ),
     );
   }
   for (const { row, message } of outcome.sent) {

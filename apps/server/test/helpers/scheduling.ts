@@ -19,7 +19,7 @@ export async function ensureDirectChat(user: TestUser, receiverId: string): Prom
 /**
  * A scheduled-message request body with its plaintext `content` sealed for the target
  * conversation's current members (`conversationId`, or the direct chat with `receiverId`, opened
- * first). `kind` follows `contentType`. Bodies whose content is absent or already sealed, or whose
+ * first), shown to recipients as scheduled unless it says otherwise. `kind` follows `contentType`. Bodies whose content is absent or already sealed, or whose
  * conversation cannot be found, are returned as they are (the server then refuses them itself).
  */
 export async function sealScheduledBody(
@@ -27,6 +27,10 @@ export async function sealScheduledBody(
   body: Record<string, unknown>,
   options: Omit<SealOptions, 'client'> = {},
 ): Promise<Record<string, unknown>> {
+  // Recipients see scheduledMessageId only when the sender shows the message as scheduled (the
+  // API's default hides it); tests find a delivered message by that id, so the helper shows it
+  // unless the body says otherwise (scheduling-ux.test.ts covers the default).
+  body = { showAsScheduled: true, ...body };
   const content = body.content;
   if (typeof content !== 'string' || isSealed(content)) return body;
   const conversationId =

@@ -16,6 +16,7 @@ export type NewScheduled = Pick<
   | 'replyToId'
   | 'scheduledTime'
   | 'clientId'
+  | 'showAsScheduled'
 > & { now: Date };
 
 export interface PendingLimits {
@@ -86,8 +87,8 @@ export async function insertScheduledWithinQuota(
      inserted AS (
        INSERT INTO scheduled_messages AS s (conversation_id, sender_id, receiver_id, content, content_type, media_id,
          is_one_time_media, view_limit, media_expiry_seconds, scheduled_time, due_at, client_id, created_at, updated_at,
-         reply_to_id)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $12, $15
+         reply_to_id, show_as_scheduled)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $12, $15, $16
        FROM allowed
        WHERE $6::uuid IS NULL OR EXISTS (SELECT 1 FROM attached)
        ON CONFLICT DO NOTHING
@@ -113,6 +114,7 @@ export async function insertScheduledWithinQuota(
       /* $13 */ limits.perConversation,
       /* $14 */ limits.perUser,
       /* $15 */ s.replyToId,
+      /* $16 */ s.showAsScheduled,
     ],
     { name: 'herald_insert_scheduled' },
   );

@@ -73,6 +73,7 @@ export async function createScheduled(
         replyToId: body.replyToId ?? null,
         scheduledTime,
         clientId: body.clientId ?? null,
+        showAsScheduled: body.showAsScheduled ?? false,
         now,
       },
       limits,
@@ -138,6 +139,15 @@ async function requirePostingContext(
 
 /** Refusals the insert reports (quotas, media already used); throwing rolls the transaction back. */
 function assertInserted(result: InsertOutcome, limits: { perConversation: number; perUser: number }): void {
+  assertUnderQuota(result, limits);
+  if (!result.mediaAttached) throw new AppError('conflict', 'This media is already attached to another message.');
+}
+
+/** 429 quota_exceeded when the sender's pending counts (before this one) reached a limit. */
+export function assertUnderQuota(
+  result: { inConversation: number; total: number },
+  limits: { perConversation: number; perUser: number },
+): void {
   if (result.inConversation >= limits.perConversation) {
     throw new AppError(
       'quota_exceeded',
@@ -152,5 +162,4 @@ function assertInserted(result: InsertOutcome, limits: { perConversation: number
       { scope: 'user', limit: limits.perUser },
     );
   }
-  if (!result.mediaAttached) throw new AppError('conflict', 'This media is already attached to another message.');
 }

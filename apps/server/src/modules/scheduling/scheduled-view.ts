@@ -38,5 +38,6 @@ export function toScheduled(row: ScheduledRow, maxRetries: number): ScheduledMes
     clientId: row.clientId,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
+    showAsScheduled: row.showAsScheduled,
   };
 }

@@ -2,7 +2,13 @@ import type {} from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
-import { CreateScheduledBody, ScheduledListQuery, ScheduledMessageId, UpdateScheduledBody } from '@herald/shared';
+import {
+  CreateScheduledBody,
+  RestoreScheduledBody,
+  ScheduledListQuery,
+  ScheduledMessageId,
+  UpdateScheduledBody,
+} from '@herald/shared';
 import type { RateLimitRule } from '../../lib/rate-limiter.js';
 import { parseInput } from '../../lib/validate.js';
 import { requireUser } from '../../http/auth-guard.js';
@@ -18,7 +24,7 @@ export interface SchedulingRoutesDeps {
   createLimit: RateLimitRule;
 }
 
-const BOOLEAN_FIELDS = new Set(['isOneTimeMedia']);
+const BOOLEAN_FIELDS = new Set(['isOneTimeMedia', 'showAsScheduled']);
 const INTEGER_FIELDS = new Set(['viewLimit', 'mediaExpiryDuration']);
 
 /** FormData sends strings: turn the spec's fields back into JSON types ('' means absent). */
@@ -137,6 +143,17 @@ export const schedulingRoutes: FastifyPluginAsyncZod<SchedulingRoutesDeps> = asy
     const result = await scheduling.sendNow(me.id, request.params.id);
     return ok(result, result.message ? 'Sent' : 'Could not send');
   });
+
+  // A cancelled message back while its time is ahead, or a failed one edited and rescheduled:
+  // rate-limited like scheduling, since it puts a message back in the queue.
+  app.post(
+    '/api/scheduled-messages/:id/restore',
+    { config: { rateLimit: limitedBy(deps.createLimit) }, schema: { params, body: RestoreScheduledBody } },
+    async (request) => {
+      const me = requireUser(request);
+      return ok(await scheduling.restore(me.id, request.params.id, request.body), 'Scheduled again');
+    },
+  );
 
   app.post('/api/scheduled-messages/:id/dismiss', { schema: { params } }, async (request) => {
     const me = requireUser(request);

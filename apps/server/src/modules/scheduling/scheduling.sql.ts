@@ -35,6 +35,8 @@ export interface ScheduledRow {
   clientId: string | null;
   createdAt: Date;
   updatedAt: Date;
+  /** Recipients see that it was scheduled (migration 0009); by default they do not. */
+  showAsScheduled: boolean;
 }
 
 /** A scheduled row's columns, read from the table (or a CTE of its columns) named `t`. */
@@ -47,7 +49,7 @@ export const scheduledColumns = (t: string) => `
   ${t}.failure_code AS "failureCode", ${t}.failure_detail AS "failureDetail", ${t}.sent_at AS "sentAt",
   ${t}.message_id AS "messageId", ${t}.cancelled_at AS "cancelledAt", ${t}.failure_seen_at AS "failureSeenAt",
   ${t}.dismissed_at AS "dismissedAt", ${t}.version, ${t}.client_id AS "clientId", ${t}.created_at AS "createdAt",
-  ${t}.updated_at AS "updatedAt"`;
+  ${t}.updated_at AS "updatedAt", ${t}.show_as_scheduled AS "showAsScheduled"`;
 
 export const SCHEDULED_COLUMNS = scheduledColumns('s');
 

@@ -9,6 +9,7 @@ import { failPendingOnAccountDeleted, failPendingOnMembershipEnded } from './fai
 import { countFailuresUnseen, dismissFailure, markAllFailuresSeen } from './failures.js';
 import { getScheduled, listScheduled, type ScheduledListInput } from './list-scheduled.js';
 import { viewOf, type SchedulingApiDeps, type SchedulingLimits } from './scheduling-deps.js';
+import { restoreScheduled, type RestoreScheduledInput } from './restore-scheduled.js';
 import { sendNow, type DeliverNow } from './send-now.js';
 import type { ScheduledRow } from './scheduling.sql.js';
 
@@ -56,6 +57,7 @@ export function createSchedulingService(deps: SchedulingDeps) {
     get: (senderId: string, id: string) => getScheduled(api, senderId, id),
     update: (senderId: string, id: string, body: UpdateScheduledInput) => editScheduled(api, senderId, id, body),
     cancel: (senderId: string, id: string) => cancelScheduled(api, senderId, id),
+    restore: (senderId: string, id: string, body: RestoreScheduledInput) => restoreScheduled(api, senderId, id, body),
     sendNow: (senderId: string, id: string) => sendNow({ ...api, deliverNow: deps.deliverNow }, senderId, id),
     dismiss: (senderId: string, id: string) => dismissFailure(api, senderId, id),
     markFailuresSeen: (senderId: string) => markAllFailuresSeen(api, senderId),
