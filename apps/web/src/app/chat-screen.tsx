@@ -9,6 +9,7 @@ import { useMessages } from '../features/messages/store';
 import { prepareConversation } from '../lib/e2ee';
 import { ChatComposer } from './chat/chat-composer';
 import { ChatHeader } from './chat/chat-header';
+import { ChatSearch } from './chat/chat-search';
 import { ChatTimeline } from './chat/chat-timeline';
 import { ScheduledPanel } from './chat/scheduled-panel';
 import { useNameOf } from './chat/use-name-of';
@@ -75,6 +76,7 @@ export default function ChatScreen({ conversationId, panel, focusMessageId }: Ch
           nameOf={nameOf}
           scheduledOpen={showPanel}
         />
+        <ChatSearch conversationId={conversationId} panel={panel} myId={me.id} timeZone={timeZone} nameOf={nameOf} />
         <KeyChangeBanner
           conversation={conversation}
           myId={me.id}

@@ -1,4 +1,5 @@
 import type { Opened } from './e2ee';
+import { stripMarkdown } from './format/markdown';
 
 /**
  * How message content reads in one line. Content is an end-to-end encrypted envelope: lib/e2ee
@@ -14,7 +15,8 @@ import type { Opened } from './e2ee';
 export function previewText(opened: Opened | null | undefined, empty = ''): string {
   if (!opened) return '…';
   if (opened.state === 'unreadable') return opened.notice;
-  return opened.text || empty;
+  // Markers stripped: a preview shows the words, not the formatting (lib/format/markdown.ts).
+  return stripMarkdown(opened.text) || empty;
 }
 
 /** A reply quote's text: an attachment without words reads "Attachment". */

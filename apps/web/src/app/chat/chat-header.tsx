@@ -2,10 +2,11 @@ import type { Conversation } from '@herald/shared';
 import { Avatar } from '../../components/ui/avatar';
 import { IconButton } from '../../components/ui/button';
 import { LastSeen } from '../../components/ui/last-seen';
-import { BackIcon, ClockIcon, DotsIcon, TimerIcon } from '../../components/ui/icons';
+import { BackIcon, ClockIcon, DotsIcon, SearchIcon, TimerIcon } from '../../components/ui/icons';
 import { Menu } from '../../components/ui/menu';
 import { conversationTitle, otherMember, ttlLabel } from '../../features/conversations/model';
 import { typingUserIds, useConversations } from '../../features/conversations/store';
+import { useMessageSearch, useSearchOpen } from '../../features/messages/search/store';
 import { useNow } from '../../lib/use-now';
 import { navigate, paths } from '../router';
 import { useScheduledCount } from './scheduled-count';
@@ -54,6 +55,7 @@ export function ChatHeader({ conversation, myId, timeZone, nameOf, scheduledOpen
   const other = otherMember(conversation, myId);
   const online = useConversations((s) => (other ? (s.presence[other.id]?.online ?? other.online) : false));
   const scheduledCount = useScheduledCount(id);
+  const searchOpen = useSearchOpen(id);
   return (
     <header className="chat-header">
       <IconButton label="Back to chats" className="back-btn" onClick={() => navigate(paths.home)}>
@@ -71,6 +73,14 @@ export function ChatHeader({ conversation, myId, timeZone, nameOf, scheduledOpen
           <TimerIcon size={16} /> {ttlLabel(conversation.temporaryTtlSeconds)}
         </span>
       ) : null}
+      <IconButton
+        label="Search this chat"
+        aria-pressed={searchOpen}
+        className={searchOpen ? 'active' : ''}
+        onClick={() => (searchOpen ? useMessageSearch.getState().close() : useMessageSearch.getState().open(id))}
+      >
+        <SearchIcon />
+      </IconButton>
       <IconButton
         label="Scheduled messages"
         badge={scheduledCount}

@@ -2,9 +2,11 @@ import { memo, type ReactNode } from 'react';
 import { Button } from '../../../components/ui/button';
 import { CheckIcon, ClockIcon, DoubleCheckIcon, LockIcon, ReplyIcon, TimerIcon } from '../../../components/ui/icons';
 import { useOpened, type OpenableMessage, type Opened } from '../../../lib/e2ee';
+import { FormattedText } from '../../../lib/format/formatted-text';
 import { quoteText } from '../../../lib/message-codec';
 import { formatClock, formatDateTime } from '../../../lib/time';
 import type { TimelineMessage } from '../merge';
+import { useSearchHighlight } from '../search/store';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
 
@@ -39,7 +41,7 @@ function StatusMark({ message }: { message: TimelineMessage }) {
 }
 
 /** The message's words as opened on this device, or what stands in for them, and why. */
-function MessageText({ opened }: { opened: Opened | null }) {
+function MessageText({ opened, highlight }: { opened: Opened | null; highlight?: string }) {
   if (!opened) {
     return (
       <div className="msg-text msg-opening" aria-busy="true">
@@ -58,7 +60,7 @@ function MessageText({ opened }: { opened: Opened | null }) {
   if (!opened.text && opened.state === 'opened') return null;
   return (
     <div className="msg-text">
-      {opened.text}
+      <FormattedText text={opened.text} highlight={highlight} />
       {opened.state === 'legacy' ? (
         <small className="not-encrypted-mark" title="Sent before Herald encrypted messages end to end">
           Not encrypted
@@ -93,6 +95,7 @@ function MessageBubbleView({
   onDiscard,
 }: MessageBubbleProps) {
   const opened = useOpened(message);
+  const highlight = useSearchHighlight(message.conversationId);
   const counts = new Map<string, { count: number; mine: boolean }>();
   for (const r of message.reactions) {
     const entry = counts.get(r.emoji) ?? { count: 0, mine: false };
@@ -107,7 +110,7 @@ function MessageBubbleView({
         {senderName ? <div className="msg-sender">{senderName}</div> : null}
         {replyTo ? <ReplyQuote replyTo={replyTo} /> : null}
         {opened?.state === 'unreadable' ? null : media}
-        <MessageText opened={opened} />
+        <MessageText opened={opened} highlight={highlight} />
         <div className="msg-meta">
           {message.scheduledMessageId ? (
             <span
