@@ -27,6 +27,10 @@ export const MAX_CONTENT_LENGTH = 192 * 1024;
 /** What a person may type in one message (UTF-16 code units), checked by clients before sealing. */
 export const MAX_TEXT_LENGTH = 16_000;
 export const MAX_PAGE_SIZE = 100;
+/** The sender may edit a message's text or caption for this long after it was sent (48 h). */
+export const EDIT_WINDOW_SECONDS = 48 * 3_600;
+/** The sender may delete a message for everyone for this long after it was sent (48 h). */
+export const DELETE_FOR_EVERYONE_WINDOW_SECONDS = 48 * 3_600;
 
 /**
  * The defaults of what an operator may configure (the server's environment), as `GET /api/config`

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   ConversationId,
+  DeleteMessageQuery,
+  EditMessageBody,
   MarkDeliveredBody,
   MessageId,
   MessagePageQuery,
@@ -65,6 +67,34 @@ export const messagesRoutes: FastifyPluginAsyncZod<MessagesRoutesDeps> = async (
     const me = requireUser(request);
     return ok(await messages.react(me.id, request.params.id, request.body.emoji), 'Reaction saved');
   });
+
+  app.patch(
+    '/api/messages/:id',
+    {
+      config: { rateLimit: limitedBy(sendLimit, { afterValidation: true }) },
+      schema: { params: message, body: EditMessageBody },
+    },
+    async (request) => {
+      const me = requireUser(request);
+      return ok(await messages.edit(me.id, request.params.id, request.body.content), 'Edited');
+    },
+  );
+
+  app.delete(
+    '/api/messages/:id',
+    {
+      config: { rateLimit: limitedBy(sendLimit, { afterValidation: true }) },
+      schema: { params: message, querystring: DeleteMessageQuery },
+    },
+    async (request) => {
+      const me = requireUser(request);
+      if (request.query.for === 'me') {
+        await messages.deleteForMe(me.id, request.params.id);
+        return ok(null, 'Deleted for you');
+      }
+      return ok(await messages.deleteForEveryone(me.id, request.params.id), 'Deleted for everyone');
+    },
+  );
 
   app.delete('/api/messages/:id/reaction', { schema: { params: message } }, async (request) => {
     const me = requireUser(request);

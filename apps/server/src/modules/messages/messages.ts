@@ -6,6 +6,8 @@ import type { Broadcaster } from '../../lib/broadcaster.js';
 import type { Clock } from '../../lib/clock.js';
 import { attachMedia, type MediaService } from '../media/index.js';
 import { assertMayPost, requireMembership, selectPostingContext } from '../membership/index.js';
+import { deleteForEveryone, deleteForMe } from './delete-message.js';
+import { editMessage } from './edit-message.js';
 import { expireDue } from './expire.js';
 import { selectMessageByClientId, selectMessagePage } from './messages.sql.js';
 import { presentMessages } from './present.js';
@@ -99,6 +101,7 @@ export async function listMessages(
     before: before === undefined ? null : Number(before),
     limit: limit + 1,
     now: clock.now(),
+    viewerId: userId,
   });
   const page = rows.slice(0, limit);
   const messages = await presentMessages(db, page, userId);
@@ -119,6 +122,9 @@ export function createMessagesService(deps: MessagesDeps) {
     markDelivered: (userId: string, conversationId: string, messageIds: readonly string[]) =>
       markDelivered(deps, userId, conversationId, messageIds),
     react: (userId: string, messageId: string, emoji: string | null) => react(deps, userId, messageId, emoji),
+    edit: (userId: string, messageId: string, content: string) => editMessage(deps, userId, messageId, content),
+    deleteForEveryone: (userId: string, messageId: string) => deleteForEveryone(deps, userId, messageId),
+    deleteForMe: (userId: string, messageId: string) => deleteForMe(deps, userId, messageId),
     expireDue: () => expireDue(deps),
   };
 }
