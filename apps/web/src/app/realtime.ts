@@ -3,6 +3,7 @@ import type { ClientToServerEvents, Message, ServerEventPayload, ServerToClientE
 import { toast, useToasts } from '../components/ui/toast-store';
 import { useAuth } from '../features/auth/store';
 import { useConversations } from '../features/conversations/store';
+import { useOneTimeOpens } from '../features/media/opens-store';
 import { useMessages } from '../features/messages/store';
 import { useScheduling } from '../features/scheduling/store';
 import { currentRing, membersChanged, userKeysChanged } from '../lib/e2ee';
@@ -179,6 +180,7 @@ export function connectRealtime(myId: string): () => void {
   s.on('reaction_updated', (event) =>
     useMessages.getState().setReactions(event.conversationId, event.messageId, event.reactions),
   );
+  s.on('media_opened', (event) => useOneTimeOpens.getState().set(event.messageId, event.openedBy));
   s.on('conversation_updated', (conversation) => useConversations.getState().upsert(conversation));
   s.on('conversation_removed', ({ conversationId, reason }) => {
     noteLiveRemoval(conversationId);

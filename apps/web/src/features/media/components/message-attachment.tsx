@@ -1,6 +1,10 @@
 import type { Message } from '@herald/shared';
+import { useAuth } from '../../auth/store';
+import { useConversations } from '../../conversations/store';
 import { useOpened, type Opened } from '../../../lib/e2ee';
-import { MessageMedia, type MediaAccess } from './message-media';
+import { browserTimeZone } from '../../../lib/time';
+import { latestOpens, useOneTimeOpens } from '../opens-store';
+import { MessageMedia, type MediaAccess, type OpenedBy } from './message-media';
 
 /** What the opened message says about its media: the file's secrets, legacy, or why not. */
 export function mediaAccessOf(opened: Opened | null): MediaAccess {
@@ -23,6 +27,7 @@ export interface MessageAttachmentProps {
     | 'viewLimit'
     | 'myViews'
     | 'mediaExpiresAt'
+    | 'openedBy'
   >;
   mine: boolean;
   onViewed: () => void;
@@ -34,7 +39,16 @@ export interface MessageAttachmentProps {
  */
 export function MessageAttachment({ message, mine, onViewed }: MessageAttachmentProps) {
   const opened = useOpened(message);
+  const live = useOneTimeOpens((s) => s.byMessage[message.id]);
+  const members = useConversations((s) => s.byId[message.conversationId]?.members);
+  const timeZone = useAuth((s) => s.me?.timeZone) ?? browserTimeZone();
   if (!message.media) return null;
+  const opens = mine && message.isOneTimeMedia ? latestOpens(message.openedBy, live) : [];
+  const openedBy: OpenedBy[] = opens.map((o) => ({
+    name: members?.find((m) => m.user.id === o.userId)?.user.displayName ?? 'Someone',
+    at: o.lastOpenedAt,
+    views: o.views,
+  }));
   return (
     <MessageMedia
       media={message.media}
@@ -44,6 +58,8 @@ export function MessageAttachment({ message, mine, onViewed }: MessageAttachment
       myViews={message.myViews}
       mediaExpiresAt={message.mediaExpiresAt}
       mine={mine}
+      openedBy={openedBy}
+      timeZone={timeZone}
       onViewed={onViewed}
     />
   );

@@ -3,6 +3,7 @@ import type { EncryptedMedia, MediaInfo } from '@herald/shared';
 import { Dialog } from '../../../components/ui/dialog';
 import { DownloadIcon, EyeIcon, ImageIcon, LockIcon } from '../../../components/ui/icons';
 import { errorMessage, isApiError } from '../../../lib/http';
+import { formatDateTime } from '../../../lib/time';
 import { useNow } from '../../../lib/use-now';
 import { downloadName } from '../download';
 import { MediaOpenError } from '../media-cipher';
@@ -27,8 +28,20 @@ export interface MessageMediaProps {
   myViews: number;
   mediaExpiresAt: string | null;
   mine: boolean;
+  /** My one-time media: who opened it (names) and when; empty while nobody has. */
+  openedBy?: OpenedBy[];
+  /** For the times of "Opened" (the viewer's zone). */
+  timeZone?: string;
   /** One-time media was opened (count the view locally). */
   onViewed: () => void;
+}
+
+/** A recipient's opening of my one-time media, as shown to me. */
+export interface OpenedBy {
+  name: string;
+  /** RFC 3339: the last time they opened it. */
+  at: string;
+  views: number;
 }
 
 /** Inline image or video inside a message; one-time media opens once in a viewer. */
@@ -182,6 +195,8 @@ function OneTimeMedia({
   myViews,
   mediaExpiresAt,
   mine,
+  openedBy = [],
+  timeZone,
   onViewed,
 }: MessageMediaProps & { source: MediaSource | null }) {
   const openOnce = useMedia((s) => s.openOnce);
@@ -231,6 +246,7 @@ function OneTimeMedia({
       </div>
     );
   }
+  if (mine && openedBy.length > 0) return <OpenedNote label={label} openedBy={openedBy} timeZone={timeZone} />;
   return (
     <>
       <button type="button" className="one-time" onClick={() => void open()} disabled={busy || !source}>
@@ -262,5 +278,29 @@ function OneTimeMedia({
         </Dialog>
       ) : null}
     </>
+  );
+}
+
+/**
+ * What the sender of one-time media sees once it was opened: "Opened", and by whom and when
+ * (every recipient who opened it, in a group).
+ */
+function OpenedNote({ label, openedBy, timeZone }: { label: string; openedBy: OpenedBy[]; timeZone?: string }) {
+  const zone = timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return (
+    <div className="one-time one-time-used one-time-opened" role="note" data-testid="one-time-opened">
+      <EyeIcon size={18} />
+      <span>
+        <strong>Opened</strong> <span className="muted">· one-time {label}</span>
+        <ul className="opened-by">
+          {openedBy.map((o) => (
+            <li key={`${o.name}-${o.at}`}>
+              {o.name} · <time dateTime={o.at}>{formatDateTime(o.at, zone)}</time>
+              {o.views > 1 ? ` · ${o.views} times` : ''}
+            </li>
+          ))}
+        </ul>
+      </span>
+    </div>
   );
 }
