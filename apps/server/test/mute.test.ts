@@ -17,7 +17,8 @@ afterAll(async () => {
 
 const mute = (user: TestUser, id: string, until: unknown) =>
   user.client.put<Conversation>(`/api/conversations/${id}/mute`, { until });
-const view = async (user: TestUser, id: string) => (await user.client.get<Conversation>(`/api/conversations/${id}`)).body.data;
+const view = async (user: TestUser, id: string) =>
+  (await user.client.get<Conversation>(`/api/conversations/${id}`)).body.data;
 
 async function device(user: TestUser) {
   const client = await loginUser(t.app, user.username, user.password);

@@ -113,6 +113,24 @@ export const CONVERSATION_ROWS: Row[] = [
     call: (w, a, member) => http(w.api(a).patch(`${conv(w)}/members/${member}`, { role: 'admin' })),
     events: () => [['coMember', 'member_role_changed']],
   }),
+  // Muting is mine alone: my devices hear of it, nobody else (observers: the actor).
+  row({
+    route: 'PUT /api/conversations/{id}/mute',
+    variant: 'group',
+    scene: 'group',
+    expect: membersOnly(200),
+    call: (w, a) => http(w.api(a).put(`${conv(w)}/mute`, { until: 'forever' })),
+    observers: actorOnly,
+    events: (w, a) => (a === 'anonymous' || a === 'deleted' ? [] : [[a, 'conversation_updated']]),
+  }),
+  row({
+    route: 'PUT /api/conversations/{id}/mute',
+    variant: 'direct',
+    scene: 'direct',
+    expect: directMembers,
+    call: (w, a) => http(w.api(a).put(`${conv(w)}/mute`, { until: null })),
+    observers: actorOnly,
+  }),
   row({
     route: 'POST /api/conversations/{id}/leave',
     variant: 'group',

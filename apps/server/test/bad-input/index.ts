@@ -6,6 +6,7 @@ import { crossSiteCases } from './cases-cross-site.js';
 import { envelopeCases } from './cases-envelope.js';
 import { idCases } from './cases-id.js';
 import { massAssignmentCases } from './cases-mass.js';
+import { muteCases } from './cases-mute.js';
 import { messageMassAssignmentCases } from './cases-mass-messages.js';
 import { prototypeCases } from './cases-prototype.js';
 import { routeCases } from './cases-routes.js';
@@ -36,6 +37,7 @@ export function allCases(): BadCase[] {
     ...uploadCases(),
     ...envelopeCases(),
     ...routeCases(),
+    ...muteCases(),
   ];
 }
 

@@ -45,7 +45,11 @@ export async function setMute(
   const value = muteUntilValue(until, now);
   const { rows } = await deps.db.query<{ ok: number }>(
     `UPDATE conversation_members SET muted_until = $3
-     WHERE conversation_id = $1 AND user_id = $2 AND left_at IS NULL RETURNING 1 AS ok`,
+     WHERE conversation_id = $1 AND user_id = $2 AND left_at IS NULL
+       -- A direct chat someone else opened is not mine until it holds a message (NOT_AWAITING in
+       -- conversation-views.sql.ts): 404, and nothing written.
+       AND NOT (awaiting_first_message AND NOT EXISTS (SELECT 1 FROM messages fm WHERE fm.conversation_id = $1))
+     RETURNING 1 AS ok`,
     [conversationId, userId, value],
   );
   if (rows.length === 0) throw new AppError('not_found', 'No such conversation.');
