@@ -3,6 +3,7 @@ import { BackIcon } from '../components/ui/icons';
 import { AccountSettings } from '../features/auth/components/account-settings';
 import { BlockedUsers } from '../features/conversations/components/blocked-users';
 import { navigate, paths } from './router';
+import { AppearanceSection } from './settings-appearance';
 
 export default function SettingsScreen() {
   return (
@@ -14,7 +15,7 @@ export default function SettingsScreen() {
         <h1>Settings</h1>
       </header>
       <div className="page-body">
-        <AccountSettings />
+        <AccountSettings afterProfile={<AppearanceSection />} />
         <BlockedUsers />
       </div>
     </div>

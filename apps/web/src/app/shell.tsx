@@ -1,6 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { IconButton } from '../components/ui/button';
 import { ClockIcon, PlusIcon, SettingsIcon } from '../components/ui/icons';
+import { useDeviceZoneSync } from '../features/auth/device-zone';
 import { useAuth, useMyTimeZone } from '../features/auth/store';
 import { ConversationList } from '../features/conversations/components/conversation-list';
 import { NewChatDialog } from '../features/conversations/components/new-chat-dialog';
@@ -13,6 +14,7 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
   const timeZone = useMyTimeZone();
   const connection = useConnection((s) => s.status);
   const [newChat, setNewChat] = useState(false);
+  useDeviceZoneSync();
   if (!me) return null;
   const failures = me.unseenFailedScheduled;
   const inPane = route.name !== 'home';

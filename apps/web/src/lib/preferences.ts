@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { registerReset } from './resets';
 
 /**
  * Per-device display preferences (localStorage, never sent to the server): the colour theme, the
@@ -39,6 +40,10 @@ function readTheme(): ThemePreference {
   const value = read(THEME_KEY);
   return value === 'light' || value === 'dark' ? value : 'system';
 }
+function readZoneFollowsDevice(): boolean | null {
+  const value = read(ZONE_FOLLOWS_DEVICE_KEY);
+  return value === 'true' ? true : value === 'false' ? false : null;
+}
 function readClock(): ClockPreference {
   const value = read(CLOCK_KEY);
   return value === '12' || value === '24' ? value : 'auto';
@@ -65,8 +70,12 @@ export function applyTheme(theme: ThemePreference) {
 interface PreferencesState {
   theme: ThemePreference;
   clock: ClockPreference;
-  /** Default on: the account's zone is kept equal to this device's. */
-  zoneFollowsDevice: boolean;
+  /**
+   * The account's zone is kept equal to this device's. null until decided: on when the account's
+   * zone is this device's (a new account), off when it was set to another one before this setting
+   * existed (features/auth/device-zone.ts decides, once).
+   */
+  zoneFollowsDevice: boolean | null;
   setTheme: (theme: ThemePreference) => void;
   setClock: (clock: ClockPreference) => void;
   setZoneFollowsDevice: (on: boolean) => void;
@@ -75,7 +84,7 @@ interface PreferencesState {
 export const usePreferences = create<PreferencesState>((set) => ({
   theme: readTheme(),
   clock: readClock(),
-  zoneFollowsDevice: read(ZONE_FOLLOWS_DEVICE_KEY) !== 'false',
+  zoneFollowsDevice: readZoneFollowsDevice(),
   setTheme: (theme) => {
     if (theme === 'system') {
       try {
@@ -108,26 +117,35 @@ export function hourCycleOf(clock: ClockPreference): 'h12' | 'h23' | undefined {
   return clock === '12' ? 'h12' : clock === '24' ? 'h23' : undefined;
 }
 
-let started = false;
+let stopPreferences: (() => void) | null = null;
+registerReset(() => {
+  stopPreferences?.();
+  stopPreferences = null;
+  if (typeof document !== 'undefined') delete document.documentElement.dataset.theme;
+});
 /**
  * Applies the stored theme and follows the system's scheme while "System" is chosen; also
  * follows a change made in another tab of this browser. Called once from main.tsx.
  */
 export function startPreferences() {
-  if (started) return;
-  started = true;
+  if (stopPreferences) return;
   applyTheme(usePreferences.getState().theme);
-  if (typeof window.matchMedia === 'function') {
-    window.matchMedia(DARK_QUERY).addEventListener('change', () => {
-      const { theme } = usePreferences.getState();
-      if (theme === 'system') applyTheme(theme);
-    });
-  }
-  window.addEventListener('storage', (event) => {
+  const media = typeof window.matchMedia === 'function' ? window.matchMedia(DARK_QUERY) : null;
+  const onSystemChange = () => {
+    const { theme } = usePreferences.getState();
+    if (theme === 'system') applyTheme(theme);
+  };
+  const onStorage = (event: StorageEvent) => {
     if (event.key === THEME_KEY) {
       const theme = readTheme();
       applyTheme(theme);
       usePreferences.setState({ theme });
     } else if (event.key === CLOCK_KEY) usePreferences.setState({ clock: readClock() });
-  });
+  };
+  media?.addEventListener('change', onSystemChange);
+  window.addEventListener('storage', onStorage);
+  stopPreferences = () => {
+    media?.removeEventListener('change', onSystemChange);
+    window.removeEventListener('storage', onStorage);
+  };
 }

@@ -202,8 +202,14 @@ export function formatLong(instant: Date | number, timeZone: string): string {
 }
 
 /** "GMT+1"-style label of the zone's offset at that instant. */
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
 export function offsetLabel(instant: Date | number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'shortOffset' }).formatToParts(instant);
+  let formatter = offsetFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'shortOffset' });
+    offsetFormatters.set(timeZone, formatter);
+  }
+  const parts = formatter.formatToParts(instant);
   return parts.find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
 }
 

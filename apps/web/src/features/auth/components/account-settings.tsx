@@ -1,19 +1,21 @@
-import { memo, useMemo, useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
 import { toast } from '../../../components/ui/toast-store';
 import { errorMessage } from '../../../lib/http';
-import { allTimeZones, browserTimeZone, formatClock } from '../../../lib/time';
+import { usePreferences } from '../../../lib/preferences';
+import { browserTimeZone, formatClock, offsetLabel } from '../../../lib/time';
 import { useNow } from '../../../lib/use-now';
 import { useAuth } from '../store';
 import { PasswordProgress } from './password-progress';
+import { TimeZonePicker } from './time-zone-picker';
 
 /**
  * Profile, time zone, password, sessions and account deletion. The password dialogs show their
- * progress through PasswordProgress; nothing here subscribes to it, so the ~420-entry time-zone
- * list is not drawn again while a password is being derived.
+ * progress through PasswordProgress; nothing here subscribes to it, so the profile section (its
+ * time-zone picker) is not drawn again while a password is being derived.
  */
-export function AccountSettings() {
+export function AccountSettings({ afterProfile }: { afterProfile?: ReactNode }) {
   const me = useAuth((s) => s.me);
   const logout = useAuth((s) => s.logout);
   const logoutEverywhere = useAuth((s) => s.logoutEverywhere);
@@ -24,6 +26,7 @@ export function AccountSettings() {
   return (
     <div className="settings">
       <ProfileSection displayName={me.displayName} timeZone={me.timeZone} />
+      {afterProfile}
 
       <section className="settings-section" aria-labelledby="security-heading">
         <h2 id="security-heading">Security</h2>
@@ -56,28 +59,18 @@ export function AccountSettings() {
   );
 }
 
-/** Every zone the runtime knows, as options: drawn once (memo), whatever else changes on the page. */
-const TimeZoneOptions = memo(function TimeZoneOptions({ extra }: { extra: string | null }) {
-  const zones = useMemo(allTimeZones, []);
-  return (
-    <>
-      {(extra && !zones.includes(extra) ? [extra, ...zones] : zones).map((zone) => (
-        <option key={zone} value={zone}>
-          {zone.replace(/_/g, ' ')}
-        </option>
-      ))}
-    </>
-  );
-});
-
 function ProfileSection(props: { displayName: string; timeZone: string }) {
   const updateProfile = useAuth((s) => s.updateProfile);
+  const followsStored = usePreferences((s) => s.zoneFollowsDevice);
+  const setZoneFollowsDevice = usePreferences((s) => s.setZoneFollowsDevice);
+  const browserZone = browserTimeZone();
   const [displayName, setDisplayName] = useState(props.displayName);
-  const [timeZone, setTimeZone] = useState(props.timeZone || browserTimeZone());
+  const [followDevice, setFollowDevice] = useState(followsStored ?? props.timeZone === browserZone);
+  const [chosenZone, setChosenZone] = useState(props.timeZone || browserZone);
   const [profileError, setProfileError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const now = useNow(30_000);
-  const browserZone = browserTimeZone();
+  const timeZone = followDevice ? browserZone : chosenZone;
 
   async function saveProfile(event: FormEvent) {
     event.preventDefault();
@@ -85,6 +78,7 @@ function ProfileSection(props: { displayName: string; timeZone: string }) {
     setSaving(true);
     try {
       await updateProfile({ displayName: displayName.trim(), timeZone });
+      setZoneFollowsDevice(followDevice);
       toast.success('Profile saved');
     } catch (err) {
       setProfileError(errorMessage(err));
@@ -101,24 +95,27 @@ function ProfileSection(props: { displayName: string; timeZone: string }) {
           <span>Display name</span>
           <input value={displayName} maxLength={64} onChange={(e) => setDisplayName(e.target.value)} />
         </label>
-        <label className="field">
-          <span>Time zone</span>
-          <select value={timeZone} onChange={(e) => setTimeZone(e.target.value)} name="timeZone">
-            <TimeZoneOptions extra={timeZone} />
-          </select>
+        <fieldset className="field zone-field">
+          <legend>Time zone</legend>
+          <label className="check-row">
+            <input type="checkbox" checked={followDevice} onChange={(e) => setFollowDevice(e.target.checked)} />
+            <span>
+              Use this device’s time zone <span className="muted">({browserZone.replace(/_/g, ' ')})</span>
+            </span>
+          </label>
+          {followDevice ? null : (
+            <>
+              <p className="zone-current">
+                <strong>{chosenZone.replace(/_/g, ' ')}</strong>{' '}
+                <span className="muted">{offsetLabel(now, chosenZone)}</span>
+              </p>
+              <TimeZonePicker value={chosenZone} onChange={setChosenZone} now={now} />
+            </>
+          )}
           <small className="muted">
             Scheduled times are picked and shown in this zone. It is {formatClock(now, timeZone)} there now.
-            {timeZone !== browserZone ? (
-              <>
-                {' '}
-                This device is in {browserZone.replace(/_/g, ' ')}.{' '}
-                <button type="button" className="link" onClick={() => setTimeZone(browserZone)}>
-                  Use it
-                </button>
-              </>
-            ) : null}
           </small>
-        </label>
+        </fieldset>
         {profileError ? (
           <p className="form-error" role="alert">
             {profileError}
