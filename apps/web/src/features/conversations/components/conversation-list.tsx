@@ -1,12 +1,14 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import type { Conversation } from '@herald/shared';
 import { Avatar } from '../../../components/ui/avatar';
-import { ClockIcon, TimerIcon } from '../../../components/ui/icons';
+import { BellOffIcon, ClockIcon, CloseIcon, SearchIcon, TimerIcon } from '../../../components/ui/icons';
 import { useOpened } from '../../../lib/e2ee';
 import { previewText } from '../../../lib/message-codec';
 import { formatClock, formatInZone, sameDay } from '../../../lib/time';
+import { foldQuery } from '../../../lib/format/match';
 import { useNow } from '../../../lib/use-now';
-import { conversationTitle, otherMember } from '../model';
+import { conversationMatches } from '../filter';
+import { conversationTitle, isMuted, otherMember } from '../model';
 import { sortConversations, typingUserIds, useConversations } from '../store';
 
 export interface ConversationListProps {
@@ -42,80 +44,127 @@ export function ConversationList({ myId, timeZone, activeId, hrefFor, onOpen }: 
   const typing = useConversations((s) => s.typing);
   const presence = useConversations((s) => s.presence);
   const now = useNow(5000);
-  const conversations = useMemo(() => sortConversations(byId), [byId]);
+  const all = useMemo(() => sortConversations(byId), [byId]);
+  const [filter, setFilter] = useState('');
+  const folded = foldQuery(filter);
+  const conversations = folded ? all.filter((c) => conversationMatches(c, myId, folded)) : all;
 
   if (!loaded) return <p className="list-empty muted">Loading chats…</p>;
-  if (conversations.length === 0) {
+  if (all.length === 0) {
     return <p className="list-empty muted">No chats yet. Start one with the + button.</p>;
   }
   return (
-    <nav aria-label="Chats" className="conversation-list">
-      <ul>
-        {conversations.map((conversation) => {
-          const title = conversationTitle(conversation, myId);
-          const other = otherMember(conversation, myId);
-          const online = other ? (presence[other.id]?.online ?? other.online) : false;
-          const typers = typingUserIds(typing[conversation.id], now).filter((id) => id !== myId);
-          const active = conversation.id === activeId;
-          return (
-            <li key={conversation.id}>
-              <a
-                href={hrefFor(conversation.id)}
-                className={`conversation-row ${active ? 'active' : ''}`}
-                aria-current={active ? 'page' : undefined}
-                onClick={(event) => {
-                  if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
-                  event.preventDefault();
-                  onOpen(conversation.id);
-                }}
-              >
-                <Avatar
-                  name={title}
-                  seed={other?.id ?? conversation.id}
-                  online={online}
-                  group={conversation.kind === 'group'}
-                />
-                <span className="conversation-row-main">
-                  <span className="conversation-row-top">
-                    <span className="conversation-row-title">{title}</span>
-                    <span className="conversation-row-time muted">
-                      {activityLabel(conversation.lastActivityAt, timeZone, now)}
+    <>
+      <ChatFilter value={filter} onChange={setFilter} />
+      {conversations.length === 0 ? (
+        <p className="list-empty muted" role="status">
+          No chats match “{filter.trim()}”.
+        </p>
+      ) : null}
+      <nav aria-label="Chats" className="conversation-list" hidden={conversations.length === 0}>
+        <ul>
+          {conversations.map((conversation) => {
+            const title = conversationTitle(conversation, myId);
+            const other = otherMember(conversation, myId);
+            const online = other ? (presence[other.id]?.online ?? other.online) : false;
+            const typers = typingUserIds(typing[conversation.id], now).filter((id) => id !== myId);
+            const active = conversation.id === activeId;
+            return (
+              <li key={conversation.id}>
+                <a
+                  href={hrefFor(conversation.id)}
+                  className={`conversation-row ${active ? 'active' : ''}`}
+                  aria-current={active ? 'page' : undefined}
+                  onClick={(event) => {
+                    if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+                    event.preventDefault();
+                    onOpen(conversation.id);
+                  }}
+                >
+                  <Avatar
+                    name={title}
+                    seed={other?.id ?? conversation.id}
+                    online={online}
+                    group={conversation.kind === 'group'}
+                  />
+                  <span className="conversation-row-main">
+                    <span className="conversation-row-top">
+                      <span className="conversation-row-title">{title}</span>
+                      <span className="conversation-row-time muted">
+                        {activityLabel(conversation.lastActivityAt, timeZone, now)}
+                      </span>
                     </span>
-                  </span>
-                  <span className="conversation-row-bottom">
-                    <span className={`conversation-row-preview ${typers.length ? 'typing-text' : ''}`}>
-                      {typers.length ? (
-                        conversation.kind === 'group' ? (
-                          `${conversation.members.find((m) => m.user.id === typers[0])?.user.displayName ?? 'Someone'} is typing…`
+                    <span className="conversation-row-bottom">
+                      <span className={`conversation-row-preview ${typers.length ? 'typing-text' : ''}`}>
+                        {typers.length ? (
+                          conversation.kind === 'group' ? (
+                            `${conversation.members.find((m) => m.user.id === typers[0])?.user.displayName ?? 'Someone'} is typing…`
+                          ) : (
+                            'typing…'
+                          )
                         ) : (
-                          'typing…'
-                        )
-                      ) : (
-                        <Preview conversation={conversation} myId={myId} />
-                      )}
+                          <Preview conversation={conversation} myId={myId} />
+                        )}
+                      </span>
+                      {conversation.temporaryTtlSeconds ? (
+                        <TimerIcon size={14} className="muted" aria-label="Disappearing messages on" />
+                      ) : null}
+                      {isMuted(conversation, now) ? (
+                        <BellOffIcon size={14} className="muted muted-chat-icon" aria-label="Muted" role="img" />
+                      ) : null}
+                      {conversation.scheduledPendingCount > 0 ? (
+                        <span className="scheduled-chip" title={`${conversation.scheduledPendingCount} scheduled`}>
+                          <ClockIcon size={13} />
+                          {conversation.scheduledPendingCount}
+                          <span className="sr-only"> scheduled</span>
+                        </span>
+                      ) : null}
+                      {conversation.unreadCount > 0 ? (
+                        <span
+                          className={`unread-badge ${isMuted(conversation, now) ? 'unread-badge-muted' : ''}`}
+                          aria-label={`${conversation.unreadCount} unread`}
+                        >
+                          {conversation.unreadCount > 99 ? '99+' : conversation.unreadCount}
+                        </span>
+                      ) : null}
                     </span>
-                    {conversation.temporaryTtlSeconds ? (
-                      <TimerIcon size={14} className="muted" aria-label="Disappearing messages on" />
-                    ) : null}
-                    {conversation.scheduledPendingCount > 0 ? (
-                      <span className="scheduled-chip" title={`${conversation.scheduledPendingCount} scheduled`}>
-                        <ClockIcon size={13} />
-                        {conversation.scheduledPendingCount}
-                        <span className="sr-only"> scheduled</span>
-                      </span>
-                    ) : null}
-                    {conversation.unreadCount > 0 ? (
-                      <span className="unread-badge" aria-label={`${conversation.unreadCount} unread`}>
-                        {conversation.unreadCount > 99 ? '99+' : conversation.unreadCount}
-                      </span>
-                    ) : null}
                   </span>
-                </span>
-              </a>
-            </li>
-          );
-        })}
-      </ul>
-    </nav>
+                </a>
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
+    </>
+  );
+}
+
+/** The box above the list: filters as you type; Escape clears it. */
+function ChatFilter({ value, onChange }: { value: string; onChange: (value: string) => void }) {
+  return (
+    <div className="chat-filter" role="search">
+      <SearchIcon size={16} className="chat-filter-icon" aria-hidden="true" />
+      <input
+        type="search"
+        className="chat-filter-input"
+        placeholder="Search chats"
+        aria-label="Search chats"
+        value={value}
+        autoComplete="off"
+        spellCheck={false}
+        onChange={(e) => onChange(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape' && value) {
+            e.preventDefault();
+            onChange('');
+          }
+        }}
+      />
+      {value ? (
+        <button type="button" className="chat-filter-clear" aria-label="Clear search" onClick={() => onChange('')}>
+          <CloseIcon size={14} />
+        </button>
+      ) : null}
+    </div>
   );
 }

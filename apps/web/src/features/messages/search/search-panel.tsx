@@ -53,7 +53,6 @@ export function SearchPanel({ conversationId, timeZone, myId, nameOf, onJump }: 
   const [current, setCurrent] = useState(-1);
   const [showList, setShowList] = useState(true);
   const [step, setStep] = useState(0);
-  const generation = useRef(0);
   const stepBase = useRef(0);
   const input = useRef<HTMLInputElement>(null);
   const listId = useId();
@@ -71,8 +70,8 @@ export function SearchPanel({ conversationId, timeZone, myId, nameOf, onJump }: 
   }, [folded]);
 
   useEffect(() => {
-    const run = ++generation.current;
-    const cancelled = () => generation.current !== run;
+    let stopped = false;
+    const cancelled = () => stopped;
     if (folded.length < MIN_QUERY) {
       setHits([]);
       setStatus({ kind: 'idle' });
@@ -116,7 +115,7 @@ export function SearchPanel({ conversationId, timeZone, myId, nameOf, onJump }: 
     }, DEBOUNCE_MS);
     return () => {
       clearTimeout(timer);
-      generation.current++;
+      stopped = true;
     };
   }, [folded, step, conversationId]);
 

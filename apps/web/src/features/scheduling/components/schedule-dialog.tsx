@@ -1,6 +1,7 @@
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button';
 import { Dialog } from '../../../components/ui/dialog';
+import { FormattedText } from '../../../lib/format/formatted-text';
 import { errorMessage } from '../../../lib/http';
 import {
   DAY,
@@ -137,7 +138,12 @@ export function ScheduleDialog({
             Replying to <strong>{replyPreview.name}</strong>: {replyPreview.text}
           </p>
         ) : null}
-        {contentPreview ? <blockquote className="schedule-content">{contentPreview}</blockquote> : null}
+        {contentPreview ? (
+          // As it will look: formatted like a bubble (bold, links, ...).
+          <div className="schedule-content msg-text" data-testid="schedule-content-preview">
+            <FormattedText text={contentPreview} />
+          </div>
+        ) : null}
         {contentProblem ? (
           <p className="form-error" role="alert" data-testid="schedule-content-problem">
             {contentProblem}
