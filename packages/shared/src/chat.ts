@@ -37,6 +37,21 @@ export interface Conversation {
    * not muted. A mute that has ended is null from the server; clients compare with their clock too.
    */
   mutedUntil: string | null;
+  /**
+   * Groups: the picture, end-to-end encrypted like any file (absent or null: none; show initials).
+   * `envelope` is sealed for the members when it was set and carries the file's key (its
+   * `EncryptedMedia`); members who cannot open it (joined later) show the initials.
+   */
+  picture?: GroupPicture | null;
+}
+
+/** A group's picture: the sealed image and the envelope holding its key (issue 13, item 9). */
+export interface GroupPicture {
+  media: MediaInfo;
+  /** A message envelope (kind 'image', sender `setBy`) whose plaintext carries `media` secrets. */
+  envelope: string;
+  setBy: UserId | null;
+  updatedAt: string;
 }
 
 export type MessageContentType = 'text' | 'image' | 'video' | 'event';
@@ -114,8 +129,11 @@ export interface Message {
   expiresAt: string | null;
   scheduledMessageId: ScheduledMessageId | null;
   scheduledTime: string | null;
-  /** Timeline events only (contentType 'event', content ''): what happened; null for messages. */
-  event: TimelineEvent | null;
+  /**
+   * Timeline events only (contentType 'event', content ''): what happened; null for messages. The
+   * server always sends it; optional so that client-made copies (optimistic sends) may leave it out.
+   */
+  event?: TimelineEvent | null;
   /** When the sender last edited the content (the envelope was replaced); null = never edited. */
   editedAt: string | null;
   /**
@@ -206,6 +224,12 @@ export const DeleteMessageQuery = z.object({ for: z.enum(['everyone', 'me']) });
 
 /** Emoji sequences join with U+200D (a format character), so reactions refuse control characters only. */
 export const ReactionBody = z.object({ emoji: lineText().min(1).max(16) });
+/**
+ * `PUT /api/conversations/:id/picture`: an image upload (sealed on the device, not yet used) and
+ * the envelope carrying its key, sealed for the current members (kind 'image').
+ */
+export const SetGroupPictureBody = z.object({ mediaId: MediaId, content: multilineText().max(MAX_CONTENT_LENGTH) });
+export type SetGroupPictureBody = z.input<typeof SetGroupPictureBody>;
 
 export const ConversationIdParam = ConversationId;
 
