@@ -9,7 +9,9 @@ import { useScheduling } from '../features/scheduling/store';
 import { currentRing, membersChanged, userKeysChanged } from '../lib/e2ee';
 import { registerReset } from '../lib/resets';
 import { useConnection } from './connection';
+import { applyDeletedMessages, applyUpdatedMessage } from './message-change-events';
 import { catchUp, noteLiveMessage, noteLiveRemoval } from './connection-catch-up';
+import { notifyIncoming } from './notifications';
 import { navigate, parseRoute, paths } from './router';
 
 export type HeraldSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -77,6 +79,7 @@ export function applyIncomingMessage(message: Message, myId: string): void {
   useMessages.getState().receive(message);
   applyToChatList(message, myId);
   if (message.senderId !== myId) {
+    void notifyIncoming(message, myId).catch(() => {});
     queueDelivered(message);
     if (visibleConversation(message.conversationId)) {
       useConversations
@@ -176,7 +179,8 @@ export function connectRealtime(myId: string): () => void {
 
   s.on('receive_message', (message) => applyIncomingMessage(message, myId));
   s.on('message_status', (event) => useMessages.getState().applyStatus(event));
-  s.on('message_deleted', (event) => useMessages.getState().remove(event.conversationId, event.messageIds));
+  s.on('message_deleted', (event) => applyDeletedMessages(event));
+  s.on('message_updated', (message) => applyUpdatedMessage(message));
   s.on('reaction_updated', (event) =>
     useMessages.getState().setReactions(event.conversationId, event.messageId, event.reactions),
   );

@@ -2,6 +2,7 @@ import { IconButton } from '../components/ui/button';
 import { BackIcon } from '../components/ui/icons';
 import { AccountSettings } from '../features/auth/components/account-settings';
 import { BlockedUsers } from '../features/conversations/components/blocked-users';
+import { NotificationSettings } from '../features/notifications/components/notification-settings';
 import { navigate, paths } from './router';
 import { AppearanceSection } from './settings-appearance';
 
@@ -16,6 +17,7 @@ export default function SettingsScreen() {
       </header>
       <div className="page-body">
         <AccountSettings afterProfile={<AppearanceSection />} />
+        <NotificationSettings />
         <BlockedUsers />
       </div>
     </div>

@@ -5,7 +5,9 @@ import { useDeviceZoneSync } from '../features/auth/device-zone';
 import { useAuth, useMyTimeZone } from '../features/auth/store';
 import { ConversationList } from '../features/conversations/components/conversation-list';
 import { NewChatDialog } from '../features/conversations/components/new-chat-dialog';
+import { NotificationPrompt } from '../features/notifications/components/permission-prompt';
 import { useConnection } from './connection';
+import { NotificationWiring } from './notifications';
 import { navigate, paths, type Route } from './router';
 
 /** Sidebar (chats) + main pane; on a phone one of the two at a time. */
@@ -78,7 +80,11 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
           Signed in as <strong>{me.displayName}</strong> · {timeZone.replace(/_/g, ' ')}
         </footer>
       </aside>
-      <main className="main-pane">{children}</main>
+      <main className="main-pane">
+        <NotificationPrompt />
+        {children}
+      </main>
+      <NotificationWiring route={route} />
       {newChat ? (
         <NewChatDialog
           onClose={() => setNewChat(false)}

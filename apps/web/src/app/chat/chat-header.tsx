@@ -9,6 +9,7 @@ import { typingUserIds, useConversations } from '../../features/conversations/st
 import { useMessageSearch, useSearchOpen } from '../../features/messages/search/store';
 import { useNow } from '../../lib/use-now';
 import { navigate, paths } from '../router';
+import { useMuteControl } from './mute-control';
 import { useScheduledCount } from './scheduled-count';
 
 export interface ChatHeaderProps {
@@ -55,6 +56,7 @@ export function ChatHeader({ conversation, myId, timeZone, nameOf, scheduledOpen
   const other = otherMember(conversation, myId);
   const online = useConversations((s) => (other ? (s.presence[other.id]?.online ?? other.online) : false));
   const scheduledCount = useScheduledCount(id);
+  const mute = useMuteControl(conversation, title);
   const searchOpen = useSearchOpen(id);
   return (
     <header className="chat-header">
@@ -64,7 +66,10 @@ export function ChatHeader({ conversation, myId, timeZone, nameOf, scheduledOpen
       <button type="button" className="chat-header-id" onClick={() => navigate(paths.chat(id, 'info'))}>
         <Avatar name={title} seed={other?.id ?? id} size={38} online={online} group={conversation.kind === 'group'} />
         <span className="chat-header-text">
-          <span className="chat-title">{title}</span>
+          <span className="chat-title">
+            {title}
+            {mute.indicator}
+          </span>
           <Subtitle conversation={conversation} myId={myId} timeZone={timeZone} nameOf={nameOf} />
         </span>
       </button>
@@ -96,12 +101,14 @@ export function ChatHeader({ conversation, myId, timeZone, nameOf, scheduledOpen
         items={[
           { label: 'Scheduled messages', onSelect: () => navigate(paths.chat(id, 'scheduled')) },
           { label: 'Chat info', onSelect: () => navigate(paths.chat(id, 'info')) },
+          mute.item,
           {
             label: conversation.temporaryTtlSeconds ? 'Turn off disappearing messages' : 'Disappearing messages…',
             onSelect: () => navigate(paths.chat(id, 'info')),
           },
         ]}
       />
+      {mute.dialog}
     </header>
   );
 }

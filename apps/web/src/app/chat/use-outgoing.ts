@@ -5,6 +5,7 @@ import { useConversations } from '../../features/conversations/store';
 import { useMedia, type Attachment, type MediaLimits } from '../../features/media/store';
 import { sendBlocker } from '../../features/messages/limits';
 import { useMessages } from '../../features/messages/store';
+import { useNotificationSettings } from '../../features/notifications/settings';
 import { useScheduling } from '../../features/scheduling/store';
 import { errorMessage } from '../../lib/http';
 import { newClientId } from '../../lib/id';
@@ -107,6 +108,8 @@ async function sendNow({ conversationId, myId, mediaLimits }: OutgoingOptions, t
   // both stores find the same message and change nothing).
   if (outcome.status === 'sent') {
     useConversations.getState().applyMessage(outcome.message, { mine: true, visible: true });
+    // The moment to offer notifications (once): I just wrote to someone and may await an answer.
+    useNotificationSettings.getState().noteSent();
   } else if (outcome.status === 'refused') {
     reattach(conversationId, picked, mediaLimits);
   }

@@ -99,3 +99,11 @@ export const ImageIcon = make(
 export const LockIcon = make(['M6 11h12v9H6Z', 'M8.5 11V7.5a3.5 3.5 0 0 1 7 0V11'], 'LockIcon');
 export const ArrowDownIcon = make(['M12 5v14', 'm19 12-7 7-7-7'], 'ArrowDownIcon');
 export const DownloadIcon = make(['M12 4v11', 'm7 10 5 5 5-5', 'M5 20h14'], 'DownloadIcon');
+export const BellIcon = make(
+  ['M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9', 'M10.3 21a1.94 1.94 0 0 0 3.4 0'],
+  'BellIcon',
+);
+export const BellOffIcon = make(
+  ['M8.7 3A6 6 0 0 1 18 8a21.3 21.3 0 0 0 .6 5', 'M17 17H3s3-2 3-9a4.67 4.67 0 0 1 .3-1.7', 'M10.3 21a1.94 1.94 0 0 0 3.4 0', 'm2 2 20 20'],
+  'BellOffIcon',
+);

@@ -24,3 +24,13 @@ export const TTL_LABELS: Record<string, string> = {
 export function ttlLabel(seconds: number | null): string {
   return TTL_LABELS[seconds === null ? 'off' : String(seconds)] ?? `${seconds} s`;
 }
+
+/**
+ * My notifications for this chat are muted at `now` (ms): `mutedUntil` is 'forever' or an instant
+ * still ahead (the server sends null once a mute has ended, but a page stays open past it).
+ */
+export function isMuted(conversation: Pick<Conversation, 'mutedUntil'>, now: number): boolean {
+  const until = conversation.mutedUntil;
+  if (!until) return false;
+  return until === 'forever' || Date.parse(until) > now;
+}
