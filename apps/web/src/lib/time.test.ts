@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { fromInputs, lastSeenText, relativeTime, zonedParts, zonedToUtc } from './time';
+import { formatDuration, fromInputs, lastSeenText, NBSP, relativeTime, zonedParts, zonedToUtc } from './time';
+
+/** The text with no-break spaces, as durations are written. */
+const nb = (text: string) => text.replaceAll(' ', NBSP);
 
 const iso = (d: Date) => d.toISOString();
 
@@ -85,14 +88,37 @@ describe('fromInputs', () => {
   });
 });
 
-describe('relativeTime', () => {
+describe('relativeTime and formatDuration (issue 13, item 8)', () => {
   const now = Date.parse('2026-03-10T10:00:00Z');
-  it('says how far away a moment is, briefly', () => {
-    expect(relativeTime(now + 3 * 3_600_000, now)).toBe('in 3 h');
-    expect(relativeTime(now + 5 * 60_000, now)).toBe('in 5 min');
-    expect(relativeTime(now + 2 * 86_400_000, now)).toBe('in 2 d');
-    expect(relativeTime(now - 10 * 60_000, now)).toBe('10 min ago');
-    expect(relativeTime(now + 10_000, now)).toBe('in a few seconds');
+  const MIN = 60_000;
+  const HOUR = 60 * MIN;
+  const DAY = 24 * HOUR;
+  it('says how far away a moment is in human units, never "367 d"', () => {
+    expect(relativeTime(now + 3 * HOUR, now)).toBe(nb('in 3 h'));
+    expect(relativeTime(now + 5 * MIN, now)).toBe(nb('in 5 min'));
+    expect(relativeTime(now + HOUR + 5 * MIN, now)).toBe(nb('in 1 h 5 min'));
+    expect(relativeTime(now + 14 * HOUR + 20 * MIN, now)).toBe(nb('in 14 h'));
+    expect(relativeTime(now + DAY, now)).toBe(nb('in 1 day'));
+    expect(relativeTime(now + 2 * DAY, now)).toBe(nb('in 2 days'));
+    expect(relativeTime(now + 92 * DAY, now)).toBe(nb('in 3 months'));
+    expect(relativeTime(now + 367 * DAY, now)).toBe(nb('in 1 year'));
+    expect(relativeTime(now - 10 * MIN, now)).toBe(nb('10 min ago'));
+    expect(relativeTime(now - 3 * DAY, now)).toBe(nb('3 days ago'));
+    expect(relativeTime(now + 10_000, now)).toBe(nb('in a few seconds'));
+    expect(relativeTime(now - 10_000, now)).toBe(nb('just now'));
+  });
+  it('rounds at unit edges without "60 min" or "0 h"', () => {
+    expect(formatDuration(59 * MIN + 50_000)).toBe(nb('1 h'));
+    expect(formatDuration(2 * HOUR - 10_000)).toBe(nb('2 h'));
+    expect(formatDuration(23.6 * HOUR)).toBe(nb('1 day'));
+    expect(formatDuration(44 * DAY)).toBe(nb('44 days'));
+    expect(formatDuration(46 * DAY)).toBe(nb('2 months'));
+    expect(formatDuration(3 * 365 * DAY)).toBe(nb('3 years'));
+  });
+  it('joins with no-break spaces, so that "in 1 h" never wraps', () => {
+    for (const ms of [30 * MIN, HOUR + 5 * MIN, 2 * DAY, 367 * DAY]) {
+      expect(relativeTime(now + ms, now)).not.toMatch(/ /);
+    }
   });
 });
 
@@ -103,7 +129,7 @@ describe('lastSeenText (item 17)', () => {
     // The event's time is a few seconds after the screen's last clock tick (or the server clock runs ahead).
     expect(lastSeenText(new Date(now + 4_000).toISOString(), 'UTC', now)).toBe('last seen just now');
     expect(lastSeenText(new Date(now - 30_000).toISOString(), 'UTC', now)).toBe('last seen just now');
-    expect(lastSeenText(new Date(now - 5 * 60_000).toISOString(), 'UTC', now)).toBe('last seen 5 min ago');
+    expect(lastSeenText(new Date(now - 5 * 60_000).toISOString(), 'UTC', now)).toBe(`last seen ${nb('5 min ago')}`);
     expect(lastSeenText(new Date(now - 3 * 3_600_000).toISOString(), 'UTC', now)).toMatch(/^last seen today at 7:00/);
   });
 });

@@ -220,19 +220,38 @@ export function sameDay(a: Date | number, b: Date | number, timeZone: string): b
   return x.year === y.year && x.month === y.month && x.day === y.day;
 }
 
-/** "in 3 h", "in 5 min", "2 d ago", "now": short and exact enough for a list. */
+/** A no-break space: a duration never wraps inside ("in 1 h" stays on one line). */
+export const NBSP = '\u00a0';
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * A length of time for people, in the largest unit that reads naturally: "5 min", "1 h 5 min"
+ * (minutes kept below 10 hours), "14 h", "2 days", "3 months", "1 year"; never "367 d". Its
+ * spaces are no-break spaces.
+ */
+export function formatDuration(ms: number): string {
+  const abs = Math.abs(ms);
+  let text: string;
+  if (abs < 59.5 * MINUTE) text = `${Math.max(1, Math.round(abs / MINUTE))} min`;
+  else if (abs < 23.5 * HOUR) {
+    const minutes = Math.round(abs / MINUTE);
+    const hours = Math.floor(minutes / 60);
+    const rest = minutes % 60;
+    text = hours < 10 && rest > 0 ? `${hours} h ${rest} min` : `${Math.round(abs / HOUR)} h`;
+  } else if (abs < 45 * DAY) text = plural(Math.max(1, Math.round(abs / DAY)), 'day', 'days');
+  else if (abs < 320 * DAY) text = plural(Math.round(abs / (30.44 * DAY)), 'month', 'months');
+  else text = plural(Math.max(1, Math.round(abs / (365.25 * DAY))), 'year', 'years');
+  return text.replaceAll(' ', NBSP);
+}
+
+/** "in 1 h 5 min", "in 2 days", "10 min ago", "in a few seconds": for lists and previews (no-break spaces). */
 export function relativeTime(target: Date | number | string, now: number = Date.now()): string {
   const t = typeof target === 'string' ? Date.parse(target) : +target;
   const diff = t - now;
-  const abs = Math.abs(diff);
-  if (abs < 45_000) return diff >= 0 ? 'in a few seconds' : 'just now';
-  let text: string;
-  if (abs < 59.5 * MINUTE) text = `${Math.round(abs / MINUTE)} min`;
-  else if (abs < 23.5 * HOUR) {
-    const hours = abs / HOUR;
-    text = hours < 10 ? `${Math.round(hours * 2) / 2} h`.replace('.5', '½') : `${Math.round(hours)} h`;
-  } else text = `${Math.round(abs / DAY)} d`;
-  return diff >= 0 ? `in ${text}` : `${text} ago`;
+  const text = Math.abs(diff) < 45_000 ? null : formatDuration(diff);
+  const phrase = diff >= 0 ? (text ? `in ${text}` : 'in a few seconds') : text ? `${text} ago` : 'just now';
+  return phrase.replaceAll(' ', NBSP);
 }
 
 /** "Today", "Yesterday" or a date, for timeline day separators. */
