@@ -2,6 +2,7 @@ import type { Row } from './row.js';
 import { ACCOUNT_ROWS } from './rows-account.js';
 import { CONVERSATION_ROWS } from './rows-conversations.js';
 import { MEDIA_ROWS } from './rows-media.js';
+import { MESSAGE_EDIT_ROWS } from './rows-message-edits.js';
 import { MESSAGE_ROWS } from './rows-messages.js';
 import { SCHEDULING_ROWS } from './rows-scheduling.js';
 import { SOCKET_ROWS } from './rows-socket.js';
@@ -22,6 +23,7 @@ export const MATRIX: readonly Row[] = [
   ...USER_ROWS,
   ...CONVERSATION_ROWS,
   ...MESSAGE_ROWS,
+  ...MESSAGE_EDIT_ROWS,
   ...MEDIA_ROWS,
   ...SCHEDULING_ROWS,
   ...SOCKET_ROWS,

@@ -8,6 +8,7 @@ import { idCases } from './cases-id.js';
 import { massAssignmentCases } from './cases-mass.js';
 import { muteCases } from './cases-mute.js';
 import { messageMassAssignmentCases } from './cases-mass-messages.js';
+import { messageEditCases } from './cases-message-edits.js';
 import { prototypeCases } from './cases-prototype.js';
 import { routeCases } from './cases-routes.js';
 import { sizeCases } from './cases-size.js';
@@ -37,6 +38,7 @@ export function allCases(): BadCase[] {
     ...uploadCases(),
     ...envelopeCases(),
     ...routeCases(),
+    ...messageEditCases(),
     ...muteCases(),
   ];
 }

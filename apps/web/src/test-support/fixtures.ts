@@ -61,6 +61,8 @@ export function message(overrides: Partial<Message> = {}): Message {
     expiresAt: null,
     scheduledMessageId: null,
     scheduledTime: null,
+    editedAt: null,
+    deletedAt: null,
     messageStatus: 'sent',
     receipts: [],
     reactions: [],

@@ -221,6 +221,8 @@ export const useMessages = create<MessagesState>()((set, get) => {
         expiresAt: null,
         scheduledMessageId: null,
         scheduledTime: null,
+        editedAt: null,
+        deletedAt: null,
         messageStatus: 'sent',
         receipts: [],
         reactions: [],

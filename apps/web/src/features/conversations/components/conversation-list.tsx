@@ -22,9 +22,10 @@ export interface ConversationListProps {
 /** The last message in one line, opened on this device (only the chats on screen are rendered). */
 function Preview({ conversation, myId }: { conversation: Conversation; myId: string }) {
   const last = conversation.lastMessage;
-  const opened = useOpened(last && !last.isOneTimeMedia ? last : null);
+  const opened = useOpened(last && !last.isOneTimeMedia && !last.deletedAt ? last : null);
   if (!last) return <>{conversation.kind === 'group' ? 'Group created' : 'Say hello'}</>;
   const prefix = last.senderId === myId ? 'You: ' : '';
+  if (last.deletedAt) return <>{`${prefix}🚫 This message was deleted`}</>;
   if (last.isOneTimeMedia) return <>{`${prefix}👁 One-time ${last.contentType === 'video' ? 'video' : 'photo'}`}</>;
   if (last.contentType === 'image') return <>{`${prefix}📷 ${previewText(opened, 'Photo')}`}</>;
   if (last.contentType === 'video') return <>{`${prefix}🎬 ${previewText(opened, 'Video')}`}</>;

@@ -7,6 +7,15 @@ import { quoteText } from '../../../lib/message-codec';
 import { formatClock, formatDateTime } from '../../../lib/time';
 import type { TimelineMessage } from '../merge';
 import { useSearchHighlight } from '../search/store';
+import {
+  DeletedText,
+  DeleteMessageDialog,
+  EditedMark,
+  MessageEditor,
+  MessageMenu,
+  openMenuOnContextMenu,
+  useChangeState,
+} from './message-actions';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
 
@@ -71,11 +80,12 @@ function MessageText({ opened, highlight }: { opened: Opened | null; highlight?:
 }
 
 function ReplyQuote({ replyTo }: { replyTo: NonNullable<MessageBubbleProps['replyTo']> }) {
-  const opened = useOpened('message' in replyTo ? replyTo.message : null);
+  const deleted = 'message' in replyTo && Boolean((replyTo.message as { deletedAt?: string | null }).deletedAt);
+  const opened = useOpened('message' in replyTo && !deleted ? replyTo.message : null);
   return (
     <div className="msg-reply-quote">
       <strong>{replyTo.name}</strong>
-      <span>{'message' in replyTo ? quoteText(opened) : replyTo.text}</span>
+      <span>{deleted ? 'Deleted message' : 'message' in replyTo ? quoteText(opened) : replyTo.text}</span>
     </div>
   );
 }
@@ -94,7 +104,9 @@ function MessageBubbleView({
   onRetry,
   onDiscard,
 }: MessageBubbleProps) {
-  const opened = useOpened(message);
+  const deleted = Boolean(message.deletedAt);
+  const opened = useOpened(deleted ? null : message);
+  const change = useChangeState(message.id);
   const highlight = useSearchHighlight(message.conversationId);
   const counts = new Map<string, { count: number; mine: boolean }>();
   for (const r of message.reactions) {
@@ -105,12 +117,19 @@ function MessageBubbleView({
     <div
       className={`msg ${mine ? 'msg-mine' : 'msg-theirs'} ${highlighted ? 'msg-highlight' : ''} ${message.localStatus ? `msg-local msg-${message.localStatus}` : ''}`}
       data-message-id={message.id}
+      onContextMenu={openMenuOnContextMenu(message)}
     >
       <div className="msg-bubble">
         {senderName ? <div className="msg-sender">{senderName}</div> : null}
         {replyTo ? <ReplyQuote replyTo={replyTo} /> : null}
-        {opened?.state === 'unreadable' ? null : media}
-        <MessageText opened={opened} highlight={highlight} />
+        {opened?.state === 'unreadable' || deleted ? null : media}
+        {deleted ? (
+          <DeletedText />
+        ) : change.editing ? (
+          <MessageEditor message={message} opened={opened} />
+        ) : (
+          <MessageText opened={opened} highlight={highlight} />
+        )}
         <div className="msg-meta">
           {message.scheduledMessageId ? (
             <span
@@ -123,6 +142,7 @@ function MessageBubbleView({
             </span>
           ) : null}
           {message.expiresAt ? <TimerIcon size={12} aria-label="Disappearing message" role="img" /> : null}
+          {message.editedAt && !deleted ? <EditedMark editedAt={message.editedAt} /> : null}
           <time dateTime={message.createdAt}>{formatClock(message.createdAt, timeZone)}</time>
           {mine ? <StatusMark message={message} /> : null}
         </div>
@@ -156,7 +176,12 @@ function MessageBubbleView({
           ))}
         </div>
       ) : null}
-      {message.localStatus ? null : (
+      {change.deleting ? <DeleteMessageDialog message={message} myId={myId} /> : null}
+      {message.localStatus ? null : deleted ? (
+        <div className="msg-actions">
+          <MessageMenu message={message} myId={myId} />
+        </div>
+      ) : (
         <div className="msg-actions">
           <button
             type="button"
@@ -178,6 +203,7 @@ function MessageBubbleView({
               {emoji}
             </button>
           ))}
+          <MessageMenu message={message} myId={myId} />
         </div>
       )}
     </div>
