@@ -106,7 +106,10 @@ describe('groups', () => {
     t.clock.advance(1000);
     await sendText(owner, group.id, 'after');
     const page = await alice.client.get<{ messages: Message[] }>(`/api/conversations/${group.id}/messages`);
-    expect(await openTexts(alice, page.body.data.messages)).toEqual(['after']);
+    // From her return: the timeline line that added her back, then the new message.
+    const [added, ...messages] = [...page.body.data.messages].reverse();
+    expect(added!.event).toMatchObject({ kind: 'members_added', userIds: [alice.id] });
+    expect(await openTexts(alice, messages.reverse())).toEqual(['after']);
   });
 });
 

@@ -75,6 +75,7 @@ describe('sending', () => {
   it('refuses a blocked user in either direction with a clear code, and works again after unblock', async () => {
     const [a, b] = [await registerUser(t.app), await registerUser(t.app)];
     const chat = await directChat(a, b);
+    await directChat(b, a); // b opens it too (else it is not his until its first message)
     await b.client.put(`/api/users/${a.id}/block`);
     const res = await a.client.post(`/api/conversations/${chat.id}/messages`, {
       content: await sealText(a, chat.id, 'hi'),
@@ -230,7 +231,8 @@ describe('temporary mode', () => {
     t.clock.advance(1);
     // Never served again from the moment it expires, even before the sweep runs...
     page = await b.client.get<MessagePage>(`/api/conversations/${chat.id}/messages`);
-    expect(page.body.data.messages.map((m) => m.id)).toEqual([before.id]);
+    // The "disappearing messages on" line is an event: it never expires.
+    expect(page.body.data.messages.map((m) => m.event?.kind ?? m.id)).toEqual(['temporary_mode_changed', before.id]);
     expect((await b.client.request({ method: 'GET', url: `/api/media/${image.id}` })).status).toBe(404);
     // ...and gone from the database and the disk once it has run.
     const { rows: keys } = await t.db.query<{ key: string }>('SELECT storage_key AS key FROM media WHERE id = $1', [
@@ -244,7 +246,10 @@ describe('temporary mode', () => {
     expect(await files()).toHaveLength(0);
     const { rows } = await t.db.query('SELECT 1 FROM messages WHERE id = $1', [ephemeral.id]);
     expect(rows).toHaveLength(0);
+    // The chat's last entry is now the "disappearing messages on" line, written after `before`.
     const list = await b.client.get<{ lastMessage: Message }[]>('/api/conversations');
-    expect(list.body.data[0]!.lastMessage.id).toBe(before.id);
+    expect(list.body.data[0]!.lastMessage).toMatchObject({
+      event: { kind: 'temporary_mode_changed', ttlSeconds: 3600 },
+    });
   });
 });

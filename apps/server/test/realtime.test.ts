@@ -144,7 +144,7 @@ describe('membership changes', () => {
 describe('presence', () => {
   it('is online while a socket is connected and reports last seen when the last one closes', async () => {
     const [a, b] = [await registerUser(t.app), await registerUser(t.app)];
-    await directChat(a, b);
+    await directChat(b, a); // b opens it: in b's list (a's first message would put it there too)
     const watcher = await connect(b.client.cookie);
     const s1 = await connect(a.client.cookie);
     expect(await watcher.next('user_online')).toEqual({ userId: a.id });
