@@ -9,6 +9,7 @@ import { onOpenChatRequest, registerServiceWorker } from '../features/notificati
 import { notificationsActive, useNotificationSettings } from '../features/notifications/settings';
 import { playChime, unlockSound } from '../features/notifications/sound';
 import { openContent } from '../lib/e2ee';
+import { stripMarkdown } from '../lib/format/markdown';
 import { registerReset } from '../lib/resets';
 import { navigate, paths, type Route } from './router';
 
@@ -66,7 +67,6 @@ export async function notifyIncoming(message: Message, myId: string): Promise<vo
   if (settings.preview && !message.isOneTimeMedia) {
     const opened = await openContent(message).catch(() => null);
     if (opened && opened.state !== 'unreadable') {
-      const { stripMarkdown } = await import('../lib/format/markdown');
       text = stripMarkdown(opened.text);
     }
   }

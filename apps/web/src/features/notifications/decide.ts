@@ -12,8 +12,7 @@ export interface NotifyContext {
 }
 
 export type NotifyDecision =
-  | { notify: true }
-  | { notify: false; reason: 'inactive' | 'mine' | 'event' | 'deleted' | 'muted' | 'watching' };
+  { notify: true } | { notify: false; reason: 'inactive' | 'mine' | 'event' | 'deleted' | 'muted' | 'watching' };
 
 /**
  * Whether a message that just arrived deserves a notification. Never for: my own messages (sent
@@ -64,6 +63,10 @@ export function notificationText(input: {
   // One-time media is never opened for a notification: opening it is the one view it allows.
   if (input.oneTime) return { title, body: `👁 ${media}` };
   const text = input.text === null ? 'New message' : input.text.replace(/\s+/g, ' ').trim();
-  const body = media ? (text ? `${media === 'Photo' ? '📷' : '🎬'} ${text}` : `${media === 'Photo' ? '📷' : '🎬'} ${media}`) : text || 'New message';
+  const body = media
+    ? text
+      ? `${media === 'Photo' ? '📷' : '🎬'} ${text}`
+      : `${media === 'Photo' ? '📷' : '🎬'} ${media}`
+    : text || 'New message';
   return { title, body: body.length > 180 ? `${body.slice(0, 179)}…` : body };
 }

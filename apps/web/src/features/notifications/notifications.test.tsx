@@ -58,7 +58,14 @@ describe('which message notifies', () => {
 });
 
 describe('what a notification says', () => {
-  const base = { preview: true, senderName: 'Bob', groupTitle: null, text: 'See you at 9', contentType: 'text' as const, oneTime: false };
+  const base = {
+    preview: true,
+    senderName: 'Bob',
+    groupTitle: null,
+    text: 'See you at 9',
+    contentType: 'text' as const,
+    oneTime: false,
+  };
 
   it('sender and text; in a group, the group too; without preview, only "New message"', () => {
     expect(notificationText(base)).toEqual({ title: 'Bob', body: 'See you at 9' });

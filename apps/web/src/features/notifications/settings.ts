@@ -117,5 +117,8 @@ export function notificationsActive(s: Pick<NotificationSettingsState, 'enabled'
 export function shouldOfferNotifications(
   s: Pick<NotificationSettingsState, 'enabled' | 'permission' | 'promptDismissed' | 'sentSomething'>,
 ): boolean {
-  return s.sentSomething && !s.enabled && !s.promptDismissed && s.permission === 'default';
+  // Also when the browser already allows them (granted to this site before): Herald's own switch is off.
+  return (
+    s.sentSomething && !s.enabled && !s.promptDismissed && (s.permission === 'default' || s.permission === 'granted')
+  );
 }

@@ -35,14 +35,6 @@ export function MuteDialog({ chatName, onMute, onClose }: MuteDialogProps) {
       description={`No notifications, sound or tab count for ${chatName}, on all your devices. Messages still arrive.`}
       size="sm"
       onClose={onClose}
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button variant="primary" busy={busy} onClick={() => void save()}>
-            Mute
-          </Button>
-        </>
-      }
     >
       <fieldset className="mute-choices">
         <legend className="sr-only">How long</legend>
@@ -58,6 +50,12 @@ export function MuteDialog({ chatName, onMute, onClose }: MuteDialogProps) {
           {error}
         </p>
       ) : null}
+      <div className="dialog-actions">
+        <Button onClick={onClose}>Cancel</Button>
+        <Button variant="primary" busy={busy} onClick={() => void save()}>
+          Mute
+        </Button>
+      </div>
     </Dialog>
   );
 }

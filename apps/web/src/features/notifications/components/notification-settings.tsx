@@ -50,7 +50,10 @@ export function NotificationSettings() {
   return (
     <section className="settings-section notification-settings" aria-labelledby="notifications-heading">
       <h2 id="notifications-heading">Notifications</h2>
-      <p className={`notification-status ${s.permission === 'denied' ? 'notification-status-blocked' : ''}`} role="status">
+      <p
+        className={`notification-status ${s.permission === 'denied' ? 'notification-status-blocked' : ''}`}
+        role="status"
+      >
         {status}
       </p>
       {s.permission === 'unsupported' || s.permission === 'denied' ? null : active ? (
