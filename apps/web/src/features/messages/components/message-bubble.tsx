@@ -160,7 +160,7 @@ function MessageBubbleView({
           </span>
         </div>
       ) : null}
-      {counts.size > 0 ? (
+      {counts.size > 0 && !deleted ? (
         <div className="msg-reactions">
           {[...counts].map(([emoji, { count, mine: reacted }]) => (
             <button
