@@ -1,4 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+
+type Person = { context: BrowserContext; page: Page };
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   baseUrl,
@@ -39,8 +41,13 @@ async function send(page: Page, text: string): Promise<void> {
   await expect.poll(() => box.inputValue()).toBe('');
 }
 
+const t0 = Date.now();
+const step = (what: string) => console.log(`[h4] ${((Date.now() - t0) / 1000).toFixed(1)} s ${what}`);
+
 describe.sequential('search, links and formatting (issue 13, items 3 and 4)', () => {
   let browser: Browser;
+  let a: Person;
+  let b: Person;
   const alice = uniqueName('alice');
   const bob = uniqueName('bob');
 
@@ -48,31 +55,54 @@ describe.sequential('search, links and formatting (issue 13, items 3 and 4)', ()
     browser = await launch();
   });
   afterAll(async () => {
+    await a?.context.close();
+    await b?.context.close();
     await browser?.close();
   });
 
-  it('formats messages, opens links safely, finds an old message on the device and jumps to it', async () => {
-    const b = await person(browser);
+  const target = () => `${baseUrl()}/api/config`;
+
+  it('two people', async () => {
+    step('start');
+    b = await person(browser);
     await register(b.page, bob, 'Bob');
-    const a = await person(browser);
+    a = await person(browser);
     await register(a.page, alice, 'Alice');
     await openDirectChat(a.page, 'Bob', bob);
+  }, 85_000);
 
+  it('a chat of 60 messages', async () => {
+    step('// 60 messages');
+    const log = a.page.getByRole('log', { name: 'Messages' });
     // 60 messages: more than the first page (50), so the old one is found by paging back.
     await send(a.page, 'Message 1');
     await send(a.page, 'Message 2');
     await send(a.page, 'The secret Café is behind the old mill');
-    for (let n = 4; n <= 57; n++) await send(a.page, `Message ${n}`);
-    const target = `${baseUrl()}/api/config`;
+    // Typed in the page itself (one round trip, not two per message: the test box is shared).
+    await a.page.evaluate(async () => {
+      const box = document.querySelector<HTMLTextAreaElement>('textarea[aria-label="Message"]')!;
+      const setValue = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')!.set!;
+      const settle = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      for (let n = 4; n <= 57; n++) {
+        setValue.call(box, `Message ${n}`);
+        box.dispatchEvent(new Event('input', { bubbles: true }));
+        await settle();
+        box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+        while (box.value !== '') await settle();
+      }
+    });
+    await log.locator('.msg', { hasText: 'Message 57' }).waitFor();
     await send(
       a.page,
-      `Read ${target} and [the guide](${target}) but not javascript:alert(1) or [x](JaVaScRiPt:alert(1))`,
+      `Read ${target()} and [the guide](${target()}) but not javascript:alert(1) or [x](JaVaScRiPt:alert(1))`,
     );
     await send(a.page, '**Bold** and *italic* and _also italic_ with `some code`\n> a quoted line');
     await send(a.page, '```\nconst x = 1;\n```');
-    const log = a.page.getByRole('log', { name: 'Messages' });
     await log.locator('.msg', { hasText: 'const x = 1;' }).waitFor();
+  }, 85_000);
 
+  it('formatting is rendered and links open safely', async () => {
+    step('// Bob opens the chat fresh');
     // Bob opens the chat fresh: only the newest page is loaded.
     await b.page.reload();
     await openChat(b.page, 'Alice');
@@ -87,12 +117,13 @@ describe.sequential('search, links and formatting (issue 13, items 3 and 4)', ()
     // No markers left in the text, and nothing became markup.
     expect(await formatted.locator('.msg-text').textContent()).not.toContain('**');
 
+    step('// Links: http(s) only');
     // Links: http(s) only, new page, no opener; javascript: stays text, whatever its case.
     const linkMessage = blog.locator('.msg', { hasText: 'the guide' });
     const links = linkMessage.locator('.msg-text a');
     expect(await links.count()).toBe(2);
     for (const link of await links.all()) {
-      expect(await link.getAttribute('href')).toBe(target);
+      expect(await link.getAttribute('href')).toBe(target());
       expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
       expect(await link.getAttribute('target')).toBe('_blank');
     }
@@ -109,7 +140,10 @@ describe.sequential('search, links and formatting (issue 13, items 3 and 4)', ()
     await shots(b.page, 'formatted-message', async () => {
       await formatted.scrollIntoViewIfNeeded();
     });
+  }, 85_000);
 
+  it('the chat list filters as you type', async () => {
+    step('chat list filter');
     // The chat list filter: names and the last message's opened words; Escape clears.
     const filter = b.page.getByRole('searchbox', { name: 'Search chats' });
     await filter.fill('ALI');
@@ -127,7 +161,11 @@ describe.sequential('search, links and formatting (issue 13, items 3 and 4)', ()
     await b.page.getByRole('searchbox', { name: 'Search chats' }).press('Escape');
     expect(await b.page.getByRole('searchbox', { name: 'Search chats' }).inputValue()).toBe('');
     await openChat(b.page, 'Alice');
+  }, 85_000);
 
+  it('search in a chat finds an old message on the device and jumps to it', async () => {
+    const blog = b.page.getByRole('log', { name: 'Messages' });
+    step('search');
     // Search this chat: "cafe" finds "Café" (case and accents ignored), 57 messages back, which
     // is not loaded yet: the search pages back through the history, opening each page here.
     await b.page.getByRole('button', { name: 'Search this chat' }).click();
@@ -144,6 +182,7 @@ describe.sequential('search, links and formatting (issue 13, items 3 and 4)', ()
     expect(await result.locator('mark').textContent()).toBe('Café');
     await shots(b.page, 'results');
 
+    step('await result.click();');
     await result.click();
     const old = blog.locator('.msg', { hasText: 'The secret Café is behind the old mill' });
     await old.waitFor();
@@ -164,6 +203,7 @@ describe.sequential('search, links and formatting (issue 13, items 3 and 4)', ()
       await old.scrollIntoViewIfNeeded();
     });
 
+    step('// Enter goes through');
     // Enter goes through matches; Escape closes and the marks go.
     await search.fill('message 5');
     await results.getByRole('button', { name: /Message 57/ }).waitFor();
@@ -175,7 +215,10 @@ describe.sequential('search, links and formatting (issue 13, items 3 and 4)', ()
     await search.press('Escape');
     expect(await b.page.getByRole('searchbox', { name: 'Search this chat' }).count()).toBe(0);
     expect(await blog.locator('mark').count()).toBe(0);
+  }, 85_000);
 
+  it('the schedule dialog previews the formatting', async () => {
+    step('schedule preview');
     // The schedule dialog shows the message formatted as it will look.
     await b.page.getByRole('textbox', { name: 'Message' }).fill('**Tomorrow** at _noon_, see www.example.com');
     await b.page.getByRole('button', { name: 'Schedule message' }).first().click();
@@ -187,7 +230,6 @@ describe.sequential('search, links and formatting (issue 13, items 3 and 4)', ()
     expect(await preview.locator('a').getAttribute('href')).toBe('https://www.example.com/');
     await shots(b.page, 'schedule-preview');
 
-    await a.context.close();
-    await b.context.close();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
   }, 85_000);
 });
