@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import type { Conversation, PublicUser } from '@herald/shared';
 import { useAuth, useMyTimeZone } from '../features/auth/store';
 import { ConversationInfo } from '../features/conversations/components/conversation-info';
+import { GroupPictureEditor } from '../features/media/components/group-picture';
 import { KeyChangeBanner, requestVerify } from '../features/conversations/components/verify-security';
 import { conversationTitle, otherMember } from '../features/conversations/model';
 import { useConversations } from '../features/conversations/store';
@@ -114,6 +115,13 @@ export default function ChatScreen({ conversationId, panel, focusMessageId }: Ch
           timeZone={timeZone}
           onClose={() => navigate(paths.chat(conversationId), { replace: true })}
           onGone={() => navigate(paths.home, { replace: true })}
+          groupPicture={
+            <GroupPictureEditor
+              conversation={conversation}
+              canEdit={conversation.myRole !== 'member'}
+              onChange={(next) => useConversations.getState().upsert(next)}
+            />
+          }
         />
       ) : null}
     </div>

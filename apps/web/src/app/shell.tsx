@@ -1,9 +1,10 @@
 import { useState, type ReactNode } from 'react';
 import { IconButton } from '../components/ui/button';
-import { ClockIcon, PlusIcon, SettingsIcon } from '../components/ui/icons';
+import { PlusIcon, ScheduledAllIcon, SettingsIcon } from '../components/ui/icons';
 import { useDeviceZoneSync } from '../features/auth/device-zone';
 import { useAuth, useMyTimeZone } from '../features/auth/store';
 import { ConversationList } from '../features/conversations/components/conversation-list';
+import { ConversationAvatar } from '../features/media/components/group-picture';
 import { NewChatDialog } from '../features/conversations/components/new-chat-dialog';
 import { NotificationPrompt } from '../features/notifications/components/permission-prompt';
 import { useConnection } from './connection';
@@ -45,7 +46,7 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
               className={route.name === 'scheduled' ? 'active' : ''}
               onClick={() => navigate(paths.scheduled)}
             >
-              <ClockIcon />
+              <ScheduledAllIcon />
             </IconButton>
             <IconButton label="New chat" onClick={() => setNewChat(true)}>
               <PlusIcon />
@@ -75,6 +76,7 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
           activeId={route.name === 'chat' ? route.id : null}
           hrefFor={(id) => paths.chat(id)}
           onOpen={(id) => navigate(paths.chat(id))}
+          renderAvatar={(conversation, avatar) => <ConversationAvatar conversation={conversation} {...avatar} />}
         />
         <footer className="sidebar-footer muted">
           Signed in as <strong>{me.displayName}</strong> · {timeZone.replace(/_/g, ' ')}

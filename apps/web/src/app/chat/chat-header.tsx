@@ -1,8 +1,7 @@
 import type { Conversation } from '@herald/shared';
-import { Avatar } from '../../components/ui/avatar';
 import { IconButton } from '../../components/ui/button';
 import { LastSeen } from '../../components/ui/last-seen';
-import { BackIcon, ClockIcon, DotsIcon, SearchIcon, TimerIcon } from '../../components/ui/icons';
+import { BackIcon, ChatScheduledIcon, DotsIcon, SearchIcon, TimerIcon } from '../../components/ui/icons';
 import { Menu } from '../../components/ui/menu';
 import { conversationTitle, otherMember, ttlLabel } from '../../features/conversations/model';
 import { typingUserIds, useConversations } from '../../features/conversations/store';
@@ -11,6 +10,7 @@ import { useNow } from '../../lib/use-now';
 import { navigate, paths } from '../router';
 import { useMuteControl } from './mute-control';
 import { useScheduledCount } from './scheduled-count';
+import { ConversationAvatar } from '../../features/media/components/group-picture';
 
 export interface ChatHeaderProps {
   conversation: Conversation;
@@ -64,7 +64,14 @@ export function ChatHeader({ conversation, myId, timeZone, nameOf, scheduledOpen
         <BackIcon />
       </IconButton>
       <button type="button" className="chat-header-id" onClick={() => navigate(paths.chat(id, 'info'))}>
-        <Avatar name={title} seed={other?.id ?? id} size={38} online={online} group={conversation.kind === 'group'} />
+        <ConversationAvatar
+          conversation={conversation}
+          name={title}
+          seed={other?.id ?? id}
+          size={38}
+          online={online}
+          group={conversation.kind === 'group'}
+        />
         <span className="chat-header-text">
           <span className="chat-title">
             {title}
@@ -93,7 +100,7 @@ export function ChatHeader({ conversation, myId, timeZone, nameOf, scheduledOpen
         onClick={() => navigate(paths.chat(id, scheduledOpen ? null : 'scheduled'))}
         className={scheduledOpen ? 'active' : ''}
       >
-        <ClockIcon />
+        <ChatScheduledIcon />
       </IconButton>
       <Menu
         label="Chat menu"

@@ -46,9 +46,11 @@ export const ChatTimeline = memo(function ChatTimeline({
           message={message}
           mine={message.senderId === myId}
           onViewed={() => useMessages.getState().markViewed(conversationId, message.id)}
+          nameOf={nameOf}
+          timeZone={timeZone}
         />
       ) : null,
-    [myId, conversationId],
+    [myId, conversationId, nameOf, timeZone],
   );
 
   const onReply = useCallback(

@@ -21,6 +21,9 @@ export const DOWNLOAD_ONLY_TYPE = ENCRYPTED_MEDIA_TYPE;
 /** For the file picker's `accept`: only what can be sent. */
 export const ACCEPTED_TYPES = [...IMAGE_MIME_TYPES, ...VIDEO_MIME_TYPES].join(',');
 
+/** For a picker of photos only (a group's picture). */
+export const IMAGE_TYPES = IMAGE_MIME_TYPES.join(',');
+
 /** The allowed formats in words, for messages. */
 export const ALLOWED_FORMATS = 'photos (JPEG, PNG, GIF, WebP, AVIF) and videos (MP4, WebM, QuickTime, Ogg)';
 

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { Conversation, MemberRole } from '@herald/shared';
 import { TEMPORARY_TTLS } from '@herald/shared';
 import { Avatar } from '../../../components/ui/avatar';
@@ -21,6 +21,8 @@ export interface ConversationInfoProps {
   onClose: () => void;
   /** The conversation is gone for me (left or deleted). */
   onGone: () => void;
+  /** Groups: the picture and its editor (composed in app/, where media and conversations meet). */
+  groupPicture?: ReactNode;
 }
 
 const isAdmin = (role: MemberRole) => role === 'owner' || role === 'admin';
@@ -33,7 +35,7 @@ function ownerLine(conversation: Conversation, myId: string): string {
 }
 
 /** Members and roles, temporary mode, blocking, leaving and deleting. */
-export function ConversationInfo({ conversation, myId, timeZone, onClose, onGone }: ConversationInfoProps) {
+export function ConversationInfo({ conversation, myId, timeZone, onClose, onGone, groupPicture }: ConversationInfoProps) {
   // Actions, read when called; what is shown is selected (no whole-store subscription).
   const store = useConversations.getState();
   const presence = useConversations((s) => s.presence);
@@ -84,6 +86,7 @@ export function ConversationInfo({ conversation, myId, timeZone, onClose, onGone
           ) : null}
           {conversation.kind === 'group' ? (
             <div className="group-head">
+              {groupPicture}
               <GroupTitleEditor
                 title={conversation.title ?? ''}
                 canEdit={admin}

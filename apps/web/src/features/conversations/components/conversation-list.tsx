@@ -1,9 +1,10 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import type { Conversation } from '@herald/shared';
-import { Avatar } from '../../../components/ui/avatar';
+import { Avatar, type AvatarProps } from '../../../components/ui/avatar';
 import { BellOffIcon, ClockIcon, CloseIcon, SearchIcon, TimerIcon } from '../../../components/ui/icons';
 import { useOpened } from '../../../lib/e2ee';
 import { previewText } from '../../../lib/message-codec';
+import { timelineEventText } from '../../../lib/timeline-event-text';
 import { formatClock, formatInZone, sameDay } from '../../../lib/time';
 import { foldQuery } from '../../../lib/format/match';
 import { useNow } from '../../../lib/use-now';
@@ -17,19 +18,33 @@ export interface ConversationListProps {
   activeId: string | null;
   hrefFor: (id: string) => string;
   onOpen: (id: string) => void;
+  /** A chat's avatar (a group's picture, composed in app/); the initials by default. */
+  renderAvatar?: (conversation: Conversation, avatar: AvatarProps) => ReactNode;
 }
+
+const defaultAvatar = (_: Conversation, avatar: AvatarProps) => <Avatar {...avatar} />;
 
 /** The last message in one line, opened on this device (only the chats on screen are rendered). */
 function Preview({ conversation, myId }: { conversation: Conversation; myId: string }) {
   const last = conversation.lastMessage;
-  const opened = useOpened(last && !last.isOneTimeMedia && !last.deletedAt ? last : null);
+  const event = last?.contentType === 'event';
+  const opened = useOpened(last && !last.isOneTimeMedia && !last.deletedAt && !event ? last : null);
   if (!last) return <>{conversation.kind === 'group' ? 'Group created' : 'Say hello'}</>;
+  if (event) return <span className="preview-event">{eventPreview(conversation, last, myId)}</span>;
   const prefix = last.senderId === myId ? 'You: ' : '';
   if (last.deletedAt) return <>{`${prefix}🚫 This message was deleted`}</>;
   if (last.isOneTimeMedia) return <>{`${prefix}👁 One-time ${last.contentType === 'video' ? 'video' : 'photo'}`}</>;
   if (last.contentType === 'image') return <>{`${prefix}📷 ${previewText(opened, 'Photo')}`}</>;
   if (last.contentType === 'video') return <>{`${prefix}🎬 ${previewText(opened, 'Video')}`}</>;
   return <>{prefix + previewText(opened)}</>;
+}
+
+/** "Ana added Ben": names from the chat's current members, else those the event recorded. */
+function eventPreview(conversation: Conversation, last: NonNullable<Conversation['lastMessage']>, myId: string) {
+  return timelineEventText(last, myId, (userId) => {
+    const user = conversation.members.find((m) => m.user.id === userId)?.user;
+    return user && !user.deleted ? user.displayName : undefined;
+  });
 }
 
 function activityLabel(iso: string, timeZone: string, now: number): string {
@@ -39,7 +54,7 @@ function activityLabel(iso: string, timeZone: string, now: number): string {
 }
 
 /** Chats, newest activity first, with unread counts, presence, typing and scheduled markers. */
-export function ConversationList({ myId, timeZone, activeId, hrefFor, onOpen }: ConversationListProps) {
+export function ConversationList({ myId, timeZone, activeId, hrefFor, onOpen, renderAvatar }: ConversationListProps) {
   const byId = useConversations((s) => s.byId);
   const loaded = useConversations((s) => s.loaded);
   const typing = useConversations((s) => s.typing);
@@ -82,12 +97,12 @@ export function ConversationList({ myId, timeZone, activeId, hrefFor, onOpen }: 
                     onOpen(conversation.id);
                   }}
                 >
-                  <Avatar
-                    name={title}
-                    seed={other?.id ?? conversation.id}
-                    online={online}
-                    group={conversation.kind === 'group'}
-                  />
+                  {(renderAvatar ?? defaultAvatar)(conversation, {
+                    name: title,
+                    seed: other?.id ?? conversation.id,
+                    online,
+                    group: conversation.kind === 'group',
+                  })}
                   <span className="conversation-row-main">
                     <span className="conversation-row-top">
                       <span className="conversation-row-title">{title}</span>

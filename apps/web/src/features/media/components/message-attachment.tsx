@@ -1,8 +1,5 @@
 import type { Message } from '@herald/shared';
-import { useAuth } from '../../auth/store';
-import { useConversations } from '../../conversations/store';
 import { useOpened, type Opened } from '../../../lib/e2ee';
-import { browserTimeZone } from '../../../lib/time';
 import { latestOpens, useOneTimeOpens } from '../opens-store';
 import { MessageMedia, type MediaAccess, type OpenedBy } from './message-media';
 
@@ -31,21 +28,22 @@ export interface MessageAttachmentProps {
   >;
   mine: boolean;
   onViewed: () => void;
+  /** Names for "Opened by" (my one-time media in groups). */
+  nameOf?: (userId: string) => string;
+  timeZone?: string;
 }
 
 /**
  * A message's photo or video: the message is opened first (its plaintext carries the file's key,
  * hash and real type), then the stored bytes are fetched and opened into a blob URL.
  */
-export function MessageAttachment({ message, mine, onViewed }: MessageAttachmentProps) {
+export function MessageAttachment({ message, mine, onViewed, nameOf, timeZone }: MessageAttachmentProps) {
   const opened = useOpened(message);
   const live = useOneTimeOpens((s) => s.byMessage[message.id]);
-  const members = useConversations((s) => s.byId[message.conversationId]?.members);
-  const timeZone = useAuth((s) => s.me?.timeZone) ?? browserTimeZone();
   if (!message.media) return null;
   const opens = mine && message.isOneTimeMedia ? latestOpens(message.openedBy, live) : [];
   const openedBy: OpenedBy[] = opens.map((o) => ({
-    name: members?.find((m) => m.user.id === o.userId)?.user.displayName ?? 'Someone',
+    name: nameOf?.(o.userId) ?? 'Someone',
     at: o.lastOpenedAt,
     views: o.views,
   }));
