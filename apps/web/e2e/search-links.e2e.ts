@@ -138,7 +138,8 @@ describe.sequential('search, links and formatting (issue 13, items 3 and 4)', ()
     expect(await popup.evaluate(() => window.opener === null)).toBe(true);
     await popup.close();
     await shots(b.page, 'formatted-message', async () => {
-      await formatted.scrollIntoViewIfNeeded();
+      await b.page.mouse.move(1, 1); // no hover toolbar over the text
+      await blog.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
     });
   }, 85_000);
 
@@ -187,6 +188,7 @@ describe.sequential('search, links and formatting (issue 13, items 3 and 4)', ()
     const old = blog.locator('.msg', { hasText: 'The secret Café is behind the old mill' });
     await old.waitFor();
     await expect.poll(() => old.evaluate((el) => el.classList.contains('msg-highlight'))).toBe(true);
+    await shot(b.page, 'search-jump-highlight-desktop-light');
     // On screen: inside the timeline's visible box.
     await expect
       .poll(() =>
