@@ -69,7 +69,8 @@ function applyToChatList(message: Message, myId: string): void {
     conversations.refresh(message.conversationId).catch(() => {});
     return;
   }
-  const mine = message.senderId === myId;
+  // A timeline event ("Ana added Ben") is the chat's last entry but never unread, like my own.
+  const mine = message.senderId === myId || message.contentType === 'event';
   conversations.applyMessage(message, { mine, visible: visibleConversation(message.conversationId) });
 }
 
@@ -78,7 +79,8 @@ export function applyIncomingMessage(message: Message, myId: string): void {
   noteLiveMessage(message);
   useMessages.getState().receive(message);
   applyToChatList(message, myId);
-  if (message.senderId !== myId) {
+  // Timeline events are the server's: no notification, no delivered or read receipt for them.
+  if (message.senderId !== myId && message.contentType !== 'event') {
     void notifyIncoming(message, myId).catch(() => {});
     queueDelivered(message);
     if (visibleConversation(message.conversationId)) {

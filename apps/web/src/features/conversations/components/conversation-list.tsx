@@ -126,7 +126,9 @@ export function ConversationList({ myId, timeZone, activeId, hrefFor, onOpen, re
                         <TimerIcon size={14} className="muted" aria-label="Disappearing messages on" />
                       ) : null}
                       {isMuted(conversation, now) ? (
-                        <BellOffIcon size={14} className="muted muted-chat-icon" aria-label="Muted" role="img" />
+                        <span className="muted muted-chat-icon" role="img" aria-label="Muted" title="Muted">
+                          <BellOffIcon size={14} />
+                        </span>
                       ) : null}
                       {conversation.scheduledPendingCount > 0 ? (
                         <span className="scheduled-chip" title={`${conversation.scheduledPendingCount} scheduled`}>

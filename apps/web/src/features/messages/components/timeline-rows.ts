@@ -4,7 +4,9 @@ import type { TimelineMessage } from '../merge';
 /** What the timeline draws: a day separator, or a message (with its sender's name in groups). */
 export type Row =
   | { kind: 'day'; key: string; at: string }
-  | { kind: 'message'; key: string; message: TimelineMessage; showSender: boolean };
+  | { kind: 'message'; key: string; message: TimelineMessage; showSender: boolean }
+  /** A server-written line (group created, member added, title changed...): timeline-event.tsx. */
+  | { kind: 'event'; key: string; message: TimelineMessage };
 
 /**
  * The rows for a timeline: a separator where the day changes (in the reader's zone), and the
@@ -24,6 +26,12 @@ export function timelineRows(
       out.push({ kind: 'day', key: `day:${day}`, at: message.createdAt });
       lastDay = day;
       lastSender = '';
+    }
+    if (message.contentType === 'event') {
+      // A centred line, not a bubble: the next message names its sender again.
+      out.push({ kind: 'event', key: message.id, message });
+      lastSender = '';
+      continue;
     }
     out.push({
       kind: 'message',

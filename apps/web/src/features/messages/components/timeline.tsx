@@ -16,6 +16,7 @@ import type { TimelineMessage } from '../merge';
 import { findMessage } from '../order';
 import { emptyTimeline, useMessages, type Timeline as TimelineState } from '../store';
 import { MessageBubble } from './message-bubble';
+import { TimelineEventLine } from './timeline-event';
 import { timelineRows, type Row } from './timeline-rows';
 
 export interface TimelineProps {
@@ -117,7 +118,7 @@ export function Timeline(props: TimelineProps) {
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
-    estimateSize: (index) => (rows[index]?.kind === 'day' ? 44 : 72),
+    estimateSize: (index) => (rows[index]?.kind === 'day' || rows[index]?.kind === 'event' ? 44 : 72),
     getItemKey: (index) => rows[index]?.key ?? index,
     overscan: 8,
     paddingStart: 12,
@@ -185,6 +186,14 @@ export function Timeline(props: TimelineProps) {
                   <div className="day-separator" role="separator" aria-label={dayLabel(row.at, timeZone, now)}>
                     <span>{dayLabel(row.at, timeZone, now)}</span>
                   </div>
+                ) : row.kind === 'event' ? (
+                  <TimelineEventLine
+                    message={row.message}
+                    myId={myId}
+                    timeZone={timeZone}
+                    nameOf={props.nameOf}
+                    highlighted={highlight === row.message.id}
+                  />
                 ) : (
                   <MessageRow
                     {...props}
