@@ -17,23 +17,25 @@ export function timelineEventText(
   if (!event) return '';
   const name = (userId: string, fallback = 'A former member') =>
     userId === myId ? 'You' : (memberName(userId) ?? event.names[userId] ?? fallback);
+  // "You" opens a line; elsewhere it is "you" ("Ana added you").
+  const object = (userId: string) => (userId === myId ? 'you' : name(userId));
   const actor = name(message.senderId);
   const actorIsMe = message.senderId === myId;
   switch (event.kind) {
     case 'group_created':
       return `${actor} created the group “${event.title}”`;
     case 'members_added':
-      return `${actor} added ${list(event.userIds.map((id) => name(id)))}`;
+      return `${actor} added ${list(event.userIds.map(object))}`;
     case 'member_removed':
-      return `${actor} removed ${name(event.userId)}`;
+      return `${actor} removed ${object(event.userId)}`;
     case 'member_left':
       return `${actor} left`;
     case 'member_gone':
       return `${name(message.senderId, 'A member')} deleted their account`;
     case 'role_changed':
       return event.role === 'admin'
-        ? `${actor} made ${name(event.userId)} an admin`
-        : `${actor} removed ${name(event.userId)} as admin`;
+        ? `${actor} made ${object(event.userId)} an admin`
+        : `${actor} removed ${object(event.userId)} as admin`;
     case 'owner_inherited':
       return event.userId === myId ? 'You are now the owner' : `${name(event.userId)} is now the owner`;
     case 'title_changed':
