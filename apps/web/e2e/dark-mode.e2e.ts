@@ -74,7 +74,7 @@ describe.sequential('dark mode and visual fixes', () => {
     await m.context.close();
   }, 90_000);
 
-  it('a chat with reactions, a wide image and emoji: toolbar beside the text, image whole, emoji in colour', async () => {
+  it('two people and a chat with emoji', async () => {
     const friend = uniqueName('zoe');
     f = await person(browser);
     await register(f.page, friend, 'Zoe Martin');
@@ -88,6 +88,10 @@ describe.sequential('dark mode and visual fixes', () => {
       await m.page.getByRole('button', { name: 'Send', exact: true }).click();
       await log.getByText(text).waitFor();
     }
+  }, 90_000);
+
+  it('a wide image, a reaction and a reply: image whole, emoji in colour', async () => {
+    const log = m.page.getByRole('log', { name: 'Messages' });
     // A wide picture: shown whole, not cropped to a square.
     await m.page.getByTestId('attach-input').setInputFiles({
       name: 'panorama.png',
@@ -106,6 +110,21 @@ describe.sequential('dark mode and visual fixes', () => {
     await f.page.getByRole('button', { name: 'Send', exact: true }).click();
     await log.getByText('Yes! 7 pm at mine 😄👍').waitFor();
     await log.getByRole('button', { name: /👍 1/ }).waitFor();
+
+    // The hover toolbar does not cover the text it acts on; the reaction chip does not cover the
+    // time and ticks.
+    const reacted = log.locator('.msg', { hasText: 'Hey Zoe, are we still on for Friday?' });
+    await reacted.locator('.msg-text').hover();
+    const overlap = await reacted.evaluate((row) => {
+      const box = (selector: string) => row.querySelector(selector)!.getBoundingClientRect();
+      const meets = (a: DOMRect, b: DOMRect) =>
+        a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+      return {
+        toolbarOverText: meets(box('.msg-actions'), box('.msg-text')),
+        chipOverMeta: meets(box('.msg-reactions'), box('.msg-meta')),
+      };
+    });
+    expect(overlap).toEqual({ toolbarOverText: false, chipOverMeta: false });
 
     // The image keeps its shape: its box has the picture's aspect ratio (3:1), not a crop.
     const box = await log.getByRole('button', { name: 'Open image' }).boundingBox();
@@ -183,7 +202,10 @@ describe.sequential('dark mode and visual fixes', () => {
         ['phone', PHONE],
       ] as const) {
         await m.page.setViewportSize(viewport);
+        await m.page.getByRole('heading', { name: 'Profile' }).scrollIntoViewIfNeeded();
         await shot(m.page, `settings-visual-settings-${label}-${scheme}`);
+        await m.page.getByRole('heading', { name: 'Appearance' }).scrollIntoViewIfNeeded();
+        await shot(m.page, `settings-visual-appearance-${label}-${scheme}`);
       }
     }
     await m.page.getByRole('checkbox', { name: /Use this device’s time zone/ }).check();

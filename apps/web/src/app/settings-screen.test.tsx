@@ -29,7 +29,7 @@ describe('settings: appearance (issue 13, item 10)', () => {
     await user.click(theme.getByRole('radio', { name: 'Light' }));
     expect(document.documentElement.dataset.theme).toBe('light');
     expect(localStorage.getItem(THEME_KEY)).toBe('light');
-  });
+  }, 20_000);
 
   it('the clock choice changes the example at once', async () => {
     const user = userEvent.setup();
@@ -39,7 +39,7 @@ describe('settings: appearance (issue 13, item 10)', () => {
     expect(clock.getByText('Times show as 13:05.')).toBeInTheDocument();
     await user.click(clock.getByRole('radio', { name: '12-hour' }));
     expect(clock.getByText(/Times show as 1:05\s?PM\./i)).toBeInTheDocument();
-  });
+  }, 20_000);
 });
 
 describe('settings: time zone (issue 13, item 10)', () => {
@@ -62,7 +62,7 @@ describe('settings: time zone (issue 13, item 10)', () => {
     expect(server.calls.find((c) => c.method === 'PATCH')?.body).toMatchObject({ timeZone: other });
     expect(usePreferences.getState().zoneFollowsDevice).toBe(false);
     expect(localStorage.getItem(ZONE_FOLLOWS_DEVICE_KEY)).toBe('false');
-  });
+  }, 20_000);
 
   it('while following, an account in another zone is moved to this device’s zone', async () => {
     useAuth.setState({ me: selfUser({ username: 'alice', timeZone: other }) });
@@ -73,7 +73,7 @@ describe('settings: time zone (issue 13, item 10)', () => {
     await syncDeviceZone();
     expect(server.calls.map((c) => [c.method, c.body])).toEqual([['PATCH', { timeZone: device }]]);
     expect(useAuth.getState().me?.timeZone).toBe(device);
-  });
+  }, 20_000);
 
   it('never decided on this device: an account set to another zone keeps it (and stops following)', async () => {
     useAuth.setState({ me: selfUser({ username: 'alice', timeZone: other }) });
@@ -81,5 +81,5 @@ describe('settings: time zone (issue 13, item 10)', () => {
     await syncDeviceZone();
     expect(server.calls).toHaveLength(0);
     expect(usePreferences.getState().zoneFollowsDevice).toBe(false);
-  });
+  }, 20_000);
 });
