@@ -291,7 +291,9 @@ function OpenedNote({ label, openedBy, timeZone }: { label: string; openedBy: Op
     <div className="one-time one-time-used one-time-opened" role="note" data-testid="one-time-opened">
       <EyeIcon size={18} />
       <span>
-        <strong>Opened</strong> <span className="muted">· one-time {label}</span>
+        <strong className="opened-head">
+          Opened <small>· one-time {label}</small>
+        </strong>
         <ul className="opened-by">
           {openedBy.map((o) => (
             <li key={`${o.name}-${o.at}`}>
