@@ -44,7 +44,8 @@ export interface ScheduledMessage {
   /** Direct chats: the other member. Null for groups. */
   receiverId: UserId | null;
   content: string;
-  contentType: MessageContentType;
+  /** What a person can schedule (a timeline event is never scheduled). */
+  contentType: Exclude<MessageContentType, 'event'>;
   mediaId: string | null;
   isOneTimeMedia: boolean;
   viewLimit: number | null;

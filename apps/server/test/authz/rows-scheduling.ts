@@ -31,6 +31,14 @@ async function ownersScheduled(w: World): Promise<ScheduledMessage> {
   return res.body.data;
 }
 
+/** The owner's scheduled message, cancelled (restorable: its time is an hour ahead). */
+async function ownersCancelled(w: World): Promise<ScheduledMessage> {
+  const scheduled = await ownersScheduled(w);
+  const res = await w.people.owner.client.delete<ScheduledMessage>(path(scheduled));
+  if (res.status !== 200) throw new Error(`cancel: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.data;
+}
+
 /** The owner's scheduled message that failed: its receiver deleted their account. */
 async function ownersFailed(w: World): Promise<ScheduledMessage> {
   const owner = w.people.owner;
@@ -140,6 +148,15 @@ export const SCHEDULING_ROWS: Row[] = [
     setup: ownersScheduled,
     call: (w, a, s) => http(w.api(a).post(`${path(s)}/send-now`)),
     events: (w, a) => [...othersHear('receive_message')(w, a), ['owner', 'scheduled_message_sent']],
+  }),
+  row<ScheduledMessage>({
+    route: 'POST /api/scheduled-messages/{id}/restore',
+    scene: 'group',
+    expect: ownerOnly(200),
+    setup: ownersCancelled,
+    call: (w, a, s) => http(w.api(a).post(`${path(s)}/restore`, { version: s.version })),
+    observers: ownerHears,
+    events: () => [['owner', 'scheduled_message_updated']],
   }),
   row<ScheduledMessage>({
     route: 'POST /api/scheduled-messages/{id}/dismiss',

@@ -71,6 +71,12 @@ export function idCases(): BadCase[] {
     path("scheduled: bob's, cancelled", 'DELETE', (ctx) => `/api/scheduled-messages/${ctx.bobsScheduled.id}`),
     path("scheduled: bob's, sent now", 'POST', (ctx) => `/api/scheduled-messages/${ctx.bobsScheduled.id}/send-now`),
     path("scheduled: bob's, dismissed", 'POST', (ctx) => `/api/scheduled-messages/${ctx.bobsScheduled.id}/dismiss`),
+    path(
+      "scheduled: bob's, restored",
+      'POST',
+      (ctx) => `/api/scheduled-messages/${ctx.bobsScheduled.id}/restore`,
+      () => ({ version: 1 }),
+    ),
     path('scheduled: "failures" under another method', 'GET', () => '/api/scheduled-messages/failures'),
     path("media: bob's unattached upload", 'GET', (ctx) => `/api/media/${ctx.bobsMediaId}`),
     path('media: ../../etc/passwd', 'GET', () => '/api/media/..%2f..%2fetc%2fpasswd'),

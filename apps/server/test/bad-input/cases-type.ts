@@ -184,6 +184,12 @@ export function typeCases(): BadCase[] {
       (ctx) => `/api/scheduled-messages/${ctx.scheduled.id}`,
       (ctx) => ({ content: ctx.sealed.text, version: '1' }),
     ),
+    body(
+      'restore: version "1"',
+      'POST',
+      (ctx) => `/api/scheduled-messages/${ctx.scheduled.id}/restore`,
+      () => ({ version: '1' }),
+    ),
     http(
       'type',
       'scheduled list: status PENDING',

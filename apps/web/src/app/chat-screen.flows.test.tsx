@@ -174,7 +174,8 @@ describe('chat screen: send and schedule share one attachment path', () => {
     await user.upload(screen.getByTestId('attach-input'), png());
     act(() => useMedia.getState().setOneTime(C, true));
     await user.type(box(), 'Later');
-    await user.click(screen.getByRole('button', { name: 'Schedule message' }));
+    await user.click(screen.getByRole('button', { name: 'Schedule options' }));
+    await user.click(screen.getByRole('menuitem', { name: 'Schedule message…' }));
     const dialog = screen.getByRole('dialog', { name: 'Schedule message' });
     await user.click(within(dialog).getByRole('button', { name: /^Tomorrow 9:00/ }));
     await user.click(within(dialog).getByRole('button', { name: 'Schedule' }));

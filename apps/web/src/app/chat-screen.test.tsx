@@ -76,33 +76,42 @@ async function setup(maxTextLength = 1000) {
 }
 
 const box = () => screen.getByRole('textbox', { name: 'Message' });
-const clock = () => screen.getByRole('button', { name: 'Schedule message' });
+/** The send button's schedule menu (issue 13: one Send button; the clock beside the emoji went). */
+const sendOptions = () => screen.getByRole('button', { name: 'Schedule options' });
+const scheduleItem = () => screen.getByRole('menuitem', { name: 'Schedule message…' });
+async function openScheduleDialog(user: ReturnType<typeof userEvent.setup>) {
+  await user.click(sendOptions());
+  await user.click(scheduleItem());
+}
 
 afterEach(() => vi.useRealTimers());
 beforeEach(() => vi.restoreAllMocks());
 
 describe('chat screen: scheduling only what can be sent (item 20)', () => {
-  it('the clock says why it cannot schedule an empty message, and opens no dialog', async () => {
+  it('the send menu says why it cannot schedule an empty message, and opens no dialog', async () => {
     const { user, server } = await setup();
-    expect(clock()).toHaveAttribute('aria-disabled', 'true');
-    expect(clock()).toHaveAttribute('title', 'Write a message or attach a photo or video to schedule it.');
-    await user.click(clock());
+    await user.click(sendOptions());
+    expect(scheduleItem()).toHaveAttribute('aria-disabled', 'true');
+    await user.click(scheduleItem());
     expect(screen.queryByRole('dialog', { name: 'Schedule message' })).toBeNull();
     expect(screen.getByRole('status')).toHaveTextContent('Write a message or attach a photo or video to schedule it.');
     await user.type(box(), '   ');
-    expect(clock()).toHaveAttribute('aria-disabled', 'true');
+    await user.click(sendOptions());
+    expect(scheduleItem()).toHaveAttribute('aria-disabled', 'true');
+    await user.keyboard('{Escape}');
     await user.type(box(), 'See you');
-    expect(clock()).not.toHaveAttribute('aria-disabled');
-    await user.click(clock());
+    await user.click(sendOptions());
+    expect(scheduleItem()).not.toHaveAttribute('aria-disabled');
+    await user.click(scheduleItem());
     expect(screen.getByRole('dialog', { name: 'Schedule message' })).toBeInTheDocument();
     // Nothing was sent (opening the chat only fetched its members' keys, ahead of a send).
     expect(server.calls.filter((c) => c.method !== 'GET')).toHaveLength(0);
-  });
+  }, 15_000);
 
   it('the dialog never submits an empty message', async () => {
     const { user, server } = await setup();
     await user.type(box(), 'x');
-    await user.click(clock());
+    await openScheduleDialog(user);
     const dialog = screen.getByRole('dialog', { name: 'Schedule message' });
     // The draft is emptied behind the dialog's back (another tab, an extension): still nothing goes out.
     act(() => useMessages.getState().setDraft(C, '  '));
@@ -131,7 +140,7 @@ describe('chat screen: replies (item 18)', () => {
     act(() => useMessages.getState().setReplyTo(C, ORIGINAL.id));
     expect(screen.getByText('Replying to Bob')).toBeInTheDocument();
     await user.type(box(), 'Yes, 8 pm');
-    await user.click(clock());
+    await openScheduleDialog(user);
     const dialog = screen.getByRole('dialog', { name: 'Schedule message' });
     expect(within(dialog).getByText(/Replying to/)).toHaveTextContent('Replying to Bob: Dinner on Friday?');
     await user.click(within(dialog).getByRole('button', { name: /^Tomorrow 9:00/ }));
@@ -193,7 +202,10 @@ describe('chat screen: an over-long message (item 19)', () => {
       'This message is 10 characters too long (the limit is 200). Shorten it or split it into several messages.',
     );
     expect(screen.getByRole('button', { name: 'Send' })).toBeDisabled();
-    expect(clock()).toHaveAttribute('aria-disabled', 'true');
+    await user.click(sendOptions());
+    expect(scheduleItem()).toHaveAttribute('aria-disabled', 'true');
+    await user.keyboard('{Escape}');
+    await user.click(box());
     await user.keyboard('{Enter}');
     expect(server.callsTo('POST', `/api/conversations/${C}/messages`)).toHaveLength(0);
     expect(box()).toHaveValue(`${'a'.repeat(150)}${'b'.repeat(60)}`);
@@ -235,7 +247,7 @@ describe('chat screen: undo right after scheduling', () => {
       return { status: 201, data: created };
     });
     await user.type(box(), 'Soon');
-    await user.click(clock());
+    await openScheduleDialog(user);
     const dialog = screen.getByRole('dialog', { name: 'Schedule message' });
     await user.click(within(dialog).getByRole('button', { name: /^Tomorrow 9:00/ }));
     await user.click(within(dialog).getByRole('button', { name: 'Schedule' }));

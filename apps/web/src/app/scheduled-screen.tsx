@@ -4,6 +4,7 @@ import { BackIcon } from '../components/ui/icons';
 import { useAuth, useMyTimeZone } from '../features/auth/store';
 import { conversationTitle, otherMember } from '../features/conversations/model';
 import { useConversations } from '../features/conversations/store';
+import { useMessages } from '../features/messages/store';
 import { ScheduledList } from '../features/scheduling/components/scheduled-list';
 import { useScheduling } from '../features/scheduling/store';
 import { useConfig } from './config';
@@ -52,6 +53,14 @@ export default function ScheduledScreen() {
             return other ? { name: other.displayName, timeZone: other.timeZone } : null;
           }}
           onOpenMessage={(cid, messageId) => navigate(paths.chat(cid, null, messageId))}
+          onCopyToComposer={
+            // Only into a chat I still have; the words go before anything typed there.
+            (cid, text) => {
+              if (!byId[cid]) return;
+              useMessages.getState().restoreDraft(cid, text);
+              navigate(paths.chat(cid));
+            }
+          }
         />
       </div>
     </div>

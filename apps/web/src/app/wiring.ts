@@ -13,7 +13,8 @@ import { membersChanged, useKeyState } from '../lib/e2ee';
 export function wireScheduledCounts(): () => void {
   return onScheduledTransition((previous, next) => {
     let delta = 0;
-    if (next.status === 'pending' && previous === undefined) delta = 1;
+    // New, or back from cancelled or failed (restored): one more pending.
+    if (next.status === 'pending' && previous !== 'pending') delta = 1;
     else if (next.status !== 'pending' && (previous === 'pending' || previous === undefined)) delta = -1;
     useConversations.getState().adjustScheduledCount(next.conversationId, delta);
     if (next.status === 'failed' && previous !== 'failed' && !next.failureSeenAt) {

@@ -88,6 +88,7 @@ export function scheduled(overrides: Partial<ScheduledMessage> = {}): ScheduledM
     retryCount: 0,
     maxRetries: 3,
     nextAttemptAt: '2026-03-12T08:00:00.000Z',
+    showAsScheduled: false,
     lastError: null,
     failureCode: null,
     failureReason: null,

@@ -50,6 +50,8 @@ export async function createScheduled(
   }
   const context = await requirePostingContext(deps, db, senderId, body);
   const contentType = await validateContent(db, senderId, body);
+  // The body's schema offers text, image and video only; this narrows the type.
+  if (contentType === 'event') throw new AppError('validation_failed', 'A timeline event cannot be scheduled.');
   const conversationId = context.conversationId;
   const header = checkSealedHeader(body.content, { conversationId, senderId, kind: contentType });
   if (body.replyToId) await assertRepliable(db, conversationId, body.replyToId);

@@ -13,7 +13,7 @@ export interface ScheduledRow {
   senderId: string;
   receiverId: string | null;
   content: string;
-  contentType: MessageContentType;
+  contentType: Exclude<MessageContentType, 'event'>;
   mediaId: string | null;
   isOneTimeMedia: boolean;
   viewLimit: number | null;

@@ -1,5 +1,6 @@
-import { memo, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import type { PublicUser } from '@herald/shared';
+import { keepToastsAbove, toast } from '../../components/ui/toast-store';
 import { useMedia } from '../../features/media/store';
 import { AttachButton, AttachmentTray } from '../../features/media/components/attachment-tray';
 import { Composer } from '../../features/messages/components/composer';
@@ -9,12 +10,13 @@ import { useMessages } from '../../features/messages/store';
 import { ScheduleDialog } from '../../features/scheduling/components/schedule-dialog';
 import { ScheduledBar } from '../../features/scheduling/components/scheduled-bar';
 import { useOpened } from '../../lib/e2ee';
+import { errorMessage } from '../../lib/http';
 import { quoteText } from '../../lib/message-codec';
 import { useConfig } from '../config';
 import { emitTyping } from '../realtime';
 import { navigate, paths } from '../router';
 import { useScheduledCount } from './scheduled-count';
-import { ScheduleButton } from './schedule-button';
+import { SendButton } from './send-button';
 import { useOutgoing } from './use-outgoing';
 
 export interface ChatComposerProps {
@@ -41,7 +43,10 @@ function useReplyPreview(conversationId: string, nameOf: (userId: string) => str
   return target ? { name: nameOf(target.senderId), text: quoteText(opened) } : { name: 'an earlier message', text: '' };
 }
 
-/** "N scheduled", then the composer with the paperclip, the clock and the attachment tray. */
+/**
+ * "N scheduled", then the composer with the paperclip, the attachment tray and one Send button
+ * whose menu schedules (the arrow beside it, a long press or a right click). Toasts stay above it.
+ */
 export const ChatComposer = memo(function ChatComposer({
   conversationId,
   myId,
@@ -55,6 +60,8 @@ export const ChatComposer = memo(function ChatComposer({
   const scheduledCount = useScheduledCount(conversationId);
   const replyPreview = useReplyPreview(conversationId, nameOf);
   const [scheduling, setScheduling] = useState(false);
+  const bottom = useRef<HTMLDivElement>(null);
+  useEffect(() => (bottom.current ? keepToastsAbove(bottom.current) : undefined), []);
   const outgoing = useOutgoing({
     conversationId,
     myId,
@@ -64,7 +71,7 @@ export const ChatComposer = memo(function ChatComposer({
   });
 
   return (
-    <div className="chat-bottom">
+    <div className="chat-bottom" ref={bottom}>
       <ScheduledBar count={scheduledCount} onOpen={() => navigate(paths.chat(conversationId, 'scheduled'))} />
       <Composer
         conversationId={conversationId}
@@ -74,13 +81,15 @@ export const ChatComposer = memo(function ChatComposer({
         replyTo={replyPreview}
         onCancelReply={() => useMessages.getState().setReplyTo(conversationId, null)}
         start={<AttachButton conversationId={conversationId} limits={config.media} />}
-        end={
-          <ScheduleButton
-            conversationId={conversationId}
-            maxLength={config.maxTextLength}
-            onOpen={() => setScheduling(true)}
+        renderSend={(send) => (
+          <SendButton
+            send={send}
+            timeZone={timeZone}
+            pickerMinLeadSeconds={config.scheduling.pickerMinLeadSeconds}
+            onScheduleDialog={() => setScheduling(true)}
+            onSchedule={(at) => void outgoing.schedule(at).catch((error: unknown) => toast.error(errorMessage(error)))}
           />
-        }
+        )}
         above={<AttachmentTray conversationId={conversationId} />}
         canSendEmpty={hasAttachment}
         maxLength={config.maxTextLength}
@@ -91,8 +100,8 @@ export const ChatComposer = memo(function ChatComposer({
           timeZone={timeZone}
           recipient={other && !other.deleted ? { name: other.displayName, timeZone: other.timeZone } : null}
           replyPreview={replyPreview}
-          onSubmit={async (at) => {
-            await outgoing.schedule(at);
+          onSubmit={async (at, options) => {
+            await outgoing.schedule(at, options?.showAsScheduled);
             setScheduling(false);
           }}
           onClose={() => setScheduling(false)}
@@ -118,7 +127,7 @@ function ScheduleComposed({
   timeZone: string;
   recipient: { name: string; timeZone: string } | null;
   replyPreview: Quote | null;
-  onSubmit: (at: Date) => Promise<void>;
+  onSubmit: (at: Date, options?: { showAsScheduled: boolean }) => Promise<void>;
   onClose: () => void;
 }) {
   const scheduling = useConfig((s) => s.config.scheduling);
@@ -137,6 +146,7 @@ function ScheduleComposed({
       }
       replyPreview={replyPreview}
       contentProblem={sendBlocker(draftText, Boolean(attachment), maxTextLength)?.text ?? null}
+      offerShowAsScheduled
       onSubmit={onSubmit}
       onClose={onClose}
     />

@@ -50,6 +50,10 @@ export function ScheduledPanel({ conversationId, timeZone, nameOf, other }: Sche
           recipientOf={() => (other ? { name: other.displayName, timeZone: other.timeZone } : null)}
           replyPreviewOf={(item) => quoteOf(item.replyToId)}
           onOpenMessage={(cid, messageId) => navigate(paths.chat(cid, null, messageId))}
+          onCopyToComposer={(cid, text) => {
+            useMessages.getState().restoreDraft(cid, text);
+            navigate(paths.chat(cid));
+          }}
         />
       </div>
     </aside>

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { CreateScheduledBody, MediaInfo } from '@herald/shared';
-import { toast, useToasts } from '../../components/ui/toast-store';
+import { toast } from '../../components/ui/toast-store';
 import { useConversations } from '../../features/conversations/store';
 import { useMedia, type Attachment, type MediaLimits } from '../../features/media/store';
 import { sendBlocker } from '../../features/messages/limits';
@@ -116,7 +116,7 @@ async function sendNow({ conversationId, myId, mediaLimits }: OutgoingOptions, t
 }
 
 /** Schedules what the composer holds, then offers Undo; throws (for the dialog to show) when it cannot. */
-async function scheduleFor(options: OutgoingOptions, at: Date): Promise<void> {
+async function scheduleFor(options: OutgoingOptions, at: Date, showAsScheduled = false): Promise<void> {
   const { conversationId, timeZone, maxTextLength, mediaLimits } = options;
   const text = (useMessages.getState().drafts[conversationId] ?? '').trim();
   const picked = useMedia.getState().attachments[conversationId];
@@ -135,31 +135,30 @@ async function scheduleFor(options: OutgoingOptions, at: Date): Promise<void> {
       content: envelope,
       scheduledTime: toRfc3339(at),
       clientId,
+      ...(showAsScheduled ? { showAsScheduled } : {}),
     });
     primeOpened(scheduled, plaintext);
     return scheduled;
   });
   resetComposer(conversationId);
-  useToasts.getState().show({
-    text: `Scheduled for ${formatDateTime(at, timeZone)}`,
-    tone: 'success',
-    durationMs: 6000,
-    action: {
-      label: 'Undo',
-      onAction: () => {
-        // Right after scheduling, Undo takes the message back into the composer, unless it is
-        // already out (a time a few seconds away): then the words must not come back.
-        const current = useScheduling.getState().byId[created.id];
-        if (current && current.status !== 'pending') {
-          toast.info(`Too late to undo: the message was already ${current.status}.`);
-          return;
-        }
-        useScheduling.getState().cancelWithUndo(created.id, 0);
-        useMessages.getState().restoreDraft(conversationId, text, reply);
-        reattach(conversationId, picked, mediaLimits);
-      },
+  // The one Undo on screen (a newer one replaces it: toast.undo).
+  toast.undo(
+    `Scheduled for ${formatDateTime(at, timeZone)}`,
+    () => {
+      // Right after scheduling, Undo takes the message back into the composer, unless it is
+      // already out (a time a few seconds away): then the words must not come back.
+      const current = useScheduling.getState().byId[created.id];
+      if (current && current.status !== 'pending') {
+        toast.info(`Too late to undo: the message was already ${current.status}.`);
+        return;
+      }
+      useScheduling.getState().cancelWithUndo(created.id, 0);
+      useMessages.getState().restoreDraft(conversationId, text, reply);
+      reattach(conversationId, picked, mediaLimits);
     },
-  });
+    6000,
+    'success',
+  );
 }
 
 /** Send now and schedule for later: one payload path, two ways out. */
@@ -167,6 +166,9 @@ export function useOutgoing(options: OutgoingOptions) {
   const { conversationId, myId, timeZone, maxTextLength, mediaLimits } = options;
   return useMemo(() => {
     const bound = { conversationId, myId, timeZone, maxTextLength, mediaLimits };
-    return { send: (text: string) => sendNow(bound, text), schedule: (at: Date) => scheduleFor(bound, at) };
+    return {
+      send: (text: string) => sendNow(bound, text),
+      schedule: (at: Date, showAsScheduled?: boolean) => scheduleFor(bound, at, showAsScheduled),
+    };
   }, [conversationId, myId, timeZone, maxTextLength, mediaLimits]);
 }

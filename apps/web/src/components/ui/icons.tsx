@@ -104,6 +104,27 @@ export const BellIcon = make(
   'BellIcon',
 );
 export const BellOffIcon = make(
-  ['M8.7 3A6 6 0 0 1 18 8a21.3 21.3 0 0 0 .6 5', 'M17 17H3s3-2 3-9a4.67 4.67 0 0 1 .3-1.7', 'M10.3 21a1.94 1.94 0 0 0 3.4 0', 'm2 2 20 20'],
+  [
+    'M8.7 3A6 6 0 0 1 18 8a21.3 21.3 0 0 0 .6 5',
+    'M17 17H3s3-2 3-9a4.67 4.67 0 0 1 .3-1.7',
+    'M10.3 21a1.94 1.94 0 0 0 3.4 0',
+    'm2 2 20 20',
+  ],
   'BellOffIcon',
 );
+/** "All scheduled" (the global Scheduled view): a list beside a clock. */
+export const ScheduledAllIcon = make(
+  ['M3 6h10', 'M3 11h6', 'M3 16h5', 'M16.5 21a5 5 0 1 0 0-10 5 5 0 0 0 0 10Z', 'M16.5 13.5v2.7l1.7 1'],
+  'ScheduledAllIcon',
+);
+/** "This chat's scheduled" (the chat's bar and list): a speech bubble holding a clock. */
+export const ChatScheduledIcon = make(
+  ['M21 11.5a8.5 8.5 0 0 1-12.3 7.6L3.5 20.5l1.4-4.6A8.5 8.5 0 1 1 21 11.5Z', 'M12.5 7.5v4.2l2.8 1.6'],
+  'ChatScheduledIcon',
+);
+/** "Schedule this" (the send menu): a paper plane with a clock. */
+export const ScheduleSendIcon = make(
+  ['M3 11 19 4l-3 7', 'M3 11l6.5 2 2 6', 'M17 21.5a4.5 4.5 0 1 0 0-9 4.5 4.5 0 0 0 0 9Z', 'M17 15v2.2l1.4.9'],
+  'ScheduleSendIcon',
+);
+export const ChevronUpIcon = make(['m6 15 6-6 6 6'], 'ChevronUpIcon');

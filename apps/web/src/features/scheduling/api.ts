@@ -15,6 +15,8 @@ export const schedulingApi = {
   update: (id: string, body: { content?: string; scheduledTime?: string; version?: number }) =>
     http.put<ScheduledMessage>(s(id), body),
   cancel: (id: string, keepalive = false) => http.delete<ScheduledMessage>(s(id), undefined, { keepalive }),
+  restore: (id: string, body: { version: number; scheduledTime?: string; content?: string }) =>
+    http.post<ScheduledMessage>(`${s(id)}/restore`, body),
   sendNow: (id: string) => http.post<{ scheduledMessage: ScheduledMessage; message: Message }>(`${s(id)}/send-now`),
   dismiss: (id: string) => http.post<ScheduledMessage | null>(`${s(id)}/dismiss`),
   failuresSeen: () => http.post<unknown>('/api/scheduled-messages/failures/seen'),

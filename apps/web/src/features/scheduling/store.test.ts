@@ -25,6 +25,19 @@ describe('scheduling store', () => {
     expect(useScheduling.getState().byId[v1.id]!.status).toBe('sent');
   });
 
+  it('takes a restored copy (pending, one version later) over the cancelled or failed one, never a stale one', () => {
+    const pending = scheduled({ version: 1, updatedAt: '2026-03-10T10:00:00.000Z' });
+    const cancelled = { ...pending, status: 'cancelled' as const, version: 2, updatedAt: '2026-03-10T10:01:00.000Z' };
+    const restored = { ...pending, version: 3, updatedAt: '2026-03-10T10:02:00.000Z' };
+    expect(isNewer(cancelled, pending)).toBe(false);
+    expect(isNewer(cancelled, restored)).toBe(true);
+    expect(isNewer(restored, cancelled)).toBe(false);
+    const failed = { ...pending, status: 'failed' as const, updatedAt: '2026-03-10T10:01:00.000Z' };
+    expect(isNewer(pending, failed)).toBe(true); // a failure at the same version
+    expect(isNewer(failed, pending)).toBe(false);
+    expect(isNewer(failed, { ...pending, version: 2 })).toBe(true);
+  });
+
   it('reports status changes that happen, not lists that load', () => {
     const seen: [string | undefined, string][] = [];
     const off = onScheduledTransition((previous, next) => seen.push([previous, next.status]));

@@ -21,14 +21,18 @@ export const UNDO_MS = 5000;
 
 /**
  * Whether `incoming` is a later state than `existing`. Events and REST answers can cross on the
- * wire, so the store keeps the most advanced copy: a finished message never goes back to pending,
- * a higher version wins, and at equal version the later update wins.
+ * wire, so the store keeps the most advanced copy: a sent message never changes again; otherwise
+ * a higher version wins (a restore brings a cancelled or failed message back to pending one
+ * version later); at equal version a finished copy beats a pending one (a failure), and then the
+ * later update wins.
  */
 export function isNewer(existing: ScheduledMessage | undefined, incoming: ScheduledMessage): boolean {
   if (!existing) return true;
+  if (existing.status === 'sent') return false;
+  if (incoming.status === 'sent') return true;
+  if (incoming.version !== existing.version) return incoming.version > existing.version;
   if (existing.status !== 'pending' && incoming.status === 'pending') return false;
   if (existing.status === 'pending' && incoming.status !== 'pending') return true;
-  if (incoming.version !== existing.version) return incoming.version > existing.version;
   return incoming.updatedAt >= existing.updatedAt;
 }
 
@@ -44,6 +48,8 @@ interface SchedulingState {
   upsert: (scheduled: ScheduledMessage, source?: 'live' | 'load') => void;
   create: (body: CreateScheduledBody) => Promise<ScheduledMessage>;
   update: (id: string, patch: { content?: string; scheduledTime?: string }) => Promise<ScheduledMessage>;
+  /** A cancelled message back (its time still ahead, or a new one), or a failed one rescheduled. */
+  restore: (id: string, patch?: { content?: string; scheduledTime?: string }) => Promise<ScheduledMessage>;
   sendNow: (id: string) => Promise<{ scheduledMessage: ScheduledMessage; message: Message }>;
   dismiss: (id: string) => Promise<void>;
   /**
@@ -118,6 +124,14 @@ export const useScheduling = create<SchedulingState>()((set, get) => {
       const updated = await schedulingApi.update(id, { ...patch, version: current?.version });
       get().upsert(updated, 'live');
       return updated;
+    },
+
+    restore: async (id, patch = {}) => {
+      const current = get().byId[id];
+      if (!current) throw new Error('This scheduled message is not loaded.');
+      const restored = await schedulingApi.restore(id, { ...patch, version: current.version });
+      get().upsert(restored, 'live');
+      return restored;
     },
 
     sendNow: async (id) => {

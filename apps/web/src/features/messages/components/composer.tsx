@@ -1,6 +1,6 @@
 import { lazy, Suspense, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { CloseIcon, SendIcon, SmileIcon } from '../../../components/ui/icons';
-import { contentLength, formatCharacters, nearLimit, sendBlocker } from '../limits';
+import { contentLength, formatCharacters, nearLimit, sendBlocker, type SendBlocker } from '../limits';
 import { useMessages } from '../store';
 
 const EmojiPanel = lazy(() => import('./emoji-panel'));
@@ -15,14 +15,26 @@ export interface ComposerProps {
   onCancelReply?: () => void;
   /** Rendered left of the text box (attach). */
   start?: ReactNode;
-  /** Rendered right of the emoji button (the schedule clock). */
+  /** Rendered right of the emoji button. */
   end?: ReactNode;
+  /**
+   * Draws the send button instead of the plain one (the chat screen's Send with its schedule
+   * menu): `submit` sends what the box holds, `blocked` says why it cannot (null: it can).
+   */
+  renderSend?: (send: SendControl) => ReactNode;
   /** Rendered above the input row (attachment preview, upload progress). */
   above?: ReactNode;
   /** Send is allowed with no text (an attachment is ready). */
   canSendEmpty?: boolean;
   /** The limit on what a person may type in one message (GET /api/config `maxTextLength`). */
   maxLength: number;
+}
+
+export interface SendControl {
+  submit: () => void;
+  /** Why nothing can be sent now (empty, too long), or null. */
+  blocked: SendBlocker | null;
+  title: string;
 }
 
 const TYPING_REFRESH_MS = 3000;
@@ -103,6 +115,7 @@ export function Composer({
   above,
   canSendEmpty,
   maxLength,
+  renderSend,
 }: ComposerProps) {
   const text = useMessages((s) => s.drafts[conversationId] ?? '');
   const setDraft = useMessages((s) => s.setDraft);
@@ -114,6 +127,7 @@ export function Composer({
   const blocker = sendBlocker(text, Boolean(canSendEmpty), maxLength);
   const input = useRef<HTMLTextAreaElement>(null);
   const { noteTyping, stopTyping } = useTypingSignal(conversationId, onTyping);
+  const sendTitle = blocker?.reason === 'too_long' ? 'This message is too long to send' : 'Send';
 
   useEffect(() => {
     const el = input.current;
@@ -210,16 +224,20 @@ export function Composer({
           <SmileIcon />
         </button>
         {end}
-        <button
-          type="button"
-          className="icon-btn send-btn"
-          aria-label="Send"
-          title={blocker?.reason === 'too_long' ? 'This message is too long to send' : 'Send'}
-          disabled={blocker !== null}
-          onClick={submit}
-        >
-          <SendIcon />
-        </button>
+        {renderSend ? (
+          renderSend({ submit, blocked: blocker, title: sendTitle })
+        ) : (
+          <button
+            type="button"
+            className="icon-btn send-btn"
+            aria-label="Send"
+            title={sendTitle}
+            disabled={blocker !== null}
+            onClick={submit}
+          >
+            <SendIcon />
+          </button>
+        )}
       </div>
       {nearLimit(length, maxLength) ? (
         <p

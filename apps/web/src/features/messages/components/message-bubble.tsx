@@ -130,8 +130,16 @@ function MessageBubbleView({
         ) : (
           <MessageText opened={opened} highlight={highlight} />
         )}
+        {mine && message.scheduledTime ? (
+          // The sender's own copy always says when it was meant for and when it went (issue 13).
+          <p className="msg-scheduled msg-scheduled-note" data-testid="scheduled-note">
+            <ClockIcon size={12} /> Scheduled for {formatDateTime(message.scheduledTime, timeZone)}, sent at{' '}
+            {formatClock(message.createdAt, timeZone)}
+          </p>
+        ) : null}
         <div className="msg-meta">
-          {message.scheduledMessageId ? (
+          {message.scheduledMessageId && !mine ? (
+            // Recipients see this only when the sender chose to show it (the server says null otherwise).
             <span
               className="msg-scheduled"
               title={

@@ -45,8 +45,13 @@ export interface ScheduleDialogProps {
    * and Schedule stays disabled, so that nothing is ever submitted that the server must refuse.
    */
   contentProblem?: string | null;
+  /**
+   * Offer "Show recipients it was scheduled" (new messages only: by default a scheduled message
+   * looks like any message to them).
+   */
+  offerShowAsScheduled?: boolean;
   /** Resolves when scheduled; a rejection's message is shown in the dialog. */
-  onSubmit: (at: Date) => Promise<void>;
+  onSubmit: (at: Date, options?: { showAsScheduled: boolean }) => Promise<void>;
   onClose: () => void;
 }
 
@@ -71,6 +76,7 @@ export function ScheduleDialog({
   contentPreview,
   replyPreview,
   contentProblem,
+  offerShowAsScheduled = false,
   onSubmit,
   onClose,
 }: ScheduleDialogProps) {
@@ -89,6 +95,7 @@ export function ScheduleDialog({
   const [time, setTime] = useState(toTimeInput(start, precise));
   const [serverError, setServerError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [showAsScheduled, setShowAsScheduled] = useState(false);
   const previewId = useId();
 
   const earliest = now + minLeadMs;
@@ -123,7 +130,7 @@ export function ScheduleDialog({
     setBusy(true);
     setServerError(null);
     try {
-      await onSubmit(chosen);
+      await (offerShowAsScheduled ? onSubmit(chosen, { showAsScheduled }) : onSubmit(chosen));
     } catch (error) {
       setServerError(errorMessage(error));
       setBusy(false);
@@ -245,6 +252,20 @@ export function ScheduleDialog({
             </p>
           )}
         </div>
+        {offerShowAsScheduled ? (
+          <label className="schedule-show-as">
+            <input
+              type="checkbox"
+              name="showAsScheduled"
+              checked={showAsScheduled}
+              onChange={(e) => setShowAsScheduled(e.target.checked)}
+            />
+            <span>
+              Show recipients it was scheduled
+              <small className="muted">Otherwise it arrives like any message.</small>
+            </span>
+          </label>
+        ) : null}
         {serverError ? (
           <p className="form-error" role="alert" data-testid="schedule-error">
             {serverError}

@@ -1,11 +1,11 @@
-import { ClockIcon } from '../../../components/ui/icons';
+import { ChatScheduledIcon } from '../../../components/ui/icons';
 
 /** "N scheduled" above the composer; opens the conversation's list. */
 export function ScheduledBar({ count, onOpen }: { count: number; onOpen: () => void }) {
   if (count <= 0) return null;
   return (
     <button type="button" className="scheduled-bar" onClick={onOpen}>
-      <ClockIcon size={16} />
+      <ChatScheduledIcon size={16} />
       <span>
         <strong>{count}</strong> scheduled
       </span>

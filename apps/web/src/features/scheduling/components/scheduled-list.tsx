@@ -2,8 +2,15 @@ import { useEffect, useMemo, useState } from 'react';
 import type { ConversationKeys, ScheduledMessage } from '@herald/shared';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
-import { ClockIcon, ImageIcon, LockIcon, ReplyIcon } from '../../../components/ui/icons';
-import { toast, useToasts } from '../../../components/ui/toast-store';
+import {
+  ChatScheduledIcon,
+  ClockIcon,
+  ImageIcon,
+  LockIcon,
+  ReplyIcon,
+  ScheduledAllIcon,
+} from '../../../components/ui/icons';
+import { toast } from '../../../components/ui/toast-store';
 import { conversationKeys, onKeysChanged, primeOpened, sendSealed, useOpened, type Opened } from '../../../lib/e2ee';
 import { errorMessage } from '../../../lib/http';
 import { formatDateTime, relativeTime, toRfc3339 } from '../../../lib/time';
@@ -26,6 +33,8 @@ export interface ScheduledListProps {
   /** The message a scheduled reply answers, when it is loaded (null: not loaded, or gone). */
   replyPreviewOf?: (item: ScheduledMessage) => { name: string; text: string } | null;
   onOpenMessage: (conversationId: string, messageId: string) => void;
+  /** A failed or cancelled message's words back in its chat's composer (the app wires it). */
+  onCopyToComposer?: (conversationId: string, text: string) => void;
 }
 
 /** The words of a scheduled message as this device reads them (my own copy of what I sealed). */
@@ -73,9 +82,11 @@ export function ScheduledList(props: ScheduledListProps) {
   if (items.length === 0) {
     return (
       <div className="scheduled-empty">
-        <ClockIcon size={32} />
+        {conversationId ? <ChatScheduledIcon size={32} /> : <ScheduledAllIcon size={32} />}
         <p>Nothing scheduled{conversationId ? ' in this chat' : ''}.</p>
-        <p className="muted">Write a message and press the clock next to the emoji button to send it later.</p>
+        <p className="muted">
+          Write a message, then press the arrow beside Send (or hold Send) and pick when it goes out.
+        </p>
       </div>
     );
   }
@@ -114,6 +125,7 @@ function ScheduledItem({
   recipientOf,
   replyPreviewOf,
   onOpenMessage,
+  onCopyToComposer,
 }: ScheduledListProps & { item: ScheduledMessage }) {
   const reply = item.replyToId ? (replyPreviewOf?.(item) ?? null) : null;
   const now = useNow(15_000);
@@ -124,11 +136,16 @@ function ScheduledItem({
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState('');
   const [rescheduling, setRescheduling] = useState(false);
+  /** A failed message being edited: its new words wait for a new time (the dialog). */
+  const [retryText, setRetryText] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const view = statusView(item);
   const pending = item.status === 'pending' && !cancelling;
   const when = item.status === 'sent' && item.sentAt ? item.sentAt : item.scheduledTime;
+  // A cancelled message comes back at its own time while that is still ahead.
+  const restorable = item.status === 'cancelled' && Date.parse(item.scheduledTime) > now + pickerMinLeadSeconds * 1000;
+  const readable = opened !== null && opened.state !== 'unreadable';
 
   async function act(name: string, action: () => Promise<unknown>, done?: string) {
     setBusy(name);
@@ -151,11 +168,8 @@ function ScheduledItem({
       toast.info('Scheduled message cancelled');
       return;
     }
-    useToasts.getState().show({
-      text: 'Scheduled message cancelled',
-      durationMs: UNDO_MS,
-      action: { label: 'Undo', onAction: undo },
-    });
+    // The one Undo on screen: a newer one replaces it, and this cancel is then final.
+    toast.undo('Scheduled message cancelled', undo, UNDO_MS);
   }
 
   return (
@@ -168,8 +182,10 @@ function ScheduledItem({
         <span className="scheduled-when">
           <ClockIcon size={14} />
           <time dateTime={when}>{formatDateTime(when, timeZone, now)}</time>
-          {item.status === 'pending' ? <span className="muted"> · {relativeTime(item.scheduledTime, now)}</span> : null}
         </span>
+        {item.status === 'pending' || restorable ? (
+          <span className="scheduled-relative">{relativeTime(item.scheduledTime, now)}</span>
+        ) : null}
         {conversationName ? <span className="scheduled-chat muted">{conversationName(item)}</span> : null}
       </div>
 
@@ -295,6 +311,44 @@ function ScheduledItem({
               View message
             </Button>
           ) : null}
+          {restorable ? (
+            <Button
+              size="sm"
+              variant="primary"
+              busy={busy === 'restore'}
+              onClick={() =>
+                void act(
+                  'restore',
+                  () => store.restore(item.id),
+                  `Scheduled again for ${formatDateTime(item.scheduledTime, timeZone)}`,
+                )
+              }
+            >
+              Restore
+            </Button>
+          ) : null}
+          {item.status === 'failed' ? (
+            <>
+              <Button size="sm" disabled={!readable} onClick={() => setRetryText(textOf(opened))}>
+                Edit and reschedule
+              </Button>
+              <Button size="sm" onClick={() => setRescheduling(true)}>
+                Reschedule
+              </Button>
+            </>
+          ) : null}
+          {(item.status === 'failed' || item.status === 'cancelled') && onCopyToComposer && readable ? (
+            <Button
+              size="sm"
+              variant="ghost"
+              onClick={() => {
+                onCopyToComposer(item.conversationId, textOf(opened));
+                toast.info('Copied into the message box.');
+              }}
+            >
+              Copy to message box
+            </Button>
+          ) : null}
           {item.status === 'failed' ? (
             <Button
               size="sm"
@@ -308,6 +362,37 @@ function ScheduledItem({
         </div>
       ) : null}
 
+      {retryText !== null && !rescheduling ? (
+        <form
+          className="scheduled-edit"
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (!retryText.trim() && item.contentType === 'text') {
+              setError('A text message cannot be empty.');
+              return;
+            }
+            setError(null);
+            setRescheduling(true);
+          }}
+        >
+          <textarea
+            aria-label="Message text"
+            value={retryText}
+            onChange={(e) => setRetryText(e.target.value)}
+            rows={3}
+            autoFocus
+          />
+          <div className="scheduled-actions">
+            <Button size="sm" onClick={() => setRetryText(null)}>
+              Discard
+            </Button>
+            <Button size="sm" variant="primary" type="submit">
+              Pick a time…
+            </Button>
+          </div>
+        </form>
+      ) : null}
+
       {rescheduling ? (
         <ScheduleDialog
           title="Reschedule"
@@ -317,11 +402,22 @@ function ScheduledItem({
           pickerMinLeadSeconds={pickerMinLeadSeconds}
           maxHorizonDays={maxHorizonDays}
           initial={new Date(item.scheduledTime)}
-          contentPreview={contentPreview(item, opened)}
+          contentPreview={retryText ?? contentPreview(item, opened)}
           onClose={() => setRescheduling(false)}
           onSubmit={async (at) => {
-            await store.update(item.id, { scheduledTime: toRfc3339(at) });
+            const scheduledTime = toRfc3339(at);
+            if (item.status === 'pending') await store.update(item.id, { scheduledTime });
+            else if (retryText !== null) {
+              // New words for a failed message: sealed again on this device for the current members.
+              const media = opened?.state === 'opened' ? opened.media : null;
+              const content = media ? { text: retryText.trim(), media } : { text: retryText.trim() };
+              await sendSealed(item.conversationId, item.contentType, content, (envelope) => {
+                primeOpened({ ...item, content: envelope }, content);
+                return store.restore(item.id, { content: envelope, scheduledTime });
+              });
+            } else await store.restore(item.id, { scheduledTime });
             setRescheduling(false);
+            setRetryText(null);
             toast.success(`Rescheduled for ${formatDateTime(at, timeZone)}`);
           }}
         />
