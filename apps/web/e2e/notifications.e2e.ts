@@ -194,7 +194,7 @@ describe.sequential('notifications (issue 13, item 1)', () => {
     // The mute dialog, opened from the chat menu.
     await c.page.getByRole('button', { name: 'Chat menu' }).click();
     await c.page.getByRole('menuitem', { name: 'Mute notifications…' }).waitFor();
-    await shot(c.page, 'notifications-menu-desktop-light');
+    await variants(c.page, 'menu');
     await c.page.getByRole('menuitem', { name: 'Mute notifications…' }).click();
     const dialog = c.page.getByRole('dialog', { name: 'Mute notifications' });
     await dialog.waitFor();
@@ -209,7 +209,7 @@ describe.sequential('notifications (issue 13, item 1)', () => {
     await prompt.getByRole('button', { name: 'Not now' }).click();
     await prompt.waitFor({ state: 'detached' });
     await c.page.locator('.chat-header .muted-indicator').waitFor();
-    await variants(c.page, 'muted-chat', ['desktop']);
+    await variants(c.page, 'muted-chat');
     await home(c.page);
     await c.page.getByRole('navigation', { name: 'Chats' }).getByRole('img', { name: 'Muted' }).waitFor();
     await variants(c.page, 'muted-row', ['phone']);
