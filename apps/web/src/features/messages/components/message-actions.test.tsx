@@ -159,7 +159,7 @@ describe('editing', () => {
     const again = screen.getByRole('textbox', { name: 'Message text' });
     await userEvent.clear(again);
     await userEvent.type(again, 'hello{Enter}');
-    await screen.findByText('hello');
+    await screen.findByText('hello', undefined, { timeout: 10_000 });
     expect(screen.getByText('edited')).toBeInTheDocument();
     // What went to the server is an envelope that opens to the new text, not the text.
     expect(sealed).not.toContain('hello');
@@ -189,7 +189,7 @@ describe('the delete dialog', () => {
     // Focus starts on Cancel, not on a destructive choice.
     expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus();
     await userEvent.click(within(dialog).getByRole('button', { name: 'Delete for everyone' }));
-    await screen.findByText('This message was deleted');
+    await screen.findByText('This message was deleted', undefined, { timeout: 10_000 });
     expect(screen.queryByRole('dialog')).toBeNull();
   }, 20_000);
 
@@ -212,6 +212,6 @@ describe('the delete dialog', () => {
     const dialog = screen.getByRole('dialog', { name: 'Delete message?' });
     expect(within(dialog).queryByRole('button', { name: 'Delete for everyone' })).toBeNull();
     await userEvent.click(within(dialog).getByRole('button', { name: 'Delete for me' }));
-    await screen.findByText('gone');
+    await screen.findByText('gone', undefined, { timeout: 10_000 });
   }, 20_000);
 });
