@@ -103,6 +103,10 @@ describe.sequential('dark mode and visual fixes', () => {
 
     await f.page.getByRole('link', { name: /Max Weber/ }).click();
     const theirLog = f.page.getByRole('log', { name: 'Messages' });
+    // Rows move while the picture is opened and drawn: wait for it, then hover and react.
+    const theirImage = theirLog.locator('.media-button img');
+    await theirImage.waitFor();
+    await expect.poll(() => theirImage.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0)).toBe(true);
     const first = theirLog.getByText('Hey Zoe, are we still on for Friday? 🎉');
     await first.hover();
     await theirLog.getByRole('button', { name: 'React 👍' }).first().click();
