@@ -32,6 +32,12 @@ describe('edits and deletes heard on the socket', () => {
     });
   });
 
+  it('message_updated for a message not loaded here leaves the timeline alone (no lone old message above a gap)', () => {
+    const older = message({ conversationId: C, content: 'older', createdAt: '2026-03-10T09:00:00.000Z' });
+    applyUpdatedMessage({ ...older, editedAt: '2026-03-10T10:05:00.000Z' });
+    expect(contents()).toEqual(['first', 'last']);
+  });
+
   it('message_updated with a tombstone replaces the message in place, closes my editor on it and asks for the new unread count', async () => {
     const server = fakeServer().on('GET', `/api/conversations/${C}`, () => ({
       data: { ...chat, lastMessage: { ...first, content: '', deletedAt: 'x' }, unreadCount: 1 },

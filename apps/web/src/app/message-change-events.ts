@@ -10,7 +10,10 @@ import { useMessages } from '../features/messages/store';
 
 /** `message_updated`: an edit or a "delete for everyone" (a tombstone), from any member. */
 export function applyUpdatedMessage(message: Message): void {
-  useMessages.getState().receive(message);
+  // Only a copy held is replaced: an older message not loaded here would otherwise appear alone
+  // above a gap (its page brings the new version when it is loaded).
+  const held = useMessages.getState().timelines[message.conversationId]?.messages.some((m) => m.id === message.id);
+  if (held) useMessages.getState().receive(message);
   // Someone else's delete closes my editor or dialog for it.
   const changes = useMessageChanges.getState();
   if (message.deletedAt && (changes.editing === message.id || changes.deleting === message.id)) changes.close();
