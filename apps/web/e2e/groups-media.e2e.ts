@@ -67,19 +67,21 @@ describe.sequential('groups and media', () => {
     await shots(a.page, 'rename-error');
     await field.fill('Ski trip 2027');
     await info.getByRole('button', { name: 'Save' }).click({ timeout: 10_000 });
-    await expect.poll(() => info.getByTestId('group-title').textContent(), { timeout: 15_000 }).toBe('Ski trip 2027');
+    // The panel's own title follows the new name.
+    const renamed = a.page.getByRole('dialog', { name: 'Ski trip 2027' });
+    await renamed.getByTestId('group-title').filter({ hasText: 'Ski trip 2027' }).waitFor({ timeout: 20_000 });
 
     // Bob, without reloading: the header and the chat list follow.
     await b.page.locator('.chat-header').getByText('Ski trip 2027').waitFor({ timeout: 20_000 });
     await b.page.getByRole('navigation', { name: 'Chats' }).getByText('Ski trip 2027').waitFor({ timeout: 20_000 });
 
     // The picture, where the server offers it (the `picture` field: migration 0011).
-    const setPicture = info.getByRole('button', { name: 'Set picture' });
+    const setPicture = renamed.getByRole('button', { name: 'Set picture' });
     if ((await setPicture.count()) > 0) {
-      await info
+      await renamed
         .getByTestId('group-picture-input')
         .setInputFiles({ name: 'slopes.png', mimeType: 'image/png', buffer: png(120, 120, [30, 120, 220]) });
-      await info.getByTestId('group-picture').waitFor();
+      await renamed.getByTestId('group-picture').waitFor({ timeout: 20_000 });
       await b.page.locator('.chat-header').getByTestId('group-picture').waitFor();
       await b.page.getByRole('navigation', { name: 'Chats' }).getByTestId('group-picture').waitFor();
       await shots(b.page, 'picture-chat');
