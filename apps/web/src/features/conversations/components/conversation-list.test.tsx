@@ -1,5 +1,4 @@
-import { render, screen, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { fireEvent, render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { conversation, message, user } from '../../../test-support/fixtures';
 import { useConversations } from '../store';
@@ -49,36 +48,33 @@ function titles() {
     .map((a) => a.querySelector('.conversation-row-title')?.textContent);
 }
 
-describe('the chat list filter (issue 13, item 3)', () => {
-  it('filters as you type by name, username, group title and the last message, ignoring case and accents', async () => {
+describe('the chat list filter (issue 13, item 3)', { timeout: 15_000 }, () => {
+  it('filters as you type by name, username, group title and the last message, ignoring case and accents', () => {
     setUp();
     expect(titles()).toEqual(['Alice Martin', 'Bob', 'Book club']);
     const box = screen.getByRole('searchbox', { name: 'Search chats' });
-    await userEvent.type(box, 'ALICE');
+    fireEvent.change(box, { target: { value: 'ALICE' } });
     expect(titles()).toEqual(['Alice Martin', 'Book club']);
-    await userEvent.clear(box);
-    await userEvent.type(box, 'bobby');
+    fireEvent.change(box, { target: { value: 'bobby' } });
     expect(titles()).toEqual(['Bob', 'Book club']);
-    await userEvent.clear(box);
-    await userEvent.type(box, 'book');
+    fireEvent.change(box, { target: { value: 'book' } });
     expect(titles()).toEqual(['Book club']);
-    await userEvent.clear(box);
     // The last message's words as opened on this device, markers and accents aside.
-    await userEvent.type(box, 'creperie');
+    fireEvent.change(box, { target: { value: 'creperie' } });
     expect(titles()).toEqual(['Alice Martin']);
   });
 
-  it('says when nothing matches; Escape and the clear button empty the box', async () => {
+  it('says when nothing matches; Escape and the clear button empty the box', () => {
     setUp();
     const box = screen.getByRole('searchbox', { name: 'Search chats' });
-    await userEvent.type(box, 'zebra');
+    fireEvent.change(box, { target: { value: 'zebra' } });
     expect(screen.getByRole('status')).toHaveTextContent('No chats match “zebra”.');
     expect(titles()).toEqual([]);
-    await userEvent.keyboard('{Escape}');
+    fireEvent.keyDown(box, { key: 'Escape' });
     expect(box).toHaveValue('');
     expect(titles()).toHaveLength(3);
-    await userEvent.type(box, 'bob');
-    await userEvent.click(screen.getByRole('button', { name: 'Clear search' }));
+    fireEvent.change(box, { target: { value: 'bob' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Clear search' }));
     expect(box).toHaveValue('');
     expect(titles()).toHaveLength(3);
   });

@@ -15,7 +15,7 @@ const at = (day: number) => `2026-03-${String(day).padStart(2, '0')}T10:00:00.00
 const msg = (content: string, day: number, extra: Partial<Parameters<typeof message>[0]> = {}) =>
   message({ conversationId: C as never, content, createdAt: at(day), ...extra });
 
-describe('searching a chat on the device (issue 13, item 3)', () => {
+describe('searching a chat on the device (issue 13, item 3)', { timeout: 15_000 }, () => {
   beforeEach(() => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
   });
