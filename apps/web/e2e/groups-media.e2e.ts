@@ -73,7 +73,10 @@ describe.sequential('groups and media', () => {
 
     // Bob, without reloading: the header and the chat list follow.
     await b.page.locator('.chat-header').getByText('Ski trip 2027').waitFor({ timeout: 20_000 });
-    await b.page.getByRole('navigation', { name: 'Chats' }).getByText('Ski trip 2027').waitFor({ timeout: 20_000 });
+    await b.page
+      .getByRole('navigation', { name: 'Chats' })
+      .locator('.conversation-row-title', { hasText: 'Ski trip 2027' })
+      .waitFor({ timeout: 20_000 });
 
     // The picture, where the server offers it (the `picture` field: migration 0011).
     const setPicture = renamed.getByRole('button', { name: 'Set picture' });
