@@ -33,12 +33,12 @@ describe.sequential('the composer: replies, limits, refusals, scheduling and pre
     await register(a.page, alice, 'Alice');
     await openDirectChat(a.page, 'Bob', bob);
     const box = a.page.getByRole('textbox', { name: 'Message' });
-    const clock = a.page.getByRole('button', { name: 'Schedule message' });
+    const scheduleItem = a.page.getByRole('menuitem', { name: 'Schedule message…' });
 
-    // Item 20: nothing to send, nothing to schedule; the clock says why instead of opening.
-    await expect.poll(() => clock.getAttribute('aria-disabled')).toBe('true');
-    expect(await clock.getAttribute('title')).toBe('Write a message or attach a photo or video to schedule it.');
-    await clock.click({ force: true }); // aria-disabled: it still answers, with the reason
+    // Item 20: nothing to send, nothing to schedule; the send menu says why instead of opening.
+    await a.page.getByRole('button', { name: 'Schedule options' }).click();
+    await expect.poll(() => scheduleItem.getAttribute('aria-disabled')).toBe('true');
+    await scheduleItem.click(); // aria-disabled: it still answers, with the reason
     await a.page.locator('.toast', { hasText: 'Write a message or attach a photo or video to schedule it.' }).waitFor();
     expect(await a.page.getByRole('dialog', { name: 'Schedule message' }).count()).toBe(0);
     await shot(a.page, 'desktop-clock-empty');
@@ -115,7 +115,11 @@ describe.sequential('the composer: replies, limits, refusals, scheduling and pre
         'This message is 2,464 characters too long (the limit is 16,000). Shorten it or split it into several messages.',
       );
     expect(await a.page.getByRole('button', { name: 'Send', exact: true }).isDisabled()).toBe(true);
-    expect(await a.page.getByRole('button', { name: 'Schedule message' }).getAttribute('aria-disabled')).toBe('true');
+    await a.page.getByRole('button', { name: 'Schedule options' }).click();
+    expect(await a.page.getByRole('menuitem', { name: 'Schedule message…' }).getAttribute('aria-disabled')).toBe(
+      'true',
+    );
+    await a.page.keyboard.press('Escape');
     await box.press('Enter');
     await shot(a.page, 'desktop-composer-too-long');
     await a.page.setViewportSize(PHONE);

@@ -151,13 +151,19 @@ export async function openChat(page: Page, title: string): Promise<void> {
   await page.getByRole('textbox', { name: 'Message' }).waitFor();
 }
 
+/** The schedule dialog, from the send button's menu (issue 13: the arrow beside Send). */
+export async function openScheduleDialog(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Schedule options' }).click();
+  await page.getByRole('menuitem', { name: 'Schedule message…' }).click();
+}
+
 /**
  * Schedule the composer's text `seconds` from now: typed into the dialog's date and time fields
  * in the person's zone (the app's own conversion turns it into UTC).
  */
 export async function scheduleIn(page: Page, text: string, seconds: number, timeZone = 'Europe/Paris'): Promise<Date> {
   await page.getByRole('textbox', { name: 'Message' }).fill(text);
-  await page.getByRole('button', { name: 'Schedule message' }).click();
+  await openScheduleDialog(page);
   const dialog = page.getByRole('dialog', { name: 'Schedule message' });
   await dialog.waitFor();
   // The test server's picker lead is under a minute, so the time field takes seconds.

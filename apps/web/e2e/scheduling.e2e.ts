@@ -12,6 +12,7 @@ import {
   scheduleIn,
   shot,
   uniqueName,
+  openScheduleDialog,
 } from './harness.js';
 
 describe.sequential('scheduled messages between two people', () => {
@@ -43,7 +44,7 @@ describe.sequential('scheduled messages between two people', () => {
 
     // The dialog shows Bob's local time (New York) for the chosen moment.
     await a.page.getByRole('textbox', { name: 'Message' }).fill('Happy birthday, Bob! 🎂');
-    await a.page.getByRole('button', { name: 'Schedule message' }).click();
+    await openScheduleDialog(a.page);
     const dialog = a.page.getByRole('dialog', { name: 'Schedule message' });
     await dialog.getByRole('button', { name: /^Tomorrow 9:00/ }).click();
     await expect.poll(() => dialog.getByTestId('recipient-time').textContent()).toMatch(/For Bob it will be 3:00\sAM/);
@@ -133,7 +134,7 @@ describe.sequential('scheduled messages between two people', () => {
     await a.page.getByRole('button', { name: 'Close scheduled messages' }).click();
     await shot(a.page, 'phone-chat');
     await a.page.getByRole('textbox', { name: 'Message' }).fill('See you on Monday');
-    await a.page.getByRole('button', { name: 'Schedule message' }).click();
+    await openScheduleDialog(a.page);
     await a.page
       .getByRole('dialog', { name: 'Schedule message' })
       .getByRole('button', { name: /^Tomorrow 9:00/ })

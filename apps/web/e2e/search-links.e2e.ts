@@ -13,6 +13,7 @@ import {
   register,
   shot,
   uniqueName,
+  openScheduleDialog,
 } from './harness.js';
 
 /** The same screen at desktop and phone width, light and dark: `search-<screen>-<width>-<scheme>`. */
@@ -223,7 +224,7 @@ describe.sequential('search, links and formatting (issue 13, items 3 and 4)', ()
     step('schedule preview');
     // The schedule dialog shows the message formatted as it will look.
     await b.page.getByRole('textbox', { name: 'Message' }).fill('**Tomorrow** at _noon_, see www.example.com');
-    await b.page.getByRole('button', { name: 'Schedule message' }).first().click();
+    await openScheduleDialog(b.page);
     const dialog = b.page.getByRole('dialog', { name: 'Schedule message' });
     const preview = dialog.getByTestId('schedule-content-preview');
     await preview.waitFor();
