@@ -82,7 +82,10 @@ describe.sequential('notifications (issue 13, item 1)', () => {
     await browser?.close();
   });
 
-  it('a message to a hidden tab: "(1)" in its title, a notification with sender and text, a click opens the chat; a muted chat stays silent', async () => {
+  // Alice and Bob, shared by the first two tests.
+  let pair: { a: Awaited<ReturnType<typeof person>>; b: Awaited<ReturnType<typeof person>>; chatId: string };
+
+  it('a message to a hidden tab: "(1)" in its title, a notification with sender and text, a click opens the chat', async () => {
     const a = await person(browser);
     await register(a.page, alice, 'Alice');
     const b = await person(browser);
@@ -92,6 +95,7 @@ describe.sequential('notifications (issue 13, item 1)', () => {
     await openDirectChat(a.page, 'Bob', bob);
     await send(a.page, 'Hello Bob');
     const chatId = new URL(a.page.url()).pathname.split('/')[2]!;
+    pair = { a, b, chatId };
 
     // Bob answers: the moment Herald offers notifications (never on load).
     expect(await b.page.getByRole('region', { name: 'Notifications' }).count()).toBe(0);
@@ -135,7 +139,10 @@ describe.sequential('notifications (issue 13, item 1)', () => {
     await expect.poll(() => b.page.title()).toBe('Herald');
     // Seen: its notification went away.
     await expect.poll(() => shownNotifications(b.page)).toEqual([]);
+  });
 
+  it('a chat muted from its menu: no notification and no title count, and again once unmuted', async () => {
+    const { a, b, chatId } = pair;
     // Bob mutes the chat for 8 hours from its menu.
     await b.page.getByRole('button', { name: 'Chat menu' }).click();
     await b.page.getByRole('menuitem', { name: 'Mute notifications…' }).click();
