@@ -1,4 +1,4 @@
-import { useCallback, useEffect } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { SearchPanel } from '../../features/messages/search/search-panel';
 import { useMessageSearch, useSearchOpen } from '../../features/messages/search/store';
 import { navigate, paths } from '../router';
@@ -28,6 +28,14 @@ export function ChatSearch({ conversationId, panel, myId, timeZone, nameOf }: Ch
     },
     [conversationId, panel],
   );
+  // Closing the search lets go of the last jump's focus (the timeline would keep returning to it).
+  const wasOpen = useRef(open);
+  useEffect(() => {
+    if (wasOpen.current && !open && new URLSearchParams(location.search).get('m')) {
+      navigate(paths.chat(conversationId, panel), { replace: true });
+    }
+    wasOpen.current = open;
+  }, [open, conversationId, panel]);
   // Leaving the chat closes its search.
   useEffect(
     () => () => {
