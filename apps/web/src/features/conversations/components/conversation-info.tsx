@@ -35,7 +35,14 @@ function ownerLine(conversation: Conversation, myId: string): string {
 }
 
 /** Members and roles, temporary mode, blocking, leaving and deleting. */
-export function ConversationInfo({ conversation, myId, timeZone, onClose, onGone, groupPicture }: ConversationInfoProps) {
+export function ConversationInfo({
+  conversation,
+  myId,
+  timeZone,
+  onClose,
+  onGone,
+  groupPicture,
+}: ConversationInfoProps) {
   // Actions, read when called; what is shown is selected (no whole-store subscription).
   const store = useConversations.getState();
   const presence = useConversations((s) => s.presence);
