@@ -41,7 +41,8 @@ const socketOf = (user: TestUser) => t.connect(user.client.cookie);
 
 /** Lets events in flight arrive (a round trip on each socket), so that "once" can be counted. */
 async function settle(...sockets: TestSocket[]) {
-  for (const s of sockets) await s.emit('typing', { conversationId: '00000000-0000-4000-8000-000000000000', typing: false });
+  for (const s of sockets)
+    await s.emit('typing', { conversationId: '00000000-0000-4000-8000-000000000000', typing: false });
 }
 
 describe('editing', () => {
@@ -108,7 +109,11 @@ describe('editing', () => {
     expect(other.body.error.code).toBe('forbidden');
     const stranger = await d.client.patch(`/api/messages/${message.id}`, { content: await sealText(a, group.id, 'x') });
     expect(stranger.status).toBe(404);
-    const unknown = await edit(a, { id: '5b3c3c1e-0000-4000-8000-000000000000' as Message['id'], conversationId: group.id }, 'x');
+    const unknown = await edit(
+      a,
+      { id: '5b3c3c1e-0000-4000-8000-000000000000' as Message['id'], conversationId: group.id },
+      'x',
+    );
     expect(unknown.status).toBe(404);
     // The sender leaves: their messages are no longer theirs to change.
     const bobs = await sendText(b, group.id, 'from bob');

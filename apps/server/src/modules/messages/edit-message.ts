@@ -39,7 +39,11 @@ export async function editMessage(
   if (row.deletedAt) throw new AppError('invalid_state', 'This message was deleted; it cannot be edited.');
   assertWithinWindow(row, now, WINDOWS.edit);
   assertMayPost(await selectPostingContext(db, userId, { conversationId: row.conversationId }));
-  const header = checkSealedHeader(content, { conversationId: row.conversationId, senderId: userId, kind: row.contentType });
+  const header = checkSealedHeader(content, {
+    conversationId: row.conversationId,
+    senderId: userId,
+    kind: row.contentType,
+  });
   await db.transaction(async (tx) => {
     // Before the write, in its transaction: a refused edit changes nothing.
     await assertAddressedToMembers(tx, row.conversationId, header);
