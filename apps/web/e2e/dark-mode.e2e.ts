@@ -208,11 +208,16 @@ describe.sequential('dark mode and visual fixes', () => {
         await m.page.setViewportSize(viewport);
         await m.page.getByRole('heading', { name: 'Profile' }).scrollIntoViewIfNeeded();
         await shot(m.page, `settings-visual-settings-${label}-${scheme}`);
-        await m.page.getByRole('heading', { name: 'Appearance' }).scrollIntoViewIfNeeded();
+        await m.page.getByRole('group', { name: 'Clock' }).scrollIntoViewIfNeeded();
         await shot(m.page, `settings-visual-appearance-${label}-${scheme}`);
       }
     }
     await m.page.getByRole('checkbox', { name: /Use this device’s time zone/ }).check();
+    // An unread message for the chat list's badge.
+    await f.page.getByRole('textbox', { name: 'Message' }).fill('Are you there? 👋');
+    await f.page.getByRole('button', { name: 'Send', exact: true }).click();
+    await m.page.setViewportSize(DESKTOP);
+    await m.page.getByLabel('1 unread').waitFor();
     for (const scheme of ['light', 'dark'] as const) {
       await m.page.emulateMedia({ colorScheme: scheme });
       for (const [label, viewport] of [
