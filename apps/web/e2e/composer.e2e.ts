@@ -43,7 +43,9 @@ describe.sequential('the composer: replies, limits, refusals, scheduling and pre
     expect(await a.page.getByRole('dialog', { name: 'Schedule message' }).count()).toBe(0);
     await shot(a.page, 'desktop-clock-empty');
 
-    await openChat(b.page, 'Alice');
+    // Alice opened the chat but wrote nothing: it is not in Bob's list yet (issue 13, item 6), so
+    // Bob opens it himself.
+    await openDirectChat(b.page, 'Alice', alice);
     await b.page.getByRole('textbox', { name: 'Message' }).fill('Dinner on Friday?');
     await b.page.getByRole('button', { name: 'Send', exact: true }).click();
     const log = a.page.getByRole('log', { name: 'Messages' });
