@@ -72,6 +72,21 @@ describe('editing', () => {
     expect(seen.editedAt).not.toBeNull();
   });
 
+  it('is heard only by members who see the message: not by one who joined after it', async () => {
+    const [a, b, late] = [await registerUser(t.app), await registerUser(t.app), await registerUser(t.app)];
+    const group = await groupChat(a, 'latecomers', [b]);
+    const message = await sendText(a, group.id, 'before you joined');
+    t.clock.advance(1000);
+    expect((await a.client.post(`/api/conversations/${group.id}/members`, { userIds: [late.id] })).status).toBe(200);
+    const [sb, sl] = [await socketOf(b), await socketOf(late)];
+    expect((await edit(a, message, 'edited after')).status).toBe(200);
+    await sb.next('message_updated', (m) => m.id === message.id);
+    expect((await remove(a, message.id, 'everyone')).status).toBe(200);
+    await sb.next('message_updated', (m) => m.id === message.id && m.deletedAt !== null);
+    await settle(sb, sl);
+    expect(sl.all('message_updated')).toEqual([]);
+  });
+
   it('edits a caption: the media stays, the kind must stay the same', async () => {
     const [a, b] = [await registerUser(t.app), await registerUser(t.app)];
     const chat = await directChat(a, b);
