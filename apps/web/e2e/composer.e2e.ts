@@ -38,7 +38,7 @@ describe.sequential('the composer: replies, limits, refusals, scheduling and pre
     // Item 20: nothing to send, nothing to schedule; the send menu says why instead of opening.
     await a.page.getByRole('button', { name: 'Schedule options' }).click();
     await expect.poll(() => scheduleItem.getAttribute('aria-disabled')).toBe('true');
-    await scheduleItem.click(); // aria-disabled: it still answers, with the reason
+    await scheduleItem.click({ force: true }); // aria-disabled: it still answers, with the reason
     await a.page.locator('.toast', { hasText: 'Write a message or attach a photo or video to schedule it.' }).waitFor();
     expect(await a.page.getByRole('dialog', { name: 'Schedule message' }).count()).toBe(0);
     await shot(a.page, 'desktop-clock-empty');
