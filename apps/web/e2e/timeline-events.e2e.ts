@@ -30,17 +30,33 @@ describe.sequential('events in the timeline', () => {
     await page.setViewportSize(DESKTOP);
   }
 
-  it('group created, member added, removed, promoted, renamed, disappearing on and off: live to a member', async () => {
-    // Three people (each registration derives its keys in the browser: the slow part).
-    const names = { ana: uniqueName('ana'), ben: uniqueName('ben'), cyrus: uniqueName('cyrus') };
+  type Person = Awaited<ReturnType<typeof person>>;
+  // Registering derives keys in the browser (the slow part): done before each test, in its hook.
+  const names = { ana: uniqueName('ana'), ben: uniqueName('ben'), cyrus: uniqueName('cyrus') };
+  let a: Person;
+  let b: Person;
+  const direct = { ana: uniqueName('ana'), ben: uniqueName('ben') };
+  let da: Person;
+  let db: Person;
+  beforeAll(async () => {
     const c = await person(browser);
     await register(c.page, names.cyrus, 'Cyrus');
     await c.context.close();
-    const b = await person(browser);
+    b = await person(browser);
     await register(b.page, names.ben, 'Ben');
-    const a = await person(browser);
+  });
+  beforeAll(async () => {
+    a = await person(browser);
     await register(a.page, names.ana, 'Ana');
+  });
+  beforeAll(async () => {
+    db = await person(browser);
+    await register(db.page, direct.ben, 'Benedict');
+    da = await person(browser);
+    await register(da.page, direct.ana, 'Anabel');
+  });
 
+  it('group created, member added, removed, promoted, renamed, disappearing on and off: live to a member', async () => {
     await a.page.getByRole('button', { name: 'New chat' }).click();
     const dialog = a.page.getByRole('dialog', { name: 'New chat' });
     await dialog.getByRole('tab', { name: 'Group' }).click();
@@ -110,13 +126,7 @@ describe.sequential('events in the timeline', () => {
   });
 
   it('a direct chat appears for the other person only with its first message, live', async () => {
-    const ana = uniqueName('ana');
-    const ben = uniqueName('ben');
-    const b = await person(browser);
-    await register(b.page, ben, 'Benedict');
-    const a = await person(browser);
-    await register(a.page, ana, 'Anabel');
-
+    const [a, b, ben] = [da, db, direct.ben];
     await openDirectChat(a.page, 'Benedict', ben);
     // Ana opened it; Ben has not heard of it, even after a reload.
     const chats = b.page.getByRole('navigation', { name: 'Chats' });
