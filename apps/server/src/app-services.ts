@@ -26,6 +26,7 @@ import {
 import { MAX_REQUEST_BYTES } from './lib/request-limits.js';
 import { AuthKeyHasher, SessionTokens, createAuth } from './modules/auth/index.js';
 import { createConversationsService } from './modules/conversations/index.js';
+import { createAvatarsService } from './modules/avatars/index.js';
 import { createKeysService } from './modules/keys/index.js';
 import { createMediaService } from './modules/media/index.js';
 import { createMessagesService, writeMessages } from './modules/messages/index.js';
@@ -110,6 +111,7 @@ export function createServices(deps: AppDeps, infra: Infrastructure, log: Fastif
   const media = createMediaService({ db, clock, storage, limits: config.media, broadcaster });
   const messages = createMessagesService({ db, clock, broadcaster, media });
   const keys = createKeysService({ db, clock, broadcaster });
+  const avatars = createAvatarsService({ db, clock, broadcaster });
   const failPending = { broadcaster, maxRetries: config.delivery.maxRetries };
   const conversations = createConversationsService({
     db,
@@ -141,10 +143,14 @@ export function createServices(deps: AppDeps, infra: Infrastructure, log: Fastif
       userSessionsEnded: (userId, except) => broadcaster.disconnectUser(userId, except),
       sessionEnded: (_userId, sessionId) => broadcaster.disconnectSession(sessionId),
     },
-    accountDeletionSteps: [conversations.accountDeletionStep, failPendingOnAccountDeleted(failPending)],
+    accountDeletionSteps: [
+      conversations.accountDeletionStep,
+      failPendingOnAccountDeleted(failPending),
+      avatars.accountDeletionStep,
+    ],
   });
   const housekeeping = new Housekeeping({ messages, media, clock, log });
-  return { storage, media, messages, keys, conversations, metrics, delivery, scheduling, auth, housekeeping };
+  return { storage, media, messages, keys, conversations, metrics, delivery, scheduling, auth, housekeeping, avatars };
 }
 
 /** The delivery pipeline and its dispatcher, reporting outcomes and LISTEN health to metrics. */

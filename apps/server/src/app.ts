@@ -24,6 +24,7 @@ import { registerWebApp } from './http/web-app.js';
 import { systemClock } from './lib/clock.js';
 import { MAX_REQUEST_BYTES } from './lib/request-limits.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
+import { avatarsRoutes } from './modules/avatars/avatars.routes.js';
 import { blocksRoutes } from './modules/blocks/blocks.routes.js';
 import { conversationsRoutes } from './modules/conversations/conversations.routes.js';
 import { keysRoutes } from './modules/keys/keys.routes.js';
@@ -155,6 +156,7 @@ async function registerRoutes(
       countUnseenFailedScheduled: (userId) => s.scheduling.countUnseenFailures(userId),
     });
     await api.register(usersRoutes, { db, presence });
+    await api.register(avatarsRoutes, { avatars: s.avatars });
     await api.register(keysRoutes, { keys: s.keys, auth: s.auth, passwordLimit: rateLimits.login });
     await api.register(blocksRoutes, {
       db,

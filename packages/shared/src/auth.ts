@@ -127,7 +127,28 @@ export interface PublicUser {
   deleted: boolean;
   x25519PublicKey: string | null;
   ed25519PublicKey: string | null;
+  /**
+   * The user's picture (public profile data, not encrypted): a versioned same-origin URL
+   * (`/api/users/:id/avatar?v=<version>`), null when they have none or the account is deleted.
+   */
+  avatarUrl: string | null;
 }
+
+/** The largest avatar the server stores (bytes): the client re-encodes to 256x256 well under it. */
+export const MAX_AVATAR_BYTES = 100 * 1024;
+
+/**
+ * `PUT /api/users/me/avatar`: the picture's bytes in base64 (standard or url alphabet, padding
+ * optional), JSON like every other state change (the CSRF rule, http/origin-check.ts). The server
+ * reads the type from the bytes (PNG, WebP or JPEG), never from a name or a declared type.
+ */
+export const SetAvatarBody = z.object({
+  image: lineText()
+    .min(1, 'image is empty')
+    .max(Math.ceil(MAX_AVATAR_BYTES / 3) * 4, `image must be at most ${MAX_AVATAR_BYTES / 1024} KB`)
+    .regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'image must be base64'),
+});
+export type SetAvatarBody = z.infer<typeof SetAvatarBody>;
 
 /** What the signed-in user sees of themself. */
 export interface SelfUser extends PublicUser {

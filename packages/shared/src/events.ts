@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PublicKeysView } from './auth.js';
+import type { PublicKeysView, PublicUser } from './auth.js';
 import type { Ack } from './envelope.js';
 import {
   SendMessageBody,
@@ -59,6 +59,12 @@ export interface ServerToClientEvents {
    * shares a conversation with them. Clients drop cached keys and warn when a known key changed.
    */
   user_keys_changed: (event: PublicKeysView) => void;
+  /**
+   * A user's public profile changed (their avatar: set, replaced or removed): sent to the user
+   * (all devices) and to everyone who shares a conversation with them. Presence fields are not
+   * meaningful here (online false, lastSeenAt null): clients keep the ones they have.
+   */
+  user_updated: (user: PublicUser) => void;
   scheduled_message_created: (scheduled: ScheduledMessage) => void;
   scheduled_message_updated: (scheduled: ScheduledMessage) => void;
   scheduled_message_cancelled: (scheduled: ScheduledMessage) => void;

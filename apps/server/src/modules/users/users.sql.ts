@@ -13,13 +13,16 @@ export interface UserRow {
   ed25519PublicKey: string | null;
   encryptedPrivateKeys: string | null;
   tokenVersion: number;
+  /** The avatar's URL version (migration 0010), null without one. */
+  avatarVersion: string | null;
 }
 
 export const USER_COLUMNS = `
   u.id, u.username, u.display_name AS "displayName", u.time_zone AS "timeZone",
   u.last_seen_at AS "lastSeenAt", u.created_at AS "createdAt", u.deleted_at AS "deletedAt",
   u.x25519_public_key AS "x25519PublicKey", u.ed25519_public_key AS "ed25519PublicKey",
-  u.encrypted_private_keys AS "encryptedPrivateKeys", u.token_version AS "tokenVersion"`;
+  u.encrypted_private_keys AS "encryptedPrivateKeys", u.token_version AS "tokenVersion",
+  u.avatar_version AS "avatarVersion"`;
 
 /** Any user by id, deleted ones included (history shows them as deleted accounts). */
 export async function selectUserById(q: Queryable, id: string): Promise<UserRow | undefined> {

@@ -23,7 +23,13 @@ export function toPublicUser(row: UserRow, online: boolean, showPresence = true)
     deleted,
     x25519PublicKey: deleted ? null : row.x25519PublicKey,
     ed25519PublicKey: deleted ? null : row.ed25519PublicKey,
+    avatarUrl: deleted || !row.avatarVersion ? null : avatarUrl(row.id, row.avatarVersion),
   };
+}
+
+/** Where a user's avatar is served, versioned so that it can be cached for long. */
+export function avatarUrl(userId: string, version: string): string {
+  return `/api/users/${userId}/avatar?v=${encodeURIComponent(version)}`;
 }
 
 /** The same user without presence: what someone who is not their contact sees. */
