@@ -82,10 +82,10 @@ describe.sequential('notifications (issue 13, item 1)', () => {
     await browser?.close();
   });
 
-  // Alice and Bob, shared by the first two tests.
+  // Alice and Bob, shared by the first three tests.
   let pair: { a: Awaited<ReturnType<typeof person>>; b: Awaited<ReturnType<typeof person>>; chatId: string };
 
-  it('a message to a hidden tab: "(1)" in its title, a notification with sender and text, a click opens the chat', async () => {
+  it('notifications are offered after my first message, and turned on from that offer', async () => {
     const a = await person(browser);
     await register(a.page, alice, 'Alice');
     const b = await person(browser);
@@ -105,7 +105,10 @@ describe.sequential('notifications (issue 13, item 1)', () => {
     await prompt.getByRole('button', { name: 'Turn on' }).click();
     await prompt.waitFor({ state: 'detached' });
     await b.page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state);
+  });
 
+  it('a message to a hidden tab: "(1)" in its title, a notification with sender and text, a click opens the chat', async () => {
+    const { a, b, chatId } = pair;
     // Bob goes back to the list and switches to another tab.
     await home(b.page);
     const show = await hide(b.page);
@@ -186,7 +189,7 @@ describe.sequential('notifications (issue 13, item 1)', () => {
   let c: Awaited<ReturnType<typeof person>>;
   let d: Awaited<ReturnType<typeof person>>;
 
-  it('screens: the offer and the mute dialog (desktop and phone, light and dark)', async () => {
+  it('screens: the offer and the chat menu (desktop and phone, light and dark)', async () => {
     const dave = uniqueName('dave');
     d = await person(browser);
     await register(d.page, dave, 'Dave');
@@ -198,10 +201,13 @@ describe.sequential('notifications (issue 13, item 1)', () => {
     await prompt.waitFor();
     await variants(c.page, 'prompt');
 
-    // The mute dialog, opened from the chat menu.
+    // The chat menu, with "Mute notifications…".
     await c.page.getByRole('button', { name: 'Chat menu' }).click();
     await c.page.getByRole('menuitem', { name: 'Mute notifications…' }).waitFor();
     await variants(c.page, 'menu');
+  });
+
+  it('screens: the mute dialog and a muted chat (desktop and phone, light and dark)', async () => {
     await c.page.getByRole('menuitem', { name: 'Mute notifications…' }).click();
     const dialog = c.page.getByRole('dialog', { name: 'Mute notifications' });
     await dialog.waitFor();
@@ -209,9 +215,6 @@ describe.sequential('notifications (issue 13, item 1)', () => {
     await dialog.getByLabel('Until I turn it back on').check();
     await dialog.getByRole('button', { name: 'Mute' }).click();
     await dialog.waitFor({ state: 'detached' });
-  });
-
-  it('screens: a muted chat (desktop and phone, light and dark)', async () => {
     const prompt = c.page.getByRole('region', { name: 'Notifications' });
     await prompt.getByRole('button', { name: 'Not now' }).click();
     await prompt.waitFor({ state: 'detached' });
