@@ -43,7 +43,7 @@ async function send(page: Page, text: string): Promise<void> {
 }
 
 const t0 = Date.now();
-const step = (what: string) => console.log(`[h4] ${((Date.now() - t0) / 1000).toFixed(1)} s ${what}`);
+const step = (what: string) => console.log(`[search-links] ${((Date.now() - t0) / 1000).toFixed(1)} s ${what}`);
 
 describe.sequential('search, links and formatting (issue 13, items 3 and 4)', () => {
   let browser: Browser;
