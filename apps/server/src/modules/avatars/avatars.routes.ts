@@ -17,7 +17,13 @@ export const AVATAR_CHANGE_LIMIT: RateLimitRule = {
   refusal: 'You are changing your picture too often',
 };
 
-const AvatarQuery = z.object({ v: z.string().max(64).regex(/^[A-Za-z0-9_-]*$/).optional() });
+const AvatarQuery = z.object({
+  v: z
+    .string()
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]*$/)
+    .optional(),
+});
 
 export const avatarsRoutes: FastifyPluginAsyncZod<{ avatars: AvatarsService }> = async (app, { avatars }) => {
   app.put(
@@ -43,8 +49,7 @@ export const avatarsRoutes: FastifyPluginAsyncZod<{ avatars: AvatarsService }> =
       const avatar = await avatars.open(request.params.id);
       const etag = `"${avatar.version}"`;
       // The versioned URL never changes content: cache it for a year. Any other asks each time.
-      const cache =
-        request.query.v === avatar.version ? 'private, max-age=31536000, immutable' : 'private, no-cache';
+      const cache = request.query.v === avatar.version ? 'private, max-age=31536000, immutable' : 'private, no-cache';
       reply
         .header('content-type', avatar.contentType)
         .header('content-disposition', 'inline')
