@@ -1,5 +1,6 @@
 import type { Row } from './row.js';
 import { ACCOUNT_ROWS } from './rows-account.js';
+import { AVATAR_ROWS } from './rows-avatars.js';
 import { CONVERSATION_ROWS } from './rows-conversations.js';
 import { MEDIA_ROWS } from './rows-media.js';
 import { MESSAGE_EDIT_ROWS } from './rows-message-edits.js';
@@ -21,6 +22,7 @@ export { SOCKET_COMMANDS } from './rows-socket.js';
 export const MATRIX: readonly Row[] = [
   ...ACCOUNT_ROWS,
   ...USER_ROWS,
+  ...AVATAR_ROWS,
   ...CONVERSATION_ROWS,
   ...MESSAGE_ROWS,
   ...MESSAGE_EDIT_ROWS,
