@@ -142,6 +142,23 @@ export const EncryptedMedia = z.looseObject({
 });
 export type EncryptedMedia = z.infer<typeof EncryptedMedia>;
 
+/** Most files sent together as one album (Telegram's model: N messages sharing an album id). */
+export const MAX_ALBUM_ITEMS = 10;
+
+/**
+ * One message's place in an album: the messages of one send share `id` (random, chosen by the
+ * sender), each with its `index` (0-based) and the album's `count`. Inside the sealed body only:
+ * the server sees N ordinary media messages.
+ */
+export const AlbumRef = z
+  .strictObject({
+    id: CanonicalUuid,
+    index: boundedInt(0, MAX_ALBUM_ITEMS - 1),
+    count: boundedInt(2, MAX_ALBUM_ITEMS),
+  })
+  .refine((a) => a.index < a.count, { message: 'index must be below count', path: ['index'] });
+export type AlbumRef = z.infer<typeof AlbumRef>;
+
 /**
  * The decrypted body. It repeats the conversation and sender ids of the header, and readers reject
  * a mismatch. Unknown fields are kept (later versions of the client may add some).
@@ -151,5 +168,7 @@ export const MessagePlaintext = z.looseObject({
   senderId: CanonicalUuid,
   text: multilineText().max(MAX_TEXT_LENGTH),
   media: EncryptedMedia.optional(),
+  /** Sent as part of an album (several files in one send); only with `media`. */
+  album: AlbumRef.optional(),
 });
 export type MessagePlaintext = z.infer<typeof MessagePlaintext>;

@@ -2,7 +2,8 @@ import { memo, useEffect, useRef, useState } from 'react';
 import type { PublicUser } from '@herald/shared';
 import { keepToastsAbove, toast } from '../../components/ui/toast-store';
 import { useMedia } from '../../features/media/store';
-import { AttachButton, AttachmentTray } from '../../features/media/components/attachment-tray';
+import { AttachButton, AttachmentTray, attachFiles } from '../../features/media/components/attachment-tray';
+import { attachmentsPreview, filesOf } from '../../features/media/album';
 import { Composer } from '../../features/messages/components/composer';
 import { sendBlocker } from '../../features/messages/limits';
 import { findMessage } from '../../features/messages/order';
@@ -71,7 +72,26 @@ export const ChatComposer = memo(function ChatComposer({
   });
 
   return (
-    <div className="chat-bottom" ref={bottom}>
+    <div
+      className="chat-bottom"
+      ref={bottom}
+      // Photos and videos dropped or pasted here join the attachments (up to 10, one album).
+      onDragOver={(event) => {
+        if (!disabledReason && event.dataTransfer.types.includes('Files')) event.preventDefault();
+      }}
+      onDrop={(event) => {
+        const files = filesOf(event.dataTransfer);
+        if (disabledReason || files.length === 0) return;
+        event.preventDefault();
+        attachFiles(conversationId, files, config.media);
+      }}
+      onPaste={(event) => {
+        const files = filesOf(event.clipboardData);
+        if (disabledReason || files.length === 0) return;
+        event.preventDefault();
+        attachFiles(conversationId, files, config.media);
+      }}
+    >
       <ScheduledBar count={scheduledCount} onOpen={() => navigate(paths.chat(conversationId, 'scheduled'))} />
       <Composer
         conversationId={conversationId}
@@ -133,7 +153,8 @@ function ScheduleComposed({
   const scheduling = useConfig((s) => s.config.scheduling);
   const maxTextLength = useConfig((s) => s.config.maxTextLength);
   const draftText = useMessages((s) => s.drafts[conversationId] ?? '');
-  const attachment = useMedia((s) => s.attachments[conversationId]);
+  const attachments = useMedia((s) => s.attachments[conversationId]);
+  const attachment = attachments?.[0];
   const text = draftText.trim();
   return (
     <ScheduleDialog
@@ -141,9 +162,7 @@ function ScheduleComposed({
       recipient={recipient}
       pickerMinLeadSeconds={scheduling.pickerMinLeadSeconds}
       maxHorizonDays={scheduling.maxHorizonDays}
-      contentPreview={
-        attachment ? `${attachment.kind === 'image' ? '📷' : '🎬'} ${text || attachment.file.name}` : text || null
-      }
+      contentPreview={attachment ? attachmentsPreview(attachments, text) : text || null}
       replyPreview={replyPreview}
       contentProblem={sendBlocker(draftText, Boolean(attachment), maxTextLength)?.text ?? null}
       offerShowAsScheduled

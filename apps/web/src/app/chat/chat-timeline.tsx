@@ -1,6 +1,7 @@
 import { memo, useCallback } from 'react';
 import { toast } from '../../components/ui/toast-store';
 import { useConversations } from '../../features/conversations/store';
+import { AlbumGrid } from '../../features/media/components/album-grid';
 import { MessageAttachment } from '../../features/media/components/message-attachment';
 import { Timeline } from '../../features/messages/components/timeline';
 import type { TimelineMessage } from '../../features/messages/merge';
@@ -40,8 +41,10 @@ export const ChatTimeline = memo(function ChatTimeline({
   }, [unread, conversationId]);
 
   const renderMedia = useCallback(
-    (message: TimelineMessage) =>
-      message.media ? (
+    (message: TimelineMessage, album?: readonly TimelineMessage[]) =>
+      album && album.length > 1 ? (
+        <AlbumGrid messages={album} />
+      ) : message.media ? (
         <MessageAttachment
           message={message}
           mine={message.senderId === myId}

@@ -11,6 +11,7 @@ import { errorMessage } from '../../lib/http';
 import { newClientId } from '../../lib/id';
 import { primeOpened, sendSealed, type SealableContent } from '../../lib/e2ee';
 import { formatDateTime, toRfc3339 } from '../../lib/time';
+import { albumPlaces } from '../../features/media/album';
 
 /** The fields a live message and a scheduled one share (`SendMessageBody`, `CreateScheduledBody`). */
 type SharedFields = Required<Pick<CreateScheduledBody, 'contentType' | 'isOneTimeMedia'>> &
@@ -26,43 +27,67 @@ export interface OutgoingPayload {
 }
 
 /**
- * The one path from the composer to a payload, for sending and for scheduling alike: the waiting
+ * The one path from the composer to payloads, for sending and for scheduling alike: each waiting
  * attachment is sealed on this device and uploaded as opaque bytes (its key, hash and real type go
  * inside the sealed message); the content type, the one-time option and the reply follow from it.
+ * Several files become an album (album.ts): one payload per file, the words and the reply with
+ * the first. Nothing is sent until every file is up, so a failed upload sends nothing.
  */
+export async function preparePayloads(
+  conversationId: string,
+  text: string,
+  replyToId: string | null,
+): Promise<OutgoingPayload[]> {
+  const reply = replyToId ?? undefined;
+  const picked = useMedia.getState().attachments[conversationId] ?? [];
+  if (picked.length === 0) {
+    return [
+      {
+        plaintext: { text },
+        fields: { contentType: 'text', replyToId: reply, isOneTimeMedia: false },
+        media: null,
+      },
+    ];
+  }
+  const album = albumPlaces(picked);
+  const out: OutgoingPayload[] = [];
+  for (const [index, file] of picked.entries()) {
+    // One at a time, in order (the first call keeps its old form: one file, no index).
+    const { info, media } = await (index === 0
+      ? useMedia.getState().uploadAttachment(conversationId)
+      : useMedia.getState().uploadAttachment(conversationId, index));
+    const place = album[index];
+    out.push({
+      plaintext: { text: index === 0 ? text : '', media, ...(place ? { album: place } : {}) },
+      fields: {
+        contentType: info.kind,
+        mediaId: info.id,
+        replyToId: index === 0 ? reply : undefined,
+        isOneTimeMedia: file.oneTime,
+        viewLimit: file.oneTime ? 1 : undefined,
+      },
+      media: info,
+    });
+  }
+  return out;
+}
+
+/** The single-file form (one payload): kept for callers that send exactly one thing. */
 export async function preparePayload(
   conversationId: string,
   text: string,
   replyToId: string | null,
 ): Promise<OutgoingPayload> {
-  const reply = replyToId ?? undefined;
-  const picked = useMedia.getState().attachments[conversationId];
-  if (!picked) {
-    return {
-      plaintext: { text },
-      fields: { contentType: 'text', replyToId: reply, isOneTimeMedia: false },
-      media: null,
-    };
-  }
-  const { info, media } = await useMedia.getState().uploadAttachment(conversationId);
-  return {
-    plaintext: { text, media },
-    fields: {
-      contentType: info.kind,
-      mediaId: info.id,
-      replyToId: reply,
-      isOneTimeMedia: picked.oneTime,
-      viewLimit: picked.oneTime ? 1 : undefined,
-    },
-    media: info,
-  };
+  const [first] = await preparePayloads(conversationId, text, replyToId);
+  return first!;
 }
 
-/** Puts a picked file back into the composer (after a refusal or an undone schedule). */
-function reattach(conversationId: string, picked: Attachment | undefined, limits: MediaLimits) {
+/** Puts picked files back into the composer (after a refusal or an undone schedule). */
+function reattach(conversationId: string, picked: readonly Attachment[] | undefined, limits: MediaLimits) {
   const media = useMedia.getState();
-  if (!picked || media.attachments[conversationId]) return;
-  if (media.attach(conversationId, picked.file, limits) === null) media.setOneTime(conversationId, picked.oneTime);
+  if (!picked || picked.length === 0 || media.attachments[conversationId]) return;
+  for (const file of picked) media.attach(conversationId, file.file, limits);
+  media.setOneTime(conversationId, picked[0]!.oneTime);
 }
 
 /** The composer starts afresh: its attachment, words and reply belong to what just went out. */
@@ -87,9 +112,9 @@ async function sendNow({ conversationId, myId, mediaLimits }: OutgoingOptions, t
   const reply = messages.replyTo[conversationId] ?? null;
   messages.setReplyTo(conversationId, null);
   const picked = useMedia.getState().attachments[conversationId];
-  let payload: OutgoingPayload;
+  let payloads: OutgoingPayload[];
   try {
-    payload = await preparePayload(conversationId, text, reply);
+    payloads = await preparePayloads(conversationId, text, reply);
   } catch (err) {
     // The attachment stays in the tray with its error; the words and the reply come back.
     useMessages.getState().restoreDraft(conversationId, text, reply);
@@ -97,21 +122,26 @@ async function sendNow({ conversationId, myId, mediaLimits }: OutgoingOptions, t
     return;
   }
   useMedia.getState().clearAttachment(conversationId);
-  // The store seals the plaintext for the current members at each attempt (and once more by
-  // itself on 409 recipients_mismatch), and puts the answer in the timeline.
-  const outcome = await useMessages.getState().send(conversationId, myId, {
-    ...payload.fields,
-    plaintext: payload.plaintext,
-    media: payload.media,
-  });
-  // The chat list hears of it from the answer (the socket's echo may not come; when it does,
-  // both stores find the same message and change nothing).
-  if (outcome.status === 'sent') {
-    useConversations.getState().applyMessage(outcome.message, { mine: true, visible: true });
-    // The moment to offer notifications (once): I just wrote to someone and may await an answer.
-    useNotificationSettings.getState().noteSent();
-  } else if (outcome.status === 'refused') {
-    reattach(conversationId, picked, mediaLimits);
+  // An album goes as N messages, one after the other (in order; each retried on its own).
+  for (const payload of payloads) {
+    // The store seals the plaintext for the current members at each attempt (and once more by
+    // itself on 409 recipients_mismatch), and puts the answer in the timeline.
+    const outcome = await useMessages.getState().send(conversationId, myId, {
+      ...payload.fields,
+      plaintext: payload.plaintext,
+      media: payload.media,
+    });
+    // The chat list hears of it from the answer (the socket's echo may not come; when it does,
+    // both stores find the same message and change nothing).
+    if (outcome.status === 'sent') {
+      useConversations.getState().applyMessage(outcome.message, { mine: true, visible: true });
+      // The moment to offer notifications (once): I just wrote to someone and may await an answer.
+      useNotificationSettings.getState().noteSent();
+    } else if (outcome.status === 'refused') {
+      // Refused (not a network failure): the files come back to the composer, nothing more goes.
+      reattach(conversationId, picked, mediaLimits);
+      return;
+    }
   }
 }
 
@@ -124,22 +154,27 @@ async function scheduleFor(options: OutgoingOptions, at: Date, showAsScheduled =
   const blocker = sendBlocker(text, Boolean(picked), maxTextLength);
   if (blocker) throw new Error(blocker.text);
   const reply = useMessages.getState().replyTo[conversationId] ?? null;
-  const { plaintext, fields } = await preparePayload(conversationId, text, reply);
-  const clientId = newClientId();
-  // Sealed now for the current members (the sender may be offline at the due time); on 409
-  // recipients_mismatch the keys are fetched again and it is sealed once more by itself.
-  const created = await sendSealed(conversationId, fields.contentType, plaintext, async (envelope) => {
-    const scheduled = await useScheduling.getState().create({
-      ...fields,
-      conversationId,
-      content: envelope,
-      scheduledTime: toRfc3339(at),
-      clientId,
-      ...(showAsScheduled ? { showAsScheduled } : {}),
+  const payloads = await preparePayloads(conversationId, text, reply);
+  // An album is N scheduled messages at the same time, each managed on its own in the list.
+  const createdIds: string[] = [];
+  for (const { plaintext, fields } of payloads) {
+    const clientId = newClientId();
+    // Sealed now for the current members (the sender may be offline at the due time); on 409
+    // recipients_mismatch the keys are fetched again and it is sealed once more by itself.
+    const created = await sendSealed(conversationId, fields.contentType, plaintext, async (envelope) => {
+      const scheduled = await useScheduling.getState().create({
+        ...fields,
+        conversationId,
+        content: envelope,
+        scheduledTime: toRfc3339(at),
+        clientId,
+        ...(showAsScheduled ? { showAsScheduled } : {}),
+      });
+      primeOpened(scheduled, plaintext);
+      return scheduled;
     });
-    primeOpened(scheduled, plaintext);
-    return scheduled;
-  });
+    createdIds.push(created.id);
+  }
   resetComposer(conversationId);
   // The one Undo on screen (a newer one replaces it: toast.undo).
   toast.undo(
@@ -147,12 +182,12 @@ async function scheduleFor(options: OutgoingOptions, at: Date, showAsScheduled =
     () => {
       // Right after scheduling, Undo takes the message back into the composer, unless it is
       // already out (a time a few seconds away): then the words must not come back.
-      const current = useScheduling.getState().byId[created.id];
+      const current = useScheduling.getState().byId[createdIds[0]!];
       if (current && current.status !== 'pending') {
         toast.info(`Too late to undo: the message was already ${current.status}.`);
         return;
       }
-      useScheduling.getState().cancelWithUndo(created.id, 0);
+      for (const id of createdIds) useScheduling.getState().cancelWithUndo(id, 0);
       useMessages.getState().restoreDraft(conversationId, text, reply);
       reattach(conversationId, picked, mediaLimits);
     },

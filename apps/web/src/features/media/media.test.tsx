@@ -112,7 +112,7 @@ describe('media: blob URLs only with allow-listed types (item 9)', () => {
     expect(useToastText()).toMatch(/“big\.png” is 1\.5 MB; photos can be at most 1 MB\./);
 
     await user.upload(input, new File([new Uint8Array(10)], 'ok.png', { type: 'image/png' }));
-    await waitFor(() => expect(useMedia.getState().attachments[C]?.kind).toBe('image'));
+    await waitFor(() => expect(useMedia.getState().attachments[C]?.[0]?.kind).toBe('image'));
     expect(made.map((b) => b.type)).toEqual(['image/png']);
   });
 });

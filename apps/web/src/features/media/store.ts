@@ -1,12 +1,17 @@
 import { create } from 'zustand';
-import type { EncryptedMedia, MediaInfo } from '@herald/shared';
+import { MAX_ALBUM_ITEMS, type EncryptedMedia, type MediaInfo } from '@herald/shared';
 import { errorMessage, isApiError } from '../../lib/http';
 import { registerReset } from '../../lib/resets';
 import { fetchMedia, uploadMedia } from './api';
 import { MediaOpenError, openMediaFile, sealMediaFile, sealedSize } from './media-cipher';
 import { ALLOWED_FORMATS, blobTypeFor, DOWNLOAD_ONLY_TYPE, mediaKindOf, objectUrlFor } from './media-types';
 
+/** Most files waiting in one composer: they go as one album (shared `MAX_ALBUM_ITEMS`). */
+export const MAX_ATTACHMENTS = MAX_ALBUM_ITEMS;
+
 export interface Attachment {
+  /** Local id (removal, React keys). */
+  id: string;
   file: File;
   kind: 'image' | 'video';
   /** Local preview (object URL of the picked file). */
@@ -50,8 +55,8 @@ export interface MediaLimits {
 interface MediaState {
   /** Inline media, by media id: fetched once, shown through an object URL. */
   loaded: Record<string, Loaded>;
-  /** The attachment waiting in each conversation's composer. */
-  attachments: Record<string, Attachment>;
+  /** The attachments waiting in each conversation's composer, in order (absent when none). */
+  attachments: Record<string, Attachment[]>;
 
   load: (media: MediaInfo, source: MediaSource) => Promise<void>;
   /** A component shows this media (its blob URL stays alive until the last one lets go). */
@@ -60,15 +65,18 @@ interface MediaState {
   forgetAll: () => void;
   /** One-time media: fetched for one viewing, never cached. Counts as a view on the server. */
   openOnce: (media: MediaInfo, source: MediaSource) => Promise<{ url: string; shown: boolean }>;
-  /** Puts a picked file in the composer; returns why it cannot be sent, or null. */
+  /** Adds a picked file to the composer's (up to 10); returns why it cannot be sent, or null. */
   attach: (conversationId: string, file: File, limits?: MediaLimits) => string | null;
+  /** One-time applies to every waiting file (one-time files go as separate messages, not an album). */
   setOneTime: (conversationId: string, oneTime: boolean) => void;
-  clearAttachment: (conversationId: string) => void;
+  /** Removes one waiting file (by its local id), or all of them. */
+  clearAttachment: (conversationId: string, attachmentId?: string) => void;
   /**
-   * Seals the waiting attachment on this device, uploads the sealed bytes (progress shown) and
-   * returns what the server stored with the secrets the message must carry.
+   * Seals the waiting attachment (the first, or the one at `index`) on this device, uploads the
+   * sealed bytes (progress shown) and returns what the server stored with the secrets the message
+   * must carry.
    */
-  uploadAttachment: (conversationId: string) => Promise<UploadedMedia>;
+  uploadAttachment: (conversationId: string, index?: number) => Promise<UploadedMedia>;
 }
 
 export function kindOf(file: File): 'image' | 'video' | null {
@@ -132,12 +140,14 @@ export const useMedia = create<MediaState>()((set, get) => {
     });
   };
 
-  const patchAttachment = (conversationId: string, change: Partial<Attachment>) =>
+  const patchAttachment = (conversationId: string, attachmentId: string | null, change: Partial<Attachment>) =>
     set((s) => {
       const current = s.attachments[conversationId];
       if (!current) return s;
-      return { attachments: { ...s.attachments, [conversationId]: { ...current, ...change } } };
+      const next = current.map((a) => (attachmentId === null || a.id === attachmentId ? { ...a, ...change } : a));
+      return { attachments: { ...s.attachments, [conversationId]: next } };
     });
+  let nextId = 0;
 
   return {
     loaded: {},
@@ -196,7 +206,7 @@ export const useMedia = create<MediaState>()((set, get) => {
       releaseTimers.clear();
       holders.clear();
       for (const entry of Object.values(get().loaded)) if (entry.status === 'ready') URL.revokeObjectURL(entry.url);
-      for (const attachment of Object.values(get().attachments)) URL.revokeObjectURL(attachment.previewUrl);
+      for (const list of Object.values(get().attachments)) for (const a of list) URL.revokeObjectURL(a.previewUrl);
       set({ loaded: {}, attachments: {} });
     },
 
@@ -206,52 +216,64 @@ export const useMedia = create<MediaState>()((set, get) => {
       const problem = attachProblem(file, limits);
       const kind = kindOf(file);
       if (problem || !kind) return problem;
-      get().clearAttachment(conversationId);
+      const waiting = get().attachments[conversationId] ?? [];
+      if (waiting.length >= MAX_ATTACHMENTS) {
+        return `“${file.name}” was not added: at most ${MAX_ATTACHMENTS} photos or videos go in one message.`;
+      }
       set((s) => ({
         attachments: {
           ...s.attachments,
-          [conversationId]: {
-            file,
-            kind,
-            previewUrl: objectUrlFor(file, file.type, kind),
-            oneTime: false,
-            progress: null,
-            phase: null,
-            error: null,
-          },
+          [conversationId]: [
+            ...waiting,
+            {
+              id: `a${++nextId}`,
+              file,
+              kind,
+              previewUrl: objectUrlFor(file, file.type, kind),
+              oneTime: waiting[0]?.oneTime ?? false,
+              progress: null,
+              phase: null,
+              error: null,
+            },
+          ],
         },
       }));
       return null;
     },
 
-    setOneTime: (conversationId, oneTime) => patchAttachment(conversationId, { oneTime }),
+    setOneTime: (conversationId, oneTime) => patchAttachment(conversationId, null, { oneTime }),
 
-    clearAttachment: (conversationId) =>
+    clearAttachment: (conversationId, attachmentId) =>
       set((s) => {
         const current = s.attachments[conversationId];
         if (!current) return s;
-        URL.revokeObjectURL(current.previewUrl);
+        const gone = current.filter((a) => attachmentId === undefined || a.id === attachmentId);
+        for (const a of gone) URL.revokeObjectURL(a.previewUrl);
+        const kept = current.filter((a) => !gone.includes(a));
         const attachments = { ...s.attachments };
-        delete attachments[conversationId];
+        if (kept.length > 0) attachments[conversationId] = kept;
+        else delete attachments[conversationId];
         return { attachments };
       }),
 
-    uploadAttachment: async (conversationId) => {
-      const attachment = get().attachments[conversationId];
+    uploadAttachment: async (conversationId, index = 0) => {
+      const attachment = get().attachments[conversationId]?.[index];
       if (!attachment) throw new Error('Nothing to upload.');
-      patchAttachment(conversationId, { progress: 0, phase: 'encrypting', error: null });
+      const id = attachment.id;
+      patchAttachment(conversationId, id, { progress: 0, phase: 'encrypting', error: null });
       try {
         // Sealed here, before anything leaves the device: the server only ever gets opaque bytes.
         const sealed = await sealMediaFile(attachment.file, attachment.file.type, (progress) =>
-          patchAttachment(conversationId, { progress }),
+          patchAttachment(conversationId, id, { progress }),
         );
-        patchAttachment(conversationId, { progress: 0, phase: 'uploading' });
+        patchAttachment(conversationId, id, { progress: 0, phase: 'uploading' });
         const info = await uploadMedia(sealed.blob, attachment.kind, (progress) =>
-          patchAttachment(conversationId, { progress }),
+          patchAttachment(conversationId, id, { progress }),
         ).done;
+        patchAttachment(conversationId, id, { progress: 1, phase: null });
         return { info, media: sealed.media };
       } catch (error) {
-        patchAttachment(conversationId, { progress: null, phase: null, error: errorMessage(error) });
+        patchAttachment(conversationId, id, { progress: null, phase: null, error: errorMessage(error) });
         throw error;
       }
     },

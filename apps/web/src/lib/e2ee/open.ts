@@ -1,5 +1,5 @@
 import type { CryptoErrorCode } from '@herald/crypto';
-import type { EncryptedMedia } from '@herald/shared';
+import type { AlbumRef, EncryptedMedia } from '@herald/shared';
 import { isApiError } from '../http';
 import { loadCrypto } from './crypto';
 import { userKeys } from './directory';
@@ -72,7 +72,9 @@ async function open(message: OpenableMessage): Promise<Opened> {
       { conversationId: message.conversationId, senderId: message.senderId },
       sender,
     );
-    return { state: 'opened', text: plaintext.text, media: plaintext.media ?? null };
+    // An album place only counts beside a file (a text message claiming one is shown alone).
+    const album = plaintext.media ? (plaintext.album ?? null) : null;
+    return { state: 'opened', text: plaintext.text, media: plaintext.media ?? null, album };
   } catch (error) {
     if (isCryptoError(error)) {
       const reason = REASON_OF[error.code] ?? 'unverified';
@@ -135,8 +137,12 @@ export function peekOrLegacy(message: OpenableMessage, key: string): Opened | un
  * What I just sealed, so that my own message shows at once when the server's copy arrives (no
  * second opening of what this device wrote).
  */
-export function primeOpened(message: OpenableMessage, content: { text: string; media?: EncryptedMedia | null }): void {
-  store(cacheKey(message), { state: 'opened', text: content.text, media: content.media ?? null });
+export function primeOpened(
+  message: OpenableMessage,
+  content: { text: string; media?: EncryptedMedia | null; album?: AlbumRef | null },
+): void {
+  const media = content.media ?? null;
+  store(cacheKey(message), { state: 'opened', text: content.text, media, album: media ? (content.album ?? null) : null });
 }
 
 onWipe(() => {

@@ -1,4 +1,4 @@
-import type { EncryptedMedia } from '@herald/shared';
+import type { AlbumRef, EncryptedMedia } from '@herald/shared';
 
 /**
  * What a message's `content` says once opened on this device, or why it cannot be read, with the
@@ -7,7 +7,7 @@ import type { EncryptedMedia } from '@herald/shared';
  * again.
  */
 export type Opened =
-  | { state: 'opened'; text: string; media: EncryptedMedia | null }
+  | { state: 'opened'; text: string; media: EncryptedMedia | null; album?: AlbumRef | null }
   /** Stored before encryption existed: shown as it is, with a "not encrypted" mark. */
   | { state: 'legacy'; text: string }
   | { state: 'unreadable'; reason: UnreadableReason; notice: string };

@@ -1,4 +1,4 @@
-import type { EncryptedMedia, MessageKind } from '@herald/shared';
+import type { AlbumRef, EncryptedMedia, MessageKind } from '@herald/shared';
 import { isApiError } from '../http';
 import { loadCrypto } from './crypto';
 import { conversationKeys } from './directory';
@@ -8,6 +8,8 @@ import { currentRing, requireRing } from './key-state';
 export interface SealableContent {
   text: string;
   media?: EncryptedMedia;
+  /** One of several files sent together (an album); only beside `media`. */
+  album?: AlbumRef;
 }
 
 /**
@@ -32,7 +34,9 @@ export async function sealContent(
       kind,
       recipients: keys.members.map((m) => ({ userId: m.userId, x25519PublicKey: m.x25519PublicKey })),
     },
-    content.media ? { text: content.text, media: content.media } : { text: content.text },
+    content.media
+      ? { text: content.text, media: content.media, ...(content.album ? { album: content.album } : {}) }
+      : { text: content.text },
   );
 }
 

@@ -18,6 +18,8 @@ import { emptyTimeline, useMessages, type Timeline as TimelineState } from '../s
 import { MessageBubble } from './message-bubble';
 import { TimelineEventLine } from './timeline-event';
 import { timelineRows, type Row } from './timeline-rows';
+import { groupAlbums, isAlbumRow, rowIndexOf } from './album-rows';
+import { useAlbumOf } from './use-album-keys';
 
 export interface TimelineProps {
   conversationId: string;
@@ -25,7 +27,8 @@ export interface TimelineProps {
   timeZone: string;
   isGroup: boolean;
   nameOf: (userId: string) => string;
-  renderMedia: (message: TimelineMessage) => ReactNode;
+  /** The media of a message; for an album (several files sent together), all its pieces in order. */
+  renderMedia: (message: TimelineMessage, album?: readonly TimelineMessage[]) => ReactNode;
   onReply: (message: TimelineMessage) => void;
   onReact: (message: TimelineMessage, emoji: string) => void;
   /** Scroll to this message (e.g. "View message" from the scheduled list). */
@@ -86,7 +89,7 @@ function useFocusMessage(
   const { loaded, nextCursor, loadingOlder } = timeline;
   useEffect(() => {
     if (!focusMessageId || !loaded) return;
-    const index = rows.findIndex((r) => r.kind === 'message' && r.message.id === focusMessageId);
+    const index = rowIndexOf(rows, focusMessageId);
     if (index >= 0) {
       virtualizer.scrollToIndex(index, { align: 'center' });
       setHighlight(focusMessageId);
@@ -111,9 +114,12 @@ export function Timeline(props: TimelineProps) {
   const [atBottom, setAtBottom] = useState(true);
   // Day labels are worded at render ("Today" moves on at midnight with the chat left open).
   const now = useNow(60_000);
+  const { albumOf, version: albumVersion } = useAlbumOf(timeline.messages);
   const rows = useMemo(
-    () => timelineRows(timeline.messages, { timeZone, isGroup, myId }),
-    [timeline.messages, timeZone, isGroup, myId],
+    () => groupAlbums(timelineRows(timeline.messages, { timeZone, isGroup, myId }), albumOf),
+    // albumVersion: an opened message may join an album.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [timeline.messages, timeZone, isGroup, myId, albumOf, albumVersion],
   );
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -263,7 +269,7 @@ function MessageRow({
       myId={myId}
       highlighted={highlighted}
       replyTo={replyTo}
-      media={message.media ? renderMedia(message) : null}
+      media={message.media ? renderMedia(message, isAlbumRow(row) ? row.album : undefined) : null}
       onReply={onReply}
       onReact={onReact}
       onRetry={onRetry}
