@@ -1,5 +1,5 @@
 import { render, screen, within } from '@testing-library/react';
-import type { TimelineEvent, UserId } from '@herald/shared';
+import type { TimelineEvent, TimelineEventBody, UserId } from '@herald/shared';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { message } from '../../../test-support/fixtures';
 import { timelineEventText } from '../../../lib/timeline-event-text';
@@ -16,7 +16,7 @@ const CY = 'u0000000-0000-4000-8000-00000000000c' as UserId;
 const members: Record<string, string> = { [ANA]: 'Ana', [BEN]: 'Ben' };
 const memberName = (id: string) => members[id];
 
-function eventMessage(senderId: UserId, event: Omit<TimelineEvent, 'names'> & { names?: Record<string, string> }) {
+function eventMessage(senderId: UserId, event: TimelineEventBody & { names?: Record<string, string> }) {
   return message({
     senderId,
     contentType: 'event',
