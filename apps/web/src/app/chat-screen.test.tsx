@@ -165,7 +165,7 @@ describe('chat screen: replies (item 18)', () => {
     await user.click(screen.getByRole('button', { name: 'Undo' }));
     expect(box()).toHaveValue('Yes, 8 pm');
     expect(screen.getByText('Replying to Bob')).toBeInTheDocument();
-  });
+  }, 15_000);
 
   it('a live reply resets the composer too', async () => {
     const { user, server } = await setup();
