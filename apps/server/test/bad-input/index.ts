@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ClientToServerEvents } from '@herald/shared';
 import type { BadCase } from './case.js';
+import { avatarCases } from './cases-avatars.js';
 import { controlCases } from './cases-control.js';
 import { crossSiteCases } from './cases-cross-site.js';
 import { envelopeCases } from './cases-envelope.js';
@@ -40,6 +41,7 @@ export function allCases(): BadCase[] {
     ...routeCases(),
     ...messageEditCases(),
     ...muteCases(),
+    ...avatarCases(),
   ];
 }
 

@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, Message, ServerEventPayload, ServerToClientEvents } from '@herald/shared';
 import { toast, useToasts } from '../components/ui/toast-store';
+import { applyUserUpdated } from '../features/auth/avatar';
 import { useAuth } from '../features/auth/store';
 import { useConversations } from '../features/conversations/store';
 import { useOneTimeOpens } from '../features/media/opens-store';
@@ -206,6 +207,7 @@ export function connectRealtime(myId: string): () => void {
     useConversations.getState().memberLeft(conversationId, userId);
   });
   s.on('user_keys_changed', (keys) => applyKeysChanged(keys, myId));
+  s.on('user_updated', applyUserUpdated);
   s.on('member_role_changed', (event) => applyRoleChange(event, myId));
   s.on('typing', ({ conversationId, userId, typing }) => {
     if (userId !== myId) useConversations.getState().setTyping(conversationId, userId, typing);

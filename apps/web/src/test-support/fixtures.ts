@@ -19,6 +19,7 @@ export function user(overrides: Partial<PublicUser> = {}): PublicUser {
     deleted: false,
     x25519PublicKey: null,
     ed25519PublicKey: null,
+    avatarUrl: null,
     ...overrides,
   };
 }

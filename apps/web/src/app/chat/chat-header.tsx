@@ -68,6 +68,7 @@ export function ChatHeader({ conversation, myId, timeZone, nameOf, scheduledOpen
           conversation={conversation}
           name={title}
           seed={other?.id ?? id}
+          src={conversation.kind === 'direct' ? other?.avatarUrl : null}
           size={38}
           online={online}
           group={conversation.kind === 'group'}

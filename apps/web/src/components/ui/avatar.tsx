@@ -1,3 +1,5 @@
+import { useState } from 'react';
+
 const HUES = [172, 200, 220, 250, 280, 320, 350, 20, 40, 140];
 
 function hueOf(seed: string): number {
@@ -19,10 +21,25 @@ export interface AvatarProps {
   size?: number;
   online?: boolean;
   group?: boolean;
+  /** A user's picture (PublicUser.avatarUrl); the initials when absent or when it fails to load. */
+  src?: string | null | undefined;
 }
 
-export function Avatar({ name, seed, size = 40, online, group }: AvatarProps) {
+export function Avatar({ name, seed, size = 40, online, group, src }: AvatarProps) {
   const hue = hueOf(seed ?? name);
+  const [failed, setFailed] = useState<string | null>(null);
+  if (src && failed !== src) {
+    return (
+      <span
+        className={`avatar avatar-user-picture ${group ? 'avatar-group' : ''}`}
+        style={{ width: size, height: size }}
+        aria-hidden="true"
+      >
+        <img src={src} alt="" data-testid="user-avatar" decoding="async" onError={() => setFailed(src)} />
+        {online ? <span className="avatar-online" /> : null}
+      </span>
+    );
+  }
   return (
     <span
       className={`avatar ${group ? 'avatar-group' : ''}`}

@@ -7,6 +7,7 @@ import { usePreferences } from '../../../lib/preferences';
 import { browserTimeZone, formatClock, offsetLabel } from '../../../lib/time';
 import { useNow } from '../../../lib/use-now';
 import { useAuth } from '../store';
+import { AvatarSettings } from './avatar-settings';
 import { PasswordProgress } from './password-progress';
 import { TimeZonePicker } from './time-zone-picker';
 
@@ -90,6 +91,7 @@ function ProfileSection(props: { displayName: string; timeZone: string }) {
   return (
     <section className="settings-section" aria-labelledby="profile-heading">
       <h2 id="profile-heading">Profile</h2>
+      <AvatarSettings />
       <form className="form" onSubmit={(e) => void saveProfile(e)}>
         <label className="field">
           <span>Display name</span>

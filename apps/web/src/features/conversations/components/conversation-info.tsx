@@ -76,7 +76,13 @@ export function ConversationInfo({
         <div className="info">
           {other ? (
             <div className="info-person">
-              <Avatar name={other.displayName} seed={other.id} size={56} online={presence[other.id]?.online} />
+              <Avatar
+                name={other.displayName}
+                seed={other.id}
+                src={other.avatarUrl}
+                size={56}
+                online={presence[other.id]?.online}
+              />
               <div>
                 <strong>{other.displayName}</strong>
                 <div className="muted">@{other.username}</div>
@@ -160,6 +166,7 @@ export function ConversationInfo({
                     <Avatar
                       name={member.user.displayName}
                       seed={member.user.id}
+                      src={member.user.avatarUrl}
                       size={32}
                       online={presence[member.user.id]?.online}
                     />

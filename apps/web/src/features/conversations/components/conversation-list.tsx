@@ -102,6 +102,7 @@ export function ConversationList({ myId, timeZone, activeId, hrefFor, onOpen, re
                     seed: other?.id ?? conversation.id,
                     online,
                     group: conversation.kind === 'group',
+                    src: conversation.kind === 'direct' ? other?.avatarUrl : null,
                   })}
                   <span className="conversation-row-main">
                     <span className="conversation-row-top">

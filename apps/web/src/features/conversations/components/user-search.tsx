@@ -66,7 +66,7 @@ export function UserSearch({ label, onPick, exclude = [], autoFocus }: UserSearc
         {shown.map((user) => (
           <li key={user.id}>
             <button type="button" className="user-result" onClick={() => onPick(user)}>
-              <Avatar name={user.displayName} seed={user.id} size={32} online={user.online} />
+              <Avatar name={user.displayName} seed={user.id} src={user.avatarUrl} size={32} online={user.online} />
               <span className="user-result-text">
                 <strong>{user.displayName}</strong>
                 <small className="muted">@{user.username}</small>

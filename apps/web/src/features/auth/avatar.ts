@@ -1,0 +1,97 @@
+import { MAX_AVATAR_BYTES, type PublicUser } from '@herald/shared';
+import { http } from '../../lib/http';
+import { useConversations } from '../conversations/store';
+import { useAuth } from './store';
+
+/**
+ * The account's avatar (issue 13, item 10). Public profile data like the display name, so not
+ * encrypted: the picked image is re-encoded here (a centred square, 256x256, WebP or PNG, under
+ * 100 KB), which also drops whatever the file carried besides pixels (EXIF, location); the server
+ * checks the bytes again and serves them from GET /api/users/:id/avatar?v=<version>.
+ */
+
+export const AVATAR_SIZE = 256;
+
+function blobOf(canvas: HTMLCanvasElement, type: string, quality?: number): Promise<Blob | null> {
+  return new Promise((resolve) => canvas.toBlob(resolve, type, quality));
+}
+
+/** Crops the picture to a centred square, scales it to 256x256 and encodes it under the limit. */
+export async function prepareAvatar(file: Blob): Promise<Blob> {
+  const bitmap = await createImageBitmap(file).catch(() => {
+    throw new Error('That file is not a picture this browser can read.');
+  });
+  const side = Math.min(bitmap.width, bitmap.height);
+  const canvas = document.createElement('canvas');
+  canvas.width = AVATAR_SIZE;
+  canvas.height = AVATAR_SIZE;
+  const context = canvas.getContext('2d');
+  if (!context) throw new Error('This browser cannot draw the picture.');
+  context.imageSmoothingQuality = 'high';
+  context.drawImage(
+    bitmap,
+    (bitmap.width - side) / 2,
+    (bitmap.height - side) / 2,
+    side,
+    side,
+    0,
+    0,
+    AVATAR_SIZE,
+    AVATAR_SIZE,
+  );
+  bitmap.close();
+  // WebP where the browser encodes it (it answers PNG otherwise), lower quality if still too big.
+  for (const quality of [0.9, 0.75, 0.5]) {
+    const webp = await blobOf(canvas, 'image/webp', quality);
+    if (webp && webp.type === 'image/webp' && webp.size <= MAX_AVATAR_BYTES) return webp;
+  }
+  const png = await blobOf(canvas, 'image/png');
+  if (png && png.size <= MAX_AVATAR_BYTES) return png;
+  const jpeg = await blobOf(canvas, 'image/jpeg', 0.8);
+  if (jpeg && jpeg.size <= MAX_AVATAR_BYTES) return jpeg;
+  throw new Error('The picture is too detailed to fit in 100 KB; try another one.');
+}
+
+async function base64Of(blob: Blob): Promise<string> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+export async function uploadAvatar(picture: Blob): Promise<PublicUser> {
+  const user = await http.put<PublicUser>('/api/users/me/avatar', { image: await base64Of(picture) });
+  applyUserUpdated(user);
+  return user;
+}
+
+export async function removeAvatar(): Promise<PublicUser> {
+  const user = await http.delete<PublicUser>('/api/users/me/avatar');
+  applyUserUpdated(user);
+  return user;
+}
+
+/**
+ * A user's public profile changed (`user_updated`, or my own upload): the new picture replaces the
+ * old one wherever this device shows that user (me, chat members, the blocked list). Presence is
+ * not taken from the event: the presence events own it.
+ */
+export function applyUserUpdated(user: PublicUser): void {
+  useAuth.setState((s) => (s.me && s.me.id === user.id ? { me: { ...s.me, avatarUrl: user.avatarUrl } } : {}));
+  useConversations.setState((s) => {
+    let changed = false;
+    const byId = { ...s.byId };
+    for (const [id, conversation] of Object.entries(s.byId)) {
+      if (!conversation.members.some((m) => m.user.id === user.id && m.user.avatarUrl !== user.avatarUrl)) continue;
+      changed = true;
+      byId[id] = {
+        ...conversation,
+        members: conversation.members.map((m) =>
+          m.user.id === user.id ? { ...m, user: { ...m.user, avatarUrl: user.avatarUrl } } : m,
+        ),
+      };
+    }
+    const blocked = s.blocked.map((b) => (b.id === user.id ? { ...b, avatarUrl: user.avatarUrl } : b));
+    return changed ? { byId, blocked } : { blocked };
+  });
+}
