@@ -45,6 +45,9 @@ export class World {
       const aboutTheChat: Actor[] = ['coMember', 'removed', 'blocked', 'deleted'];
       w.partner = aboutTheChat.includes(actor) ? (actor as Person) : 'coMember';
       w.conv = (await directChat(people.owner, people[w.partner])).id;
+      // A direct chat appears for the other person with its first message or when they open it
+      // themselves (issue 13): the partner opens it, so that it is theirs as much as the owner's.
+      await directChat(people[w.partner], people.owner);
     }
     return w;
   }
