@@ -1,5 +1,5 @@
-import { MAX_ALBUM_ITEMS, type AlbumRef } from '@herald/shared';
-import type { Attachment } from './store';
+import type { AlbumRef } from '@herald/shared';
+import { MAX_ATTACHMENTS, type Attachment } from './store';
 
 /**
  * The album places for files sent together: one shared random id, each file's index and the
@@ -7,7 +7,7 @@ import type { Attachment } from './store';
  * message: a one-time photo opens once, by itself, never inside a grid).
  */
 export function albumPlaces(picked: readonly Pick<Attachment, 'oneTime'>[]): (AlbumRef | undefined)[] {
-  if (picked.length < 2 || picked.length > MAX_ALBUM_ITEMS || picked.some((p) => p.oneTime)) return [];
+  if (picked.length < 2 || picked.length > MAX_ATTACHMENTS || picked.some((p) => p.oneTime)) return [];
   const id = crypto.randomUUID().toLowerCase();
   return picked.map((_, index) => ({ id, index, count: picked.length }));
 }

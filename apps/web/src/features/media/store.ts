@@ -1,13 +1,17 @@
 import { create } from 'zustand';
-import { MAX_ALBUM_ITEMS, type EncryptedMedia, type MediaInfo } from '@herald/shared';
+import type { EncryptedMedia, MediaInfo } from '@herald/shared';
 import { errorMessage, isApiError } from '../../lib/http';
 import { registerReset } from '../../lib/resets';
 import { fetchMedia, uploadMedia } from './api';
 import { MediaOpenError, openMediaFile, sealMediaFile, sealedSize } from './media-cipher';
 import { ALLOWED_FORMATS, blobTypeFor, DOWNLOAD_ONLY_TYPE, mediaKindOf, objectUrlFor } from './media-types';
 
-/** Most files waiting in one composer: they go as one album (shared `MAX_ALBUM_ITEMS`). */
-export const MAX_ATTACHMENTS = MAX_ALBUM_ITEMS;
+/**
+ * Most files waiting in one composer: they go as one album. Equal to the shared `MAX_ALBUM_ITEMS`
+ * (a test says so), written out because this module is on first paint and the shared package's
+ * values bring zod with them.
+ */
+export const MAX_ATTACHMENTS = 10;
 
 export interface Attachment {
   /** Local id (removal, React keys). */
