@@ -1,4 +1,4 @@
-import { MAX_AVATAR_BYTES, type PublicUser } from '@herald/shared';
+import type { PublicUser } from '@herald/shared';
 import { http } from '../../lib/http';
 import { useConversations } from '../conversations/store';
 import { useAuth } from './store';
@@ -11,6 +11,8 @@ import { useAuth } from './store';
  */
 
 export const AVATAR_SIZE = 256;
+/** @herald/shared's MAX_AVATAR_BYTES, repeated: a value import of the package would pull zod into the first paint. */
+export const MAX_AVATAR_BYTES = 100 * 1024;
 
 function blobOf(canvas: HTMLCanvasElement, type: string, quality?: number): Promise<Blob | null> {
   return new Promise((resolve) => canvas.toBlob(resolve, type, quality));

@@ -4,7 +4,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { conversation, selfUser, user } from '../../../test-support/fixtures';
 import { fakeServer } from '../../../test-support/network';
 import { useConversations } from '../../conversations/store';
-import { applyUserUpdated } from '../avatar';
+import { MAX_AVATAR_BYTES as SERVER_MAX } from '@herald/shared';
+import { applyUserUpdated, MAX_AVATAR_BYTES } from '../avatar';
 import { useAuth } from '../store';
 import { AvatarSettings } from './avatar-settings';
 
@@ -49,6 +50,10 @@ describe('the profile picture control (issue 13, item 10)', () => {
     await person.upload(screen.getByTestId('avatar-input'), new File(['x'], 'x.png', { type: 'image/png' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('The picture is damaged');
     expect(useAuth.getState().me!.avatarUrl).toBeNull();
+  });
+
+  it("the device's size limit is the server's", () => {
+    expect(MAX_AVATAR_BYTES).toBe(SERVER_MAX);
   });
 
   it('a user_updated event replaces the picture of that member in every chat this device holds', () => {
