@@ -106,10 +106,16 @@ export function massAssignmentCases(): BadCase[] {
       }),
       {
         accepted: 201,
-        mayChange: ['conversation_members', 'conversations'],
+        // messages: the "group created" timeline event line, written by the server.
+        mayChange: ['conversation_members', 'conversations', 'messages'],
         async verify(ctx, outcome) {
           const id = dataId(outcome);
           expect(id).not.toBe(FORGED_ID);
+          const events = await ctx.t.db.query(
+            'SELECT sender_id, content_type FROM messages WHERE conversation_id = $1',
+            [id],
+          );
+          expect(events.rows).toEqual([{ sender_id: ctx.alice.id, content_type: 'event' }]);
           const conversation = await row(ctx, 'SELECT kind, created_by FROM conversations WHERE id = $1', [id]);
           expect(conversation).toEqual({ kind: 'group', created_by: ctx.alice.id });
           const members = await ctx.t.db.query(
