@@ -33,9 +33,9 @@ export function AvatarSettings({ prepare = prepareAvatar }: AvatarSettingsProps)
   }
 
   return (
-    <div className="field avatar-settings" role="group" aria-label="Profile picture">
+    <div className="avatar-settings" role="group" aria-label="Profile picture">
       <Avatar name={me.displayName} seed={me.id} src={me.avatarUrl} size={72} />
-      <div>
+      <div className="avatar-settings-body">
         <div className="avatar-settings-actions">
           <Button type="button" disabled={busy} onClick={() => input.current?.click()}>
             {me.avatarUrl ? 'Change picture…' : 'Upload picture…'}
