@@ -1,7 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, Message, ServerEventPayload, ServerToClientEvents } from '@herald/shared';
 import { toast, useToasts } from '../components/ui/toast-store';
-import { applyUserUpdated } from '../features/auth/avatar';
+import { applyUserUpdated } from './user-updated';
 import { useAuth } from '../features/auth/store';
 import { useConversations } from '../features/conversations/store';
 import { useOneTimeOpens } from '../features/media/opens-store';

@@ -4,7 +4,7 @@ import type { Db } from '../../db/db.js';
 import type { Broadcaster } from '../../lib/broadcaster.js';
 import type { Clock } from '../../lib/clock.js';
 import { notFound } from '../../lib/app-error.js';
-import type { AccountDeletionStep } from '../auth/session-events.js';
+import type { AccountDeletionStep } from '../auth/index.js';
 import { selectKeyAudience } from '../keys/index.js';
 import { toPublicUser, type UserRow } from '../users/index.js';
 import { deleteAvatar, selectAvatar, upsertAvatar, type AvatarRow } from './avatars.sql.js';

@@ -1,6 +1,5 @@
 import type { PublicUser } from '@herald/shared';
 import { http } from '../../lib/http';
-import { useConversations } from '../conversations/store';
 import { useAuth } from './store';
 
 /**
@@ -57,7 +56,7 @@ export async function prepareAvatar(file: Blob): Promise<Blob> {
 function base64Of(blob: Blob): Promise<string> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
+    reader.onload = () => resolve(typeof reader.result === 'string' ? reader.result.replace(/^data:[^,]*,/, '') : '');
     reader.onerror = () => reject(reader.error ?? new Error('The picture could not be read.'));
     reader.readAsDataURL(blob);
   });
@@ -65,37 +64,17 @@ function base64Of(blob: Blob): Promise<string> {
 
 export async function uploadAvatar(picture: Blob): Promise<PublicUser> {
   const user = await http.put<PublicUser>('/api/users/me/avatar', { image: await base64Of(picture) });
-  applyUserUpdated(user);
+  setMyAvatar(user);
   return user;
 }
 
 export async function removeAvatar(): Promise<PublicUser> {
   const user = await http.delete<PublicUser>('/api/users/me/avatar');
-  applyUserUpdated(user);
+  setMyAvatar(user);
   return user;
 }
 
-/**
- * A user's public profile changed (`user_updated`, or my own upload): the new picture replaces the
- * old one wherever this device shows that user (me, chat members, the blocked list). Presence is
- * not taken from the event: the presence events own it.
- */
-export function applyUserUpdated(user: PublicUser): void {
+/** My own picture changed (here, or on another device: app/user-updated.ts). */
+export function setMyAvatar(user: PublicUser): void {
   useAuth.setState((s) => (s.me && s.me.id === user.id ? { me: { ...s.me, avatarUrl: user.avatarUrl } } : {}));
-  useConversations.setState((s) => {
-    let changed = false;
-    const byId = { ...s.byId };
-    for (const [id, conversation] of Object.entries(s.byId)) {
-      if (!conversation.members.some((m) => m.user.id === user.id && m.user.avatarUrl !== user.avatarUrl)) continue;
-      changed = true;
-      byId[id] = {
-        ...conversation,
-        members: conversation.members.map((m) =>
-          m.user.id === user.id ? { ...m, user: { ...m.user, avatarUrl: user.avatarUrl } } : m,
-        ),
-      };
-    }
-    const blocked = s.blocked.map((b) => (b.id === user.id ? { ...b, avatarUrl: user.avatarUrl } : b));
-    return changed ? { byId, blocked } : { blocked };
-  });
 }

@@ -1,11 +1,10 @@
 import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { conversation, selfUser, user } from '../../../test-support/fixtures';
+import { selfUser } from '../../../test-support/fixtures';
 import { fakeServer } from '../../../test-support/network';
-import { useConversations } from '../../conversations/store';
 import { MAX_AVATAR_BYTES as SERVER_MAX } from '@herald/shared';
-import { applyUserUpdated, MAX_AVATAR_BYTES } from '../avatar';
+import { MAX_AVATAR_BYTES } from '../avatar';
 import { useAuth } from '../store';
 import { AvatarSettings } from './avatar-settings';
 
@@ -54,21 +53,5 @@ describe('the profile picture control (issue 13, item 10)', () => {
 
   it("the device's size limit is the server's", () => {
     expect(MAX_AVATAR_BYTES).toBe(SERVER_MAX);
-  });
-
-  it('a user_updated event replaces the picture of that member in every chat this device holds', () => {
-    const bob = user({ displayName: 'Bob' });
-    const chat = conversation({
-      kind: 'direct',
-      members: [
-        { user: me, role: 'member', joinedAt: me.createdAt },
-        { user: bob, role: 'member', joinedAt: me.createdAt },
-      ],
-    });
-    useConversations.setState({ byId: { [chat.id]: chat }, blocked: [] });
-    applyUserUpdated({ ...bob, avatarUrl: `/api/users/${bob.id}/avatar?v=b` });
-    const members = useConversations.getState().byId[chat.id]!.members;
-    expect(members.find((m) => m.user.id === bob.id)!.user.avatarUrl).toBe(`/api/users/${bob.id}/avatar?v=b`);
-    expect(members.find((m) => m.user.id === me.id)!.user.avatarUrl).toBeNull();
   });
 });
