@@ -61,7 +61,10 @@ describe.sequential('albums', () => {
 
     await a.page.getByRole('button', { name: 'Send', exact: true }).click();
     const mine = a.page.getByRole('log', { name: 'Messages' }).getByTestId('album-grid');
-    await mine.getByRole('button', { name: /^Open photo \d of 3$/ }).nth(2).waitFor({ timeout: 30_000 });
+    await mine
+      .getByRole('button', { name: /^Open photo \d of 3$/ })
+      .nth(2)
+      .waitFor({ timeout: 30_000 });
     await tray.waitFor({ state: 'detached' });
 
     await openChat(b.page, 'Alice');

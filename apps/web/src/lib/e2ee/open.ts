@@ -142,7 +142,12 @@ export function primeOpened(
   content: { text: string; media?: EncryptedMedia | null; album?: AlbumRef | null },
 ): void {
   const media = content.media ?? null;
-  store(cacheKey(message), { state: 'opened', text: content.text, media, album: media ? (content.album ?? null) : null });
+  store(cacheKey(message), {
+    state: 'opened',
+    text: content.text,
+    media,
+    album: media ? (content.album ?? null) : null,
+  });
 }
 
 onWipe(() => {
