@@ -326,6 +326,7 @@ describe('users', () => {
     expect(res.body.data.map((u) => u.username)).toEqual([`${stem}b`]);
     expect(Object.keys(res.body.data[0]!).sort()).toEqual(
       [
+        'avatarUrl',
         'deleted',
         'displayName',
         'ed25519PublicKey',
