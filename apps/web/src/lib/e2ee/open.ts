@@ -73,8 +73,8 @@ async function open(message: OpenableMessage): Promise<Opened> {
       sender,
     );
     // An album place only counts beside a file (a text message claiming one is shown alone).
-    const album = plaintext.media ? (plaintext.album ?? null) : null;
-    return { state: 'opened', text: plaintext.text, media: plaintext.media ?? null, album };
+    const album = plaintext.media ? plaintext.album : undefined;
+    return { state: 'opened', text: plaintext.text, media: plaintext.media ?? null, ...(album ? { album } : {}) };
   } catch (error) {
     if (isCryptoError(error)) {
       const reason = REASON_OF[error.code] ?? 'unverified';
@@ -142,12 +142,8 @@ export function primeOpened(
   content: { text: string; media?: EncryptedMedia | null; album?: AlbumRef | null },
 ): void {
   const media = content.media ?? null;
-  store(cacheKey(message), {
-    state: 'opened',
-    text: content.text,
-    media,
-    album: media ? (content.album ?? null) : null,
-  });
+  const album = media ? content.album : undefined;
+  store(cacheKey(message), { state: 'opened', text: content.text, media, ...(album ? { album } : {}) });
 }
 
 onWipe(() => {
