@@ -28,6 +28,7 @@ import { AuthKeyHasher, SessionTokens, createAuth } from './modules/auth/index.j
 import { createConversationsService } from './modules/conversations/index.js';
 import { createAvatarsService } from './modules/avatars/index.js';
 import { createKeysService } from './modules/keys/index.js';
+import { createGroupPictureService } from './modules/group-picture/group-picture.js';
 import { createMediaService } from './modules/media/index.js';
 import { createMessagesService, writeMessages } from './modules/messages/index.js';
 import {
@@ -150,7 +151,21 @@ export function createServices(deps: AppDeps, infra: Infrastructure, log: Fastif
     ],
   });
   const housekeeping = new Housekeeping({ messages, media, clock, log });
-  return { storage, media, messages, keys, conversations, metrics, delivery, scheduling, auth, housekeeping, avatars };
+  const pictures = createGroupPictureService({ db, clock, media, conversations });
+  return {
+    storage,
+    media,
+    messages,
+    keys,
+    conversations,
+    metrics,
+    delivery,
+    scheduling,
+    auth,
+    housekeeping,
+    avatars,
+    pictures,
+  };
 }
 
 /** The delivery pipeline and its dispatcher, reporting outcomes and LISTEN health to metrics. */

@@ -28,6 +28,7 @@ import { avatarsRoutes } from './modules/avatars/avatars.routes.js';
 import { blocksRoutes } from './modules/blocks/blocks.routes.js';
 import { conversationsRoutes } from './modules/conversations/conversations.routes.js';
 import { keysRoutes } from './modules/keys/keys.routes.js';
+import { groupPictureRoutes } from './modules/group-picture/group-picture.routes.js';
 import { mediaRoutes } from './modules/media/media.routes.js';
 import { messagesRoutes } from './modules/messages/messages.routes.js';
 import { schedulingRoutes } from './modules/scheduling/scheduling.routes.js';
@@ -166,6 +167,7 @@ async function registerRoutes(
     await api.register(conversationsRoutes, { conversations: s.conversations });
     await api.register(messagesRoutes, { messages: s.messages, sendLimit: rateLimits.send });
     await api.register(mediaRoutes, { media: s.media });
+    await api.register(groupPictureRoutes, { pictures: s.pictures, setLimit: rateLimits.send });
     await api.register(schedulingRoutes, {
       scheduling: s.scheduling,
       media: s.media,

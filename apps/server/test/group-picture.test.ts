@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { openFileBytes } from '@herald/crypto';
 import type { Conversation, MediaInfo } from '@herald/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -15,11 +14,6 @@ import { uploadSealed } from './helpers/media.js';
  * for the current members and checked like a message's; owners and admins only; members see it
  * live and may fetch the blob, nobody else can; a replaced picture's blob is deleted.
  */
-/**
- * Migration 0011 (the picture's columns) can only land after 0010 (profile pictures, another
- * change): until then the routes are not registered (see docs/web.md "Groups and media").
- */
-const WIRED = existsSync(join(dirname(fileURLToPath(import.meta.url)), '../migrations/0011_group_pictures.sql'));
 
 let t: ListeningTestApp;
 beforeAll(async () => {
@@ -51,7 +45,7 @@ async function blobPath(mediaId: string): Promise<string> {
   return join(t.dataDir, 'media', rows[0]!.key.slice(0, 2), rows[0]!.key);
 }
 
-describe.skipIf(!WIRED)('group picture', () => {
+describe('group picture', () => {
   it('is set by an admin, seen live by every member, who open it with the sealed key', async () => {
     const [a, b, stranger] = [await registerUser(t.app), await registerUser(t.app), await registerUser(t.app)];
     const group = await groupChat(a, 'Pictured', [b]);

@@ -2,6 +2,7 @@ import type { Row } from './row.js';
 import { ACCOUNT_ROWS } from './rows-account.js';
 import { AVATAR_ROWS } from './rows-avatars.js';
 import { CONVERSATION_ROWS } from './rows-conversations.js';
+import { GROUP_PICTURE_ROWS } from './rows-group-picture.js';
 import { MEDIA_ROWS } from './rows-media.js';
 import { MESSAGE_EDIT_ROWS } from './rows-message-edits.js';
 import { MESSAGE_ROWS } from './rows-messages.js';
@@ -27,6 +28,7 @@ export const MATRIX: readonly Row[] = [
   ...MESSAGE_ROWS,
   ...MESSAGE_EDIT_ROWS,
   ...MEDIA_ROWS,
+  ...GROUP_PICTURE_ROWS,
   ...SCHEDULING_ROWS,
   ...SOCKET_ROWS,
 ];

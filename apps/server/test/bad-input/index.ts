@@ -7,6 +7,7 @@ import { crossSiteCases } from './cases-cross-site.js';
 import { envelopeCases } from './cases-envelope.js';
 import { idCases } from './cases-id.js';
 import { massAssignmentCases } from './cases-mass.js';
+import { groupPictureCases } from './cases-group-picture.js';
 import { muteCases } from './cases-mute.js';
 import { messageMassAssignmentCases } from './cases-mass-messages.js';
 import { messageEditCases } from './cases-message-edits.js';
@@ -42,6 +43,7 @@ export function allCases(): BadCase[] {
     ...messageEditCases(),
     ...muteCases(),
     ...avatarCases(),
+    ...groupPictureCases(),
   ];
 }
 

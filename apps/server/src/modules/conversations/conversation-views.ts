@@ -9,6 +9,7 @@ import type {
 } from '@herald/shared';
 import type { Queryable } from '../../db/db.js';
 import type { PresenceReader } from '../../lib/presence.js';
+import { selectPictures } from '../group-picture/index.js';
 import { selectCurrentMembers, type MemberRow } from '../membership/index.js';
 import { receiptsFor, selectMessagesByIds, selectReactions, toMessage } from '../messages/index.js';
 import { selectUsersByIds, toPublicUser, type UserRow } from '../users/index.js';
@@ -45,6 +46,7 @@ export async function buildViews(
   const visible = users.filter((u) => rows.some((r) => seesPresence(r.member.userId, u.id))).map((u) => u.id);
   const online = visible.length ? await presence.onlineAmong(visible) : new Set<string>();
   const lastMessage = await lastMessagesFor(q, rows, membersOf);
+  const pictures = await selectPictures(q, unique(rows.filter((r) => r.kind === 'group').map((r) => r.id)));
   const usersById = new Map(users.map((u) => [u.id, u]));
 
   return rows.map((row) => {
@@ -68,6 +70,7 @@ export async function buildViews(
       blockedByMe: other ? blocked.has(pairKey(viewerId, other.userId)) : false,
       scheduledPendingCount: row.state.scheduledPendingCount,
       mutedUntil: row.state.mutedUntil,
+      picture: pictures.get(row.id) ?? null,
     };
   });
 }

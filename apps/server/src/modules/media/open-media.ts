@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { ConversationId, MessageId } from '@herald/shared';
 import { AppError, notFound } from '../../lib/app-error.js';
+import { selectPictureConversation } from '../group-picture/index.js';
 import { selectMember } from '../membership/index.js';
 import { deleteBlobs, type MediaDeps } from './media-deps.js';
 import { anyViewsLeft, countView, selectMediaAccess } from './media.sql.js';
@@ -23,7 +24,12 @@ export async function openMedia(deps: MediaDeps, userId: string, mediaId: string
   const row = await selectMediaAccess(db, mediaId);
   if (!row) throw notFound('No such media.');
   let after = async () => {};
-  if (!row.messageId || !row.conversationId) {
+  const pictureOf = row.messageId ? undefined : await selectPictureConversation(db, mediaId);
+  if (pictureOf) {
+    // A group's picture: its current members (the key is in the conversation's sealed envelope).
+    const member = await selectMember(db, pictureOf, userId);
+    if (!member || member.leftAt) throw notFound('No such media.');
+  } else if (!row.messageId || !row.conversationId) {
     if (row.uploaderId !== userId) throw notFound('No such media.');
   } else {
     const member = await selectMember(db, row.conversationId, userId);

@@ -1,6 +1,6 @@
 import type { Message } from '@herald/shared';
 import type { Queryable } from '../../db/db.js';
-import { withOneTimeOpens } from '../media/one-time-opens.js';
+import { withOneTimeOpens } from '../media/index.js';
 import { selectCurrentMembers } from '../membership/index.js';
 import { receiptsFor, toMessage } from './message-view.js';
 import { selectMyViews, type MessageRow } from './messages.sql.js';
