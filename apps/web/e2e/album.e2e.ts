@@ -18,6 +18,8 @@ async function shots(page: Page, name: string) {
     await page.setViewportSize(viewport);
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
+      // Buttons fade their background (0.15 s): the picture is taken once the colours settled.
+      await page.waitForTimeout(300);
       await shot(page, `album-${name}-${width}-${scheme}`);
     }
   }
