@@ -1,5 +1,5 @@
 import { render, screen, within } from '@testing-library/react';
-import type { TimelineEvent, TimelineEventBody, UserId } from '@herald/shared';
+import type { TimelineEventBody, UserId } from '@herald/shared';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { message } from '../../../test-support/fixtures';
 import { timelineEventText } from '../../../lib/timeline-event-text';
@@ -21,7 +21,7 @@ function eventMessage(senderId: UserId, event: TimelineEventBody & { names?: Rec
     senderId,
     contentType: 'event',
     content: '',
-    event: { names: {}, ...event } as TimelineEvent,
+    event: { names: {}, ...event },
   });
 }
 
