@@ -66,7 +66,7 @@ export async function restoreWithinQuota(
     ],
   );
   const { inConversation, total, ...row } = rows[0]!;
-  return { inConversation, total, row: row.id ? (row) : undefined };
+  return { inConversation, total, row: row.id ? row : undefined };
 }
 
 /**

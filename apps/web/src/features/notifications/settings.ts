@@ -33,8 +33,7 @@ function readSettings(): NotificationSettings {
     const parsed: unknown = raw ? JSON.parse(raw) : null;
     if (!parsed || typeof parsed !== 'object') return { ...DEFAULTS };
     const stored = parsed as Record<string, unknown>;
-    const flag = (key: keyof NotificationSettings) =>
-      typeof stored[key] === 'boolean' ? (stored[key] as boolean) : DEFAULTS[key];
+    const flag = (key: keyof NotificationSettings) => (typeof stored[key] === 'boolean' ? stored[key] : DEFAULTS[key]);
     return {
       enabled: flag('enabled'),
       preview: flag('preview'),
