@@ -86,7 +86,9 @@ describe('conversation views for every member, set-based', () => {
     const smallCost = await renameCost(small[0]!, smallGroup.id, 'Small, renamed');
     const largeCost = await renameCost(large[0]!, largeGroup.id, 'Large, renamed');
     expect(largeCost).toBe(smallCost);
-    expect(largeCost).toBeLessThanOrEqual(20);
+    // 22 today: the rename, its timeline event line (lock and insert) and the views, group
+    // pictures included; the bound catches a per-member query, not a new constant one.
+    expect(largeCost).toBeLessThanOrEqual(24);
   });
 
   it('sends each of 50 members exactly their own view', async () => {

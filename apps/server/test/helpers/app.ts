@@ -23,6 +23,9 @@ export function testConfig(env: Record<string, string> = {}): Config {
     RATE_LIMIT_LOGIN_PER_MINUTE: '1000',
     RATE_LIMIT_REGISTER_PER_HOUR: '1000',
     HERALD_DATA_DIR: join(tmpdir(), 'herald-test-data'),
+    // No web app unless a test gives one: what the server registers must not depend on whether
+    // `npm run build` ran in this checkout (its static files are routes too).
+    WEB_DIST_DIR: join(tmpdir(), 'herald-test-no-web-app'),
     ...env,
   });
 }
