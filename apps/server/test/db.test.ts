@@ -119,7 +119,7 @@ describe.runIf(onPostgres())('migrations under concurrency (PostgreSQL)', () => 
       await check.connect();
       const { rows } = await check.query<{ version: number }>('SELECT version FROM schema_migrations');
       await check.end();
-      expect(rows.map((r) => r.version).sort()).toEqual((await loadMigrations()).map((m) => m.version));
+      expect(rows.map((r) => r.version).sort((x, y) => x - y)).toEqual((await loadMigrations()).map((m) => m.version));
       const applied = [a, b].filter((s) => s.output().includes('migrations applied'));
       expect(applied).toHaveLength(1);
     } finally {
