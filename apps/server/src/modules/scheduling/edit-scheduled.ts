@@ -2,9 +2,9 @@ import type { ScheduledMessage, UpdateScheduledBody } from '@herald/shared';
 import type { z } from 'zod';
 import type { Queryable } from '../../db/db.js';
 import { AppError } from '../../lib/app-error.js';
-import { assertAddressedToMembers, checkSealedHeader } from '../messages/index.js';
+import { assertAddressedToMembers } from '../messages/index.js';
 import { updatePending } from './edit-scheduled.sql.js';
-import { notPending, requireOwnScheduled } from './own-scheduled.js';
+import { notPending, requireOwnScheduled, resealedHeader } from './own-scheduled.js';
 import { viewOf, type SchedulingApiDeps } from './scheduling-deps.js';
 import { resolveScheduledTime } from './time-rules.js';
 import { wakeDispatchersFor } from './wake-dispatchers.js';
@@ -25,16 +25,7 @@ export async function editScheduled(
   const { db } = deps;
   const current = await requireOwnScheduled(db, senderId, id);
   if (current.status !== 'pending') throw notPending(current);
-  // New content is sealed again by the client: the same checks as a new message, for the row's
-  // conversation and kind (an edit cannot change either).
-  const header =
-    body.content === undefined
-      ? undefined
-      : checkSealedHeader(body.content, {
-          conversationId: current.conversationId,
-          senderId,
-          kind: current.contentType,
-        });
+  const header = resealedHeader(body.content, current, senderId);
   const now = deps.clock.now();
   const scheduledTime =
     body.scheduledTime === undefined ? undefined : resolveScheduledTime(body.scheduledTime, now, deps.limits);

@@ -2,10 +2,10 @@ import type { RestoreScheduledBody, ScheduledMessage } from '@herald/shared';
 import type { z } from 'zod';
 import { AppError } from '../../lib/app-error.js';
 import { assertMayPost, selectPostingContext } from '../membership/index.js';
-import { assertAddressedToMembers, assertRepliable, checkSealedHeader } from '../messages/index.js';
+import { assertAddressedToMembers, assertRepliable } from '../messages/index.js';
 import { assertUnderQuota } from './create-scheduled.js';
 import { lockSenderQuota } from './create-scheduled.sql.js';
-import { requireOwnScheduled } from './own-scheduled.js';
+import { requireOwnScheduled, resealedHeader } from './own-scheduled.js';
 import { reattachMedia, restoreWithinQuota } from './restore-scheduled.sql.js';
 import { viewOf, type SchedulingApiDeps } from './scheduling-deps.js';
 import { resolveScheduledTime } from './time-rules.js';
@@ -53,14 +53,7 @@ export async function restoreScheduled(
   );
   const context = await selectPostingContext(db, senderId, { conversationId: current.conversationId });
   assertMayPost(context);
-  const header =
-    body.content === undefined
-      ? undefined
-      : checkSealedHeader(body.content, {
-          conversationId: current.conversationId,
-          senderId,
-          kind: current.contentType,
-        });
+  const header = resealedHeader(body.content, current, senderId);
   if (current.replyToId) await assertRepliable(db, current.conversationId, current.replyToId);
 
   const row = await db.transaction(async (tx) => {
