@@ -77,7 +77,9 @@ export function createInfrastructure(app: FastifyInstance, deps: AppDeps, clock:
   const redis = config.redisUrl
     ? { main: redisClient(config.redisUrl), adapter: AdapterRedis.connect(config.redisUrl) }
     : undefined;
-  const io = createSocketServer(app.server, {
+  // A dispatcher holds no client sockets: its Socket.IO server is not on the HTTP server, and
+  // only broadcasts through Redis to the api processes' sockets (config requires REDIS_URL).
+  const io = createSocketServer(config.role === 'dispatcher' ? undefined : app.server, {
     allowedOrigins: config.allowedOrigins,
     maxFrameBytes: MAX_REQUEST_BYTES,
     ...(redis ? { redis: redis.adapter } : {}),

@@ -34,6 +34,7 @@ import { messagesRoutes } from './modules/messages/messages.routes.js';
 import { schedulingRoutes } from './modules/scheduling/scheduling.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { registerSocketHandlers } from './realtime/socket-handlers.js';
+import { closeSocketServer } from './realtime/socket-server.js';
 
 export type { AppDeps } from './app-services.js';
 
@@ -56,6 +57,7 @@ declare module 'fastify' {
 /**
  * Builds the whole application: HTTP routes, Socket.IO on the same server, and the services
  * behind both. Never listens and starts no background work: main.ts (or a test) decides that.
+ * A dispatcher process (HERALD_ROLE=dispatcher) answers only its probes and takes no sockets.
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   return (await composeApp(deps)).app;
@@ -67,25 +69,29 @@ export async function composeApp(deps: AppDeps): Promise<{ app: FastifyInstance;
   const { app, servingWeb } = await createHttpServer(deps);
   const infra = createInfrastructure(app, deps, clock);
   const services = createServices(deps, infra, app.log);
-  await registerRoutes(app, deps, infra, services, servingWeb);
-  registerSocketHandlers(infra.io, {
-    db: deps.db,
-    clock,
-    auth: services.auth,
-    messages: services.messages,
-    broadcaster: infra.broadcaster,
-    presence: infra.presence,
-    log: app.log,
-    parseCookie: (header) => app.parseCookie(header),
-    rateLimiter: infra.rateLimiter,
-    limits: infra.rateLimits,
-  });
+  if (deps.config.role === 'dispatcher') {
+    registerProbes(app, deps, services);
+  } else {
+    await registerRoutes(app, deps, infra, services, servingWeb);
+    registerSocketHandlers(infra.io, {
+      db: deps.db,
+      clock,
+      auth: services.auth,
+      messages: services.messages,
+      broadcaster: infra.broadcaster,
+      presence: infra.presence,
+      log: app.log,
+      parseCookie: (header) => app.parseCookie(header),
+      rateLimiter: infra.rateLimiter,
+      limits: infra.rateLimits,
+    });
+  }
 
   const background: BackgroundWork = { dispatcher: services.delivery.dispatcher, housekeeping: services.housekeeping };
   // Sockets first: Fastify's own close of the HTTP server waits for every connection, a socket's
   // too (it used to wait until main.ts gave up). Closed by Socket.IO as "server shutting down",
   // clustered sockets can recover on another process.
-  app.addHook('preClose', () => new Promise<void>((resolve) => void infra.io.close(() => resolve())));
+  app.addHook('preClose', () => closeSocketServer(infra.io));
   app.addHook('onClose', async () => {
     // Graceful: the dispatcher stops claiming and finishes the batch in flight first.
     await background.dispatcher.stop();
@@ -123,21 +129,27 @@ async function createHttpServer({ config, logger }: AppDeps) {
   return { app, servingWeb };
 }
 
+/** What orchestration probes, on every role: health, readiness, metrics (public, outside the API). */
+function registerProbes(app: FastifyInstance, { config, db }: AppDeps, s: Services): void {
+  healthRoutes(app, db);
+  metricsRoutes(app, s.metrics.registry, config.metricsToken);
+}
+
 /** Public routes outside the API scope, then the API: one scope of every module's routes. */
 async function registerRoutes(
   app: FastifyInstance,
-  { config, db }: AppDeps,
+  deps: AppDeps,
   { presence, rateLimiter, rateLimits }: Infrastructure,
   s: Services,
   servingWeb: { value: boolean },
 ): Promise<void> {
   // The API reference (OpenAPI 3.1 at /api/docs): first, as it collects routes as they are added.
   await registerApiDocs(app);
+  const { config, db } = deps;
 
   // Public routes, outside the API scope: the web app, health, metrics, the docs.
   servingWeb.value = await registerWebApp(app, config.webDistDir);
-  healthRoutes(app, db);
-  metricsRoutes(app, s.metrics.registry, config.metricsToken);
+  registerProbes(app, deps, s);
 
   // The API: one scope whose CSRF and session hooks run for its routes only (see api-scope.ts).
   // Each module's routes are a plugin of that scope.

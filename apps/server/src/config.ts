@@ -36,8 +36,18 @@ const url = (protocols: string[]) =>
     `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
   );
 
+/**
+ * What a process runs (HERALD_ROLE), so that delivery and HTTP scale apart. `all`: everything, as
+ * a single process does. `api`: the HTTP API, the web app and client sockets, and housekeeping;
+ * never the dispatcher. `dispatcher`: the dispatcher and the probes (/healthz, /readyz, /metrics),
+ * reaching users' sockets on the api processes through Redis. docs/operations.md has the layout.
+ */
+export const ROLES = ['all', 'api', 'dispatcher'] as const;
+export type Role = (typeof ROLES)[number];
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HERALD_ROLE: z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` }).default('all'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: int(0, 65_535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -89,7 +99,8 @@ const EnvSchema = z.object({
     .positive()
     .max(24 * 365)
     .default(24),
-  DISPATCHER_ENABLED: bool.default(true),
+  // Unset: as the role says (see roleProblems and delivery.dispatcherEnabled below).
+  DISPATCHER_ENABLED: bool.optional(),
   DISPATCHER_BATCH_SIZE: int(1, 10_000).default(500),
   DISPATCHER_POLL_SECONDS: int(1, 3600).default(30),
   DISPATCHER_CONCURRENCY: int(1, 16).default(2),
@@ -98,6 +109,7 @@ const EnvSchema = z.object({
 
 export interface Config {
   env: 'development' | 'production' | 'test';
+  role: Role;
   host: string;
   port: number;
   logLevel: string;
@@ -152,6 +164,7 @@ export interface Config {
     maxRetries: number;
     retryDelayMs: number;
     lateCutoffMs: number;
+    /** Whether main.ts starts the dispatcher: the role's, or DISPATCHER_ENABLED's for `all`. */
     dispatcherEnabled: boolean;
     batchSize: number;
     pollIntervalMs: number;
@@ -172,12 +185,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings count as unset, so that `FOO= npm start` behaves like leaving FOO out.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = EnvSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  }
+  // Each variable's own problems and the role's together, so that one boot lists them all.
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)),
+    ...roleProblems(cleaned),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
     env: e.NODE_ENV,
+    role: e.HERALD_ROLE,
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
@@ -221,13 +238,43 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxRetries: e.DELIVERY_MAX_RETRIES,
       retryDelayMs: e.DELIVERY_RETRY_DELAY_SECONDS * 1000,
       lateCutoffMs: Math.round(e.DELIVERY_LATE_CUTOFF_HOURS * 3_600_000),
-      dispatcherEnabled: e.DISPATCHER_ENABLED,
+      dispatcherEnabled: e.HERALD_ROLE === 'all' ? (e.DISPATCHER_ENABLED ?? true) : e.HERALD_ROLE === 'dispatcher',
       batchSize: e.DISPATCHER_BATCH_SIZE,
       pollIntervalMs: e.DISPATCHER_POLL_SECONDS * 1000,
       concurrency: e.DISPATCHER_CONCURRENCY,
     },
     metricsToken: e.METRICS_TOKEN,
   };
+}
+
+/**
+ * What a role needs of the rest of the configuration, read from the raw values (a value of the
+ * wrong form is the schema's problem, reported beside these). A split role is one of several
+ * processes: they share PostgreSQL (PGlite is one process's files) and Redis (without it a
+ * dispatcher's deliveries reach no socket, and an api process hears no other process).
+ * DISPATCHER_ENABLED still chooses for `all`; set against a split role it contradicts it.
+ */
+function roleProblems(env: Record<string, string | undefined>): string[] {
+  const role = env.HERALD_ROLE;
+  if (role !== 'api' && role !== 'dispatcher') return [];
+  const problems: string[] = [];
+  if (!env.DATABASE_URL) problems.push(`HERALD_ROLE: ${role} needs DATABASE_URL (PGlite serves a single process)`);
+  if (!env.REDIS_URL) {
+    problems.push(
+      role === 'dispatcher'
+        ? "HERALD_ROLE: dispatcher needs REDIS_URL (its deliveries reach the api processes' sockets through Redis)"
+        : 'HERALD_ROLE: api needs REDIS_URL (dispatchers reach its sockets through Redis)',
+    );
+  }
+  const dispatcherEnabled = bool.safeParse(env.DISPATCHER_ENABLED);
+  if (dispatcherEnabled.success && dispatcherEnabled.data !== (role === 'dispatcher')) {
+    problems.push(
+      role === 'api'
+        ? 'DISPATCHER_ENABLED: HERALD_ROLE=api never runs the dispatcher (use HERALD_ROLE=all or dispatcher)'
+        : 'DISPATCHER_ENABLED: HERALD_ROLE=dispatcher always runs the dispatcher (stop the process instead)',
+    );
+  }
+  return problems;
 }
 
 /** The limits clients may know (GET /api/config). */

@@ -59,10 +59,12 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void close('SIGTERM'));
 
   await app.listen({ host: config.host, port: config.port });
-  background.housekeeping.start();
+  // Housekeeping stays with the api processes, which always exist beside dispatchers: a
+  // dispatcher keeps its connections and event loop for deliveries (docs/operations.md).
+  if (config.role !== 'dispatcher') background.housekeeping.start();
   if (config.delivery.dispatcherEnabled) await background.dispatcher.start();
   app.log.info(
-    `Herald on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (database: ${db.kind})`,
+    `Herald (${config.role}) on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (database: ${db.kind})`,
   );
 }
 

@@ -41,13 +41,16 @@ const REDIS_STREAMS = {
  * to sockets held by every server process: events go through a stream that each process reads
  * from where it left off, so a Redis restart delays them instead of dropping them, and a socket
  * can recover its missed events on any process.
+ *
+ * Without an HTTP server (a dispatcher process), no client can connect: the server only
+ * broadcasts, through the Redis adapter, to sockets that the other processes hold.
  */
 export function createSocketServer(
-  httpServer: HttpServer,
+  httpServer: HttpServer | undefined,
   options: { allowedOrigins: readonly string[]; maxFrameBytes: number; redis?: Redis },
 ): HeraldIo {
   const originAllowed = originRule(options.allowedOrigins);
-  const io: HeraldIo = new Server(httpServer, {
+  const io: HeraldIo = new Server({
     serveClient: false,
     // Stated rather than left to the default (1e6): a send_message carries a whole envelope.
     maxHttpBufferSize: options.maxFrameBytes,
@@ -68,6 +71,8 @@ export function createSocketServer(
     },
   });
   holdMissedPackets(io.of('/').adapter);
+  if (!httpServer) return io;
+  io.attach(httpServer);
   // Engine.IO answers its HTTP requests (handshake, long polling) itself, outside Fastify's hooks:
   // the headers that matter for non-HTML answers are set here.
   io.engine.on('headers', (headers: Record<string, string>) => {
@@ -76,6 +81,20 @@ export function createSocketServer(
     headers['Referrer-Policy'] = 'no-referrer';
   });
   return io;
+}
+
+/**
+ * Closes the server: its sockets ("server shutting down", so that clustered ones recover on
+ * another process), then its adapter. io.close() does both for an attached server; a detached
+ * one has no Engine.IO server for io.close() to close, so only its adapter is closed.
+ */
+export async function closeSocketServer(io: HeraldIo): Promise<void> {
+  // Typed as always present, but undefined until attach().
+  if ((io.engine as HeraldIo['engine'] | undefined) === undefined) {
+    await io.of('/').adapter.close();
+    return;
+  }
+  await new Promise<void>((resolve) => void io.close(() => resolve()));
 }
 
 /**
