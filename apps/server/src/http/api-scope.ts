@@ -17,7 +17,8 @@ declare module 'fastify' {
 
 export interface ApiScopeOptions {
   allowedOrigins: readonly string[];
-  auth: Pick<Auth, 'authenticate'>;
+  /** The request's session check, from memory where it may (modules/auth/session-cache.ts). */
+  auth: Pick<Auth, 'authenticateCached' | 'stopSessionCache'>;
   /** The counters behind routes' `config.rateLimit` (http/rate-limit.ts). */
   rateLimiter: RateLimiter;
   /** Each request's time on the database (db/request-budget.ts). */
@@ -31,8 +32,9 @@ export interface ApiScopeOptions {
  * metrics, the docs and the web app (registered outside) never see them.
  *
  * Hooks, in order: the CSRF check (origin and content type), then the session: who is calling,
- * read from the session cookie once per request. Every route needs a session unless its config
- * says `public: true`; the check runs once the body is read and before it is validated, so that
+ * read from the session cookie once per request (from memory when the session cache may answer,
+ * modules/auth/session-cache.ts). Every route needs a session unless its config says
+ * `public: true`; the check runs once the body is read and before it is validated, so that
  * a request without a session is told 401 whatever it sent. Handlers take the actor from
  * requireUser(), never from the body.
  *
@@ -62,8 +64,10 @@ export async function registerApi(
     registerOriginCheck(api, options.allowedOrigins);
     api.addHook('onRequest', async (request) => {
       const token = request.cookies[SESSION_COOKIE];
-      if (token) request.auth = await options.auth.authenticate(token);
+      if (token) request.auth = await options.auth.authenticateCached(token);
     });
+    // The session cache LISTENs once the first request reads a session: stop it with the app.
+    api.addHook('onClose', () => options.auth.stopSessionCache());
     api.addHook('preValidation', async (request) => {
       if (!request.auth && !request.routeOptions.config.public) throw new AppError('unauthenticated');
     });

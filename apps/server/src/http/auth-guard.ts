@@ -9,16 +9,18 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Identity only: the session check may answer from memory (modules/auth/session-cache.ts), so it
+ * carries nothing a user can change; a route that needs the username or time zone reads the row.
+ */
 export interface CurrentUser {
   id: string;
   sessionId: string;
-  username: string;
-  timeZone: string;
 }
 
 /** The signed-in user, from the session, never from the request body. 401 without a session. */
 export function requireUser(request: FastifyRequest): CurrentUser {
   const auth = request.auth;
   if (!auth) throw new AppError('unauthenticated');
-  return { id: auth.user.id, sessionId: auth.sessionId, username: auth.user.username, timeZone: auth.user.timeZone };
+  return { id: auth.user.id, sessionId: auth.sessionId };
 }

@@ -24,13 +24,15 @@ export async function verifyAuthKey(
 }
 
 /**
- * Re-keys the account; every other device is signed out, this one gets a fresh session. The
+ * Re-keys the account; every other device is signed out (`sessionsEnded` as soon as that has
+ * committed, before this device's new session is issued), this one gets a fresh session. The
  * private keys are sealed under the password, so an account with keys must send them re-sealed
  * under the new one (the public keys stay); one without keys has nothing to re-seal.
  */
 export async function changePassword(
   deps: AuthDeps,
   issue: Issue,
+  sessionsEnded: () => void,
   userId: string,
   body: ChangePasswordBody,
   userAgent?: string,
@@ -52,10 +54,12 @@ export async function changePassword(
     );
   }
   const authHash = await deps.hasher.hash(body.newAuthKey);
-  const tokenVersion = await deps.db.transaction(async (tx) => {
-    await updateCredentials(tx, userId, authHash, body.newKdf, body.encryptedPrivateKeys);
-    return revokeAllSessions(tx, userId);
-  });
+  const tokenVersion = await deps.db
+    .transaction(async (tx) => {
+      await updateCredentials(tx, userId, authHash, body.newKdf, body.encryptedPrivateKeys);
+      return revokeAllSessions(tx, userId);
+    })
+    .finally(sessionsEnded);
   const session = await issue(userId, tokenVersion, userAgent);
   deps.sessionEvents.userSessionsEnded(userId, session.sessionId);
   return session;

@@ -1,7 +1,6 @@
 import type { KdfDefaults } from '@herald/shared';
 import type { Db } from '../../db/db.js';
 import type { Clock } from '../../lib/clock.js';
-import type { UserRow } from '../users/index.js';
 import type { AuthKeyHasher } from './passwords.js';
 import type { AccountDeletionStep, SessionEvents } from './session-events.js';
 import type { SessionTokens } from './tokens.js';
@@ -26,7 +25,11 @@ export interface IssuedSession {
   expiresAt: Date;
 }
 
+/**
+ * Who is calling: identity only. A route that needs the user's other fields reads them from the
+ * row, so that nothing a session check may answer from memory (session-cache.ts) can be stale.
+ */
 export interface Authenticated {
-  user: UserRow;
+  user: { id: string };
   sessionId: string;
 }

@@ -1,6 +1,6 @@
 import type { KdfParams, UserKeys } from '@herald/shared';
 import type { Queryable } from '../../db/db.js';
-import { USER_COLUMNS, type UserRow } from '../users/index.js';
+import { SESSIONS_CHANNEL, sessionNotice, type LiveSession } from './session-cache.js';
 
 export interface Credentials {
   id: string;
@@ -78,16 +78,18 @@ export async function insertSession(
 }
 
 /**
- * The user behind a token, if the session is live: not revoked, not expired, the user not
- * deleted, and the token minted at the user's current token_version.
+ * The session a token names, if it is live: not revoked, not expired, the user not deleted, and
+ * the token minted at the user's current token_version. Identity only: routes read the user's
+ * editable fields from the row, so that a cached session (session-cache.ts) holds nothing a
+ * profile change could make stale.
  */
-export async function selectSessionUser(
+export async function selectLiveSession(
   q: Queryable,
   claims: { sessionId: string; userId: string; tokenVersion: number },
   now: Date,
-): Promise<UserRow | undefined> {
-  const { rows } = await q.query<UserRow>(
-    `SELECT ${USER_COLUMNS}
+): Promise<LiveSession | undefined> {
+  const { rows } = await q.query<LiveSession>(
+    `SELECT s.user_id AS "userId", u.token_version AS "tokenVersion", s.expires_at AS "expiresAt"
      FROM sessions s JOIN users u ON u.id = s.user_id
      WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > $4
        AND u.deleted_at IS NULL AND u.token_version = $3`,
@@ -96,16 +98,33 @@ export async function selectSessionUser(
   return rows[0];
 }
 
+/**
+ * Revokes one session, and tells every process in the same statement: the NOTIFY is delivered at
+ * commit, and only if it commits (a data-modifying WITH runs whether or not the SELECT reads it).
+ */
 export async function revokeSession(q: Queryable, sessionId: string): Promise<void> {
-  await q.query('UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [sessionId]);
+  await q.query(
+    `WITH revoked AS (
+       UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL
+     )
+     SELECT pg_notify($2, $3)`,
+    [sessionId, SESSIONS_CHANNEL, sessionNotice.session(sessionId)],
+  );
 }
 
 /** Revokes every live session of the user and bumps token_version; returns the new version. */
 export async function revokeAllSessions(q: Queryable, userId: string): Promise<number> {
-  await q.query('UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
+  // One statement: both updates and the NOTIFY (delivered when the caller's transaction commits).
   const { rows } = await q.query<{ tokenVersion: number }>(
-    'UPDATE users SET token_version = token_version + 1 WHERE id = $1 RETURNING token_version AS "tokenVersion"',
-    [userId],
+    `WITH revoked AS (
+       UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL
+     ), bumped AS (
+       UPDATE users SET token_version = token_version + 1 WHERE id = $1 RETURNING token_version
+     ), notified AS (
+       SELECT pg_notify($2, $3)
+     )
+     SELECT token_version AS "tokenVersion" FROM bumped, notified`,
+    [userId, SESSIONS_CHANNEL, sessionNotice.user(userId)],
   );
   return rows[0]?.tokenVersion ?? 0;
 }
@@ -129,6 +148,7 @@ export async function updateCredentials(
 /**
  * Deletes an account: the row stays (so that history can show "Deleted account"), but
  * everything that identifies or authenticates the person is erased and the username is freed.
+ * Every process hears at commit that the user's sessions ended (SESSIONS_CHANNEL).
  */
 export async function markUserDeleted(q: Queryable, userId: string, now: Date): Promise<void> {
   await q.query(
@@ -138,5 +158,11 @@ export async function markUserDeleted(q: Queryable, userId: string, now: Date): 
      WHERE id = $1 AND deleted_at IS NULL`,
     [userId, now],
   );
-  await q.query('UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
+  await q.query(
+    `WITH revoked AS (
+       UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL
+     )
+     SELECT pg_notify($2, $3)`,
+    [userId, SESSIONS_CHANNEL, sessionNotice.user(userId)],
+  );
 }

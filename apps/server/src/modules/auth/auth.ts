@@ -9,9 +9,10 @@ import {
   revokeAllSessions,
   revokeSession,
   selectCredentialsByUsername,
-  selectSessionUser,
+  selectLiveSession,
 } from './auth.sql.js';
 import { assertKdfIsCurrent, fakeSalt, kdfAnswer } from './kdf.js';
+import { SessionCache } from './session-cache.js';
 
 export type { AuthDeps, Authenticated, IssuedSession } from './auth-deps.js';
 
@@ -20,6 +21,24 @@ export type Auth = ReturnType<typeof createAuth>;
 /** Accounts and sessions: register, prelogin, login, sessions, password change, deletion. */
 export function createAuth(deps: AuthDeps) {
   const { db, clock, tokens, hasher } = deps;
+  const sessions = new SessionCache(db);
+
+  /**
+   * The session behind a token: from memory when the cache may answer (`cached`), else from the
+   * database, whose answer then fills the cache.
+   */
+  async function sessionOf(token: string, cached: boolean): Promise<Authenticated | null> {
+    const claims = await tokens.verify(token);
+    if (!claims) return null;
+    const now = clock.now();
+    const authenticated = { user: { id: claims.userId }, sessionId: claims.sessionId };
+    if (cached && sessions.get(claims, now)) return authenticated;
+    const ticket = sessions.beginRead();
+    const live = await selectLiveSession(db, claims, now);
+    if (!live) return null;
+    sessions.fill(ticket, claims.sessionId, live);
+    return authenticated;
+  }
 
   async function issueSession(userId: string, tokenVersion: number, userAgent?: string): Promise<IssuedSession> {
     const sessionId = randomUUID();
@@ -67,20 +86,39 @@ export function createAuth(deps: AuthDeps) {
       return issueSession(credentials.id, credentials.tokenVersion, userAgent);
     },
 
-    async authenticate(token: string): Promise<Authenticated | null> {
-      const claims = await tokens.verify(token);
-      if (!claims) return null;
-      const user = await selectSessionUser(db, claims, clock.now());
-      return user ? { user, sessionId: claims.sessionId } : null;
-    },
+    /**
+     * A request's session check: no database round trip for a session this process knows live
+     * and has heard nothing against since (session-cache.ts says when that holds).
+     */
+    authenticateCached: (token: string): Promise<Authenticated | null> => sessionOf(token, true),
 
+    /**
+     * The database's word, always: for a socket handshake, once per connection that then lives for
+     * hours, and which must be refused "not now" rather than admitted while the database is down.
+     */
+    authenticate: (token: string): Promise<Authenticated | null> => sessionOf(token, false),
+
+    /** Stops the session cache listening (the API scope closes it with the app). */
+    stopSessionCache: (): Promise<void> => sessions.stop(),
+
+    // Each writer below drops what it ended from this process's cache once it has committed (or
+    // failed: dropping is always safe), before answering; other processes hear the NOTIFY that
+    // the same statement or transaction sent.
     async logout(userId: string, sessionId: string): Promise<void> {
-      await revokeSession(db, sessionId);
+      try {
+        await revokeSession(db, sessionId);
+      } finally {
+        sessions.dropSession(sessionId);
+      }
       deps.sessionEvents.sessionEnded(userId, sessionId);
     },
 
     async logoutEverywhere(userId: string): Promise<void> {
-      await db.transaction((tx) => revokeAllSessions(tx, userId));
+      try {
+        await db.transaction((tx) => revokeAllSessions(tx, userId));
+      } finally {
+        sessions.dropUser(userId);
+      }
       deps.sessionEvents.userSessionsEnded(userId);
     },
 
@@ -90,8 +128,9 @@ export function createAuth(deps: AuthDeps) {
     },
 
     changePassword: (userId: string, body: ChangePasswordBody, userAgent?: string) =>
-      changePassword(deps, issueSession, userId, body, userAgent),
+      changePassword(deps, issueSession, () => sessions.dropUser(userId), userId, body, userAgent),
 
-    deleteAccount: (userId: string, authKey: string) => deleteAccount(deps, userId, authKey),
+    deleteAccount: (userId: string, authKey: string) =>
+      deleteAccount(deps, userId, authKey).finally(() => sessions.dropUser(userId)),
   };
 }
