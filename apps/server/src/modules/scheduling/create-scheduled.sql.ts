@@ -28,9 +28,14 @@ export interface InsertOutcome {
   /** Pending messages of the sender before this one (counted up to the limits). */
   inConversation: number;
   total: number;
+  /**
+   * The conversation's current members when the envelope is not addressed to exactly them
+   * (nothing is inserted then); null when it is.
+   */
+  memberIds: string[] | null;
   /** Whether the media (if any) could be attached. */
   mediaAttached: boolean;
-  /** The new row; undefined when refused (quota, media) or the clientId was already used. */
+  /** The new row; undefined when refused (members, quota, media) or the clientId was already used. */
   row: ScheduledRow | undefined;
 }
 
@@ -38,14 +43,16 @@ export interface InsertOutcome {
  * The namespace of the per-sender quota lock. The advisory lock key is the 64-bit hash of this
  * prefix and the sender's id (`hashtextextended(..., 0)`), so it cannot collide with another
  * sender's key nor, in practice, with any other advisory lock Herald takes (the delivery pick
- * turn and the migration runner use keys of their own).
+ * turn and the migration runner use keys of their own). Migration 0012's herald_lock_pending_counts,
+ * which a creation calls, spells the same key in SQL.
  */
 export const SENDER_QUOTA_LOCK_NAMESPACE = 'herald:schedule-quota:';
 
 /**
- * One creation at a time per sender, until the transaction ends: the quota counts of the next
- * one then see every earlier creation (READ COMMITTED takes a new snapshot per statement). A
- * transaction-level lock, so that it can never outlive the transaction (no unlock to forget).
+ * One creation or restore at a time per sender, until the transaction ends: the quota counts of
+ * the next one then see every earlier one (READ COMMITTED takes a new snapshot per statement). A
+ * transaction-level lock, so that it can never outlive the transaction (no unlock to forget). A
+ * restore takes it here; a creation takes it inside its insert (insertScheduledWithinQuota).
  */
 export async function lockSenderQuota(q: Queryable, senderId: string): Promise<void> {
   await q.query(
@@ -58,26 +65,35 @@ export async function lockSenderQuota(q: Queryable, senderId: string): Promise<v
 }
 
 /**
- * Inserts a scheduled message if the sender is under both pending quotas, attaching its media,
- * in one statement; run it in a transaction that first took the sender's quota lock, so that the
- * counts see every earlier creation. Counts stop at the limits, so they cost O(limit) at most.
- * A clientId used before inserts nothing (ON CONFLICT DO NOTHING): the caller answers with the
- * first row. Waking the dispatchers is the caller's business (after commit).
+ * Inserts a scheduled message, in ONE statement (one round trip, its own transaction unless the
+ * caller runs it in one), if its envelope is addressed to exactly the conversation's current
+ * members (`recipients`: the header's, sorted and unique) and the sender is under both pending
+ * quotas, attaching its media. The counts are read under the sender's quota lock with a snapshot
+ * taken after it (herald_lock_pending_counts, migration 0012), so that they see every earlier
+ * creation; the lock is held until the transaction ends. A clientId used before inserts nothing
+ * (ON CONFLICT DO NOTHING): the caller answers with the first row. Waking the dispatchers is the
+ * caller's business (after commit).
  */
 export async function insertScheduledWithinQuota(
   q: Queryable,
   s: NewScheduled,
+  recipients: readonly string[],
   limits: PendingLimits,
 ): Promise<InsertOutcome> {
-  const { rows } = await q.query<ScheduledRow & { inConversation: number; total: number; mediaAttached: boolean }>(
+  const { rows } = await q.query<
+    ScheduledRow & { inConversation: number; total: number; memberIds: string[] | null; mediaAttached: boolean }
+  >(
     `WITH counts AS MATERIALIZED (
-       SELECT
-         (SELECT count(*) FROM (SELECT 1 FROM scheduled_messages
-            WHERE sender_id = $2 AND conversation_id = $1 AND status = 'pending' LIMIT $13) a)::int AS in_conversation,
-         (SELECT count(*) FROM (SELECT 1 FROM scheduled_messages
-            WHERE sender_id = $2 AND status = 'pending' LIMIT $14) b)::int AS total
+       SELECT in_conversation, total FROM herald_lock_pending_counts($2, $1, $13, $14)
      ),
-     allowed AS (SELECT 1 FROM counts WHERE in_conversation < $13 AND total < $14),
+     members AS MATERIALIZED (
+       SELECT ids, ids @> $17::uuid[] AND ids <@ $17::uuid[] AS addressed
+       FROM (SELECT coalesce(array_agg(user_id ORDER BY user_id), '{}') AS ids
+             FROM conversation_members WHERE conversation_id = $1 AND left_at IS NULL) m
+     ),
+     allowed AS (
+       SELECT 1 FROM counts, members WHERE members.addressed AND in_conversation < $13 AND total < $14
+     ),
      attached AS (
        UPDATE media SET attached_at = $12
        WHERE $6::uuid IS NOT NULL AND id = $6 AND uploader_id = $2 AND attached_at IS NULL AND deleted_at IS NULL
@@ -95,9 +111,10 @@ export async function insertScheduledWithinQuota(
        RETURNING ${SCHEDULED_COLUMNS}
      )
      SELECT counts.in_conversation AS "inConversation", counts.total,
+       CASE WHEN members.addressed THEN NULL ELSE members.ids END AS "memberIds",
        $6::uuid IS NULL OR EXISTS (SELECT 1 FROM attached) AS "mediaAttached",
        inserted.*
-     FROM counts LEFT JOIN inserted ON true`,
+     FROM counts CROSS JOIN members LEFT JOIN inserted ON true`,
     [
       /* $1 */ s.conversationId,
       /* $2 */ s.senderId,
@@ -115,9 +132,10 @@ export async function insertScheduledWithinQuota(
       /* $14 */ limits.perUser,
       /* $15 */ s.replyToId,
       /* $16 */ s.showAsScheduled,
+      /* $17 */ recipients,
     ],
     { name: 'herald_insert_scheduled' },
   );
-  const { inConversation, total, mediaAttached, ...row } = rows[0]!;
-  return { inConversation, total, mediaAttached, row: row.id ? row : undefined };
+  const { inConversation, total, memberIds, mediaAttached, ...row } = rows[0]!;
+  return { inConversation, total, memberIds, mediaAttached, row: row.id ? row : undefined };
 }

@@ -1,16 +1,16 @@
-import type { CreateScheduledBody, ScheduledMessage } from '@herald/shared';
+import type { CreateScheduledBody, EnvelopeHeader, ScheduledMessage } from '@herald/shared';
 import type { z } from 'zod';
 import type { Queryable } from '../../db/db.js';
 import { AppError } from '../../lib/app-error.js';
 import { assertMayPost, directKey, selectPostingContext, type PostingContext } from '../membership/index.js';
 import {
-  assertAddressedToMembers,
+  assertRecipientsAreMembers,
   assertRepliable,
   checkSealedHeader,
   oneTimeMediaColumns,
   validateContent,
 } from '../messages/index.js';
-import { insertScheduledWithinQuota, lockSenderQuota, type InsertOutcome } from './create-scheduled.sql.js';
+import { insertScheduledWithinQuota, type InsertOutcome } from './create-scheduled.sql.js';
 import { viewOf, type SchedulingApiDeps } from './scheduling-deps.js';
 import { selectScheduledByClientId } from './scheduling.sql.js';
 import { resolveScheduledTime } from './time-rules.js';
@@ -56,33 +56,36 @@ export async function createScheduled(
   const header = checkSealedHeader(body.content, { conversationId, senderId, kind: contentType });
   if (body.replyToId) await assertRepliable(db, conversationId, body.replyToId);
 
-  const outcome = await db.transaction(async (tx) => {
-    await lockSenderQuota(tx, senderId);
-    // Before the first write: a refused schedule changes nothing (not even the chat's hiding).
-    await assertAddressedToMembers(tx, conversationId, header);
-    if (context.hidden) await deps.conversations.unhideIn(tx, senderId, conversationId);
-    const limits = { perConversation: deps.limits.maxPendingPerConversation, perUser: deps.limits.maxPendingPerUser };
-    const result = await insertScheduledWithinQuota(
-      tx,
-      {
-        conversationId,
-        senderId,
-        receiverId: context.otherId,
-        content: body.content,
-        contentType,
-        mediaId: body.mediaId ?? null,
-        ...oneTimeMediaColumns(body),
-        replyToId: body.replyToId ?? null,
-        scheduledTime,
-        clientId: body.clientId ?? null,
-        showAsScheduled: body.showAsScheduled ?? false,
-        now,
-      },
-      limits,
-    );
-    assertInserted(result, limits);
+  const limits = { perConversation: deps.limits.maxPendingPerConversation, perUser: deps.limits.maxPendingPerUser };
+  const row = {
+    conversationId,
+    senderId,
+    receiverId: context.otherId,
+    content: body.content,
+    contentType,
+    mediaId: body.mediaId ?? null,
+    ...oneTimeMediaColumns(body),
+    replyToId: body.replyToId ?? null,
+    scheduledTime,
+    clientId: body.clientId ?? null,
+    showAsScheduled: body.showAsScheduled ?? false,
+    now,
+  };
+  // One statement checks the recipients against the members, counts under the sender's quota
+  // lock and inserts: its own transaction, one round trip. A chat the sender deleted comes back
+  // in the same transaction, and only if the message is scheduled (a refusal throws: rollback).
+  const insert = async (q: Queryable) => {
+    const result = await insertScheduledWithinQuota(q, row, header.recipients, limits);
+    assertInserted(result, header, limits);
     return result;
-  });
+  };
+  const outcome = context.hidden
+    ? await db.transaction(async (tx) => {
+        const result = await insert(tx);
+        if (result.row) await deps.conversations.unhideIn(tx, senderId, conversationId);
+        return result;
+      })
+    : await insert(db);
   if (!outcome.row) {
     // The same clientId won a race: answer with that one.
     const existing = await answerRepeatedClientId(deps, senderId, body.clientId);
@@ -139,8 +142,20 @@ async function requirePostingContext(
   return context;
 }
 
-/** Refusals the insert reports (quotas, media already used); throwing rolls the transaction back. */
-function assertInserted(result: InsertOutcome, limits: { perConversation: number; perUser: number }): void {
+/**
+ * Refusals the insert reports, in the order they are checked: recipients other than the members
+ * (409), quotas (429), media already used (409). Throwing rolls a surrounding transaction back.
+ */
+function assertInserted(
+  result: InsertOutcome,
+  header: EnvelopeHeader,
+  limits: { perConversation: number; perUser: number },
+): void {
+  if (result.memberIds) {
+    assertRecipientsAreMembers(header.recipients, result.memberIds);
+    // Only a difference the database sees and the sets do not (never, for canonical ids).
+    throw new Error('scheduled insert refused recipients that match the members');
+  }
   assertUnderQuota(result, limits);
   if (!result.mediaAttached) throw new AppError('conflict', 'This media is already attached to another message.');
 }
