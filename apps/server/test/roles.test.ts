@@ -59,6 +59,8 @@ describe.runIf(onPostgres() && redisUrl)('process roles: an api process and a di
       AUTH_HASH_MEMORY_KIB: '8',
       AUTH_HASH_ITERATIONS: '1',
       SCHEDULE_MIN_LEAD_SECONDS: '0',
+      // Counted per client IP in the shared Redis: every test run registers from 127.0.0.1.
+      RATE_LIMIT_REGISTER_PER_HOUR: '100000',
       METRICS_TOKEN,
       LOG_LEVEL: 'warn',
     };
@@ -131,5 +133,11 @@ describe.runIf(onPostgres() && redisUrl)('process roles: an api process and a di
     await expect(connectSocket(base, bob.cookie)).rejects.toThrow();
     // The api process still serves the API.
     expect((await fetch(`${api.baseUrl}/api/config`)).status).toBe(200);
+  });
+
+  it('both shut down cleanly on SIGTERM (the dispatcher closes its Socket.IO adapter without a server)', async () => {
+    expect(await dispatcher!.stop()).toBe(0);
+    expect(await api.stop()).toBe(0);
+    expect(dispatcher!.output()).not.toMatch(/error while shutting down|took too long/);
   });
 });
