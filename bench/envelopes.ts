@@ -65,3 +65,32 @@ export async function sealDirect(
     ring.forget();
   }
 }
+
+/**
+ * One envelope per group, sealed by its first member for every other member: the size a group
+ * message really has (a wrapped key per member). The members' keys are made up, and one made-up
+ * key serves them all: the server never opens the envelope, and its size is the same.
+ */
+export async function groupEnvelopes(
+  groups: readonly { conversationId: string; members: readonly string[] }[],
+): Promise<Map<string, string>> {
+  const sealed = new Map<string, string>();
+  const peerKey = publicKeysOf(generateUserKeys()).x25519PublicKey;
+  for (const group of groups) {
+    const ring = new KeyRing({ userId: group.members[0]!, keys: generateUserKeys() }, { curves: 'noble' });
+    sealed.set(
+      group.conversationId,
+      await sealMessage(
+        ring,
+        {
+          conversationId: group.conversationId,
+          kind: 'text',
+          recipients: group.members.slice(1).map((userId) => ({ userId, x25519PublicKey: peerKey })),
+        },
+        { text: BENCH_TEXT },
+      ),
+    );
+    ring.forget();
+  }
+  return sealed;
+}

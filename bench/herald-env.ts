@@ -1,3 +1,6 @@
+import type { Db } from '../apps/server/src/db/db.js';
+import { openPgDb } from '../apps/server/src/db/pg.js';
+
 /**
  * What every benchmark's Herald process runs with, besides its database and data directory:
  * password hashing at its minimum cost (users are created in the set-up, not measured), rate limits
@@ -21,4 +24,33 @@ export function benchHeraldEnv(secret: string): Record<string, string> {
     SCHEDULE_MAX_PENDING_PER_CONVERSATION: '1000000',
     SCHEDULE_MAX_PENDING_PER_USER: '10000000',
   };
+}
+
+/**
+ * The database driver the benchmark runs on: `pg` unless DATABASE_DRIVER=postgres (postgres.js),
+ * the same switch the server's config reads, so that both sides of a run use one driver.
+ */
+export function benchDriver(): 'pg' | 'postgres' {
+  return process.env.DATABASE_DRIVER === 'postgres' ? 'postgres' : 'pg';
+}
+
+/** DATABASE_DRIVER for a child server process, when the run chose one. */
+export function driverEnv(): Record<string, string> {
+  return process.env.DATABASE_DRIVER ? { DATABASE_DRIVER: process.env.DATABASE_DRIVER } : {};
+}
+
+/**
+ * Every database the benchmark opens in its own process goes through here, so that one switch
+ * measures pg against postgres.js behind the same Db interface. The postgres.js module is loaded
+ * only when asked for (a dynamic import by a computed path: a checkout without it still runs on pg).
+ */
+export async function openBenchDb(url: string, max: number): Promise<Db> {
+  if (benchDriver() === 'postgres') {
+    const modulePath = '../apps/server/src/db/postgresjs.js';
+    const { openPostgresJsDb } = (await import(modulePath)) as {
+      openPostgresJsDb: (options: { connectionString: string; max?: number }) => Promise<Db>;
+    };
+    return openPostgresJsDb({ connectionString: url, max });
+  }
+  return openPgDb({ connectionString: url, max });
 }

@@ -1,0 +1,159 @@
+/**
+ * W6: a burst due at one instant on several Herald processes sharing PostgreSQL and Redis, measured
+ * where users see it: at the sockets of connected recipients, spread over the processes. Every
+ * process runs a dispatcher (HERALD_ROLE unset: all roles), so a message is delivered by
+ * whichever process claims it and reaches a recipient connected to another process through Redis.
+ *
+ * Checked at the sockets: every scheduled message reaches every connected recipient exactly once
+ * (duplicates, misses and strays counted, any of them fails the run), and socket lateness
+ * (arrival minus the due time) p50/p99/max. Client and servers run on this machine, so the
+ * client's Date.now() and the database clock that set the due time agree to well under a ms.
+ */
+import type { Message } from '@herald/shared';
+import { io, type Socket } from 'socket.io-client';
+import type { ServerProcess } from '../apps/server/test/helpers/process.js';
+import { SCHEDULE_CHANNEL } from '../apps/server/src/modules/scheduling/index.js';
+import { directEnvelopes, groupEnvelopes } from './envelopes.js';
+import { dbNow, freshDatabase, insertScheduled, log, summary, waitUntil, type Addressed } from './harness.js';
+import { GROUP_SIZE, seedDirectPairs, seedGroups, seedUsers } from './seed-conversations.js';
+import { registerUsers, serverEnv, startServers } from './servers.js';
+
+export interface ClusterBurstOptions {
+  /** One entry per process: its HERALD_ROLE ('all' leaves it unset). */
+  roles: readonly string[];
+  redisUrl: string;
+  recipients: number;
+  directMessages: number;
+  /** Groups of GROUP_SIZE: a seeded sender and GROUP_SIZE - 1 connected recipients. */
+  groups: number;
+  groupMessages: number;
+}
+
+export interface ClusterBurstFigures extends Record<string, number> {
+  p50: number;
+  p99: number;
+  max: number;
+  /** Receipts expected: one per message and connected recipient. */
+  expected: number;
+  received: number;
+  duplicates: number;
+  misses: number;
+  /** Receipts of a message by someone it was not for. */
+  strays: number;
+}
+
+export async function runClusterBurst(baseUrl: string, o: ClusterBurstOptions): Promise<ClusterBurstFigures> {
+  const { url, db, drop } = await freshDatabase(baseUrl, 'w6');
+  let servers: ServerProcess[] = [];
+  const sockets: Socket[] = [];
+  try {
+    servers = await startServers(
+      o.roles.map((role) =>
+        serverEnv(url, { REDIS_URL: o.redisUrl, ...(role === 'all' ? {} : { HERALD_ROLE: role }) }),
+      ),
+    );
+    // Sockets go to the processes that serve the API.
+    const front = servers.filter((_, i) => o.roles[i] !== 'dispatcher');
+    log(`W6: ${servers.length} processes up; registering ${o.recipients} recipients`);
+    const recipients = await registerUsers(front[0]!, o.recipients, 'w6r');
+    const index = new Map(recipients.map((r, i) => [r.id, i]));
+    // Senders are seeded (they never sign in): one direct chat per recipient, one sender per group.
+    const senders = await seedUsers(db, o.recipients + o.groups, 'w6s');
+    const chats = await seedDirectPairs(
+      db,
+      recipients.map((r, i) => ({ a: senders[i]!, b: r.id })),
+    );
+    const groups = await seedGroups(
+      db,
+      Array.from({ length: o.groups }, (_, g) => [
+        senders[o.recipients + g]!,
+        ...Array.from({ length: GROUP_SIZE - 1 }, (_, k) => recipients[(g * (GROUP_SIZE - 1) + k) % o.recipients]!.id),
+      ]),
+    );
+    const envelopes = new Map([...(await directEnvelopes(chats)), ...(await groupEnvelopes(groups))]);
+
+    // receipts: "<recipient index>:<scheduled id>" -> times received.
+    const receipts = new Map<string, number>();
+    const lateness: number[] = [];
+    let received = 0;
+    let dueMs = Number.POSITIVE_INFINITY;
+    log(`W6: connecting ${o.recipients} sockets over ${front.length} processes`);
+    await Promise.all(
+      recipients.map(
+        (r, i) =>
+          new Promise<void>((resolve, reject) => {
+            const socket = io(front[i % front.length]!.baseUrl, {
+              transports: ['websocket'],
+              extraHeaders: { cookie: r.cookie },
+              reconnection: false,
+            });
+            socket.on('receive_message', (m: Message) => {
+              if (!m.scheduledMessageId) return;
+              received += 1;
+              lateness.push(Date.now() - dueMs);
+              const key = `${i}:${m.scheduledMessageId}`;
+              receipts.set(key, (receipts.get(key) ?? 0) + 1);
+            });
+            socket.once('connect', () => resolve());
+            socket.once('connect_error', reject);
+            sockets.push(socket);
+          }),
+      ),
+    );
+
+    await db.query('ANALYZE');
+    const direct: Addressed[] = chats;
+    const total = o.directMessages + o.groupMessages;
+    dueMs = (await dbNow(db)) + 5_000 + total / 10;
+    const due = (n: number) => Array.from({ length: n }, () => new Date(dueMs));
+    await insertScheduled(db, direct, envelopes, due(o.directMessages));
+    await insertScheduled(
+      db,
+      groups.map((g) => ({ conversationId: g.conversationId, a: g.members[0]!, b: null })),
+      envelopes,
+      due(o.groupMessages),
+    );
+    if ((await dbNow(db)) >= dueMs) throw new Error('W6: the insert ran past the due instant');
+    // Who should get what: a direct chat's recipient, or every group member but the sender.
+    const { rows } = await db.query<{ id: string; conversation_id: string }>(
+      'SELECT id, conversation_id FROM scheduled_messages',
+    );
+    const audience = new Map<string, number[]>([
+      ...chats.map((c) => [c.conversationId, [index.get(c.b)!]] as [string, number[]]),
+      ...groups.map((g) => [g.conversationId, g.members.slice(1).map((m) => index.get(m)!)] as [string, number[]]),
+    ]);
+    const expectedKeys = new Set(rows.flatMap((r) => audience.get(r.conversation_id)!.map((i) => `${i}:${r.id}`)));
+    // Bulk inserts do not NOTIFY as the API does: wake the dispatchers for the instant.
+    await db.notify(SCHEDULE_CHANNEL, String(dueMs));
+    log(`W6: ${total.toLocaleString()} messages (${expectedKeys.size.toLocaleString()} receipts) due at one instant`);
+    await waitUntil(() => received >= expectedKeys.size, 120_000 + total * 5, 'W6 receipts').catch((error: unknown) =>
+      log(`W6: ${error instanceof Error ? error.message : String(error)} (${received} received)`),
+    );
+    // A little longer, for a duplicate that would arrive after the last expected receipt.
+    await new Promise((r) => setTimeout(r, 2_000));
+
+    let duplicates = 0;
+    let misses = 0;
+    let strays = 0;
+    for (const key of expectedKeys) if (!receipts.has(key)) misses += 1;
+    for (const [key, n] of receipts) {
+      if (!expectedKeys.has(key)) strays += n;
+      else duplicates += n - 1;
+    }
+    const s = summary(lateness);
+    return {
+      p50: s.p50,
+      p99: s.p99,
+      max: s.max,
+      expected: expectedKeys.size,
+      received,
+      duplicates,
+      misses,
+      strays,
+    };
+  } finally {
+    for (const s of sockets) s.disconnect();
+    await Promise.all(servers.map((s) => s.stop()));
+    await drop();
+  }
+}
