@@ -10,11 +10,13 @@ export interface WriteResult {
   transient: Map<string, string[]>;
 }
 
-function toNewMessage(row: ScheduledRow): NewMessage {
+function toNewMessage(row: ScheduledRow, stripped: ReadonlySet<string>): NewMessage {
   return {
     conversationId: row.conversationId,
     senderId: row.senderId,
     content: row.content,
+    // Unless former members' keys were stripped, the row locked here stores this very content.
+    contentIsStored: !stripped.has(row.id),
     contentType: row.contentType,
     mediaId: row.mediaId,
     isOneTimeMedia: row.isOneTimeMedia,
@@ -46,6 +48,8 @@ export async function writeIsolated(
   rows: readonly ScheduledRow[],
   now: Date,
   write: WriteMessages,
+  /** Rows whose content differs from what they store (former members' keys stripped). */
+  stripped: ReadonlySet<string> = new Set(),
 ): Promise<WriteResult> {
   const result: WriteResult = { written: { messages: [], audience: new Map() }, transient: new Map() };
   const add = (w: WrittenMessages) => {
@@ -57,13 +61,21 @@ export async function writeIsolated(
   };
   if (rows.length === 0) return result;
   try {
-    add(await tx.savepoint((inner) => write(inner, rows.map(toNewMessage), now)));
+    add(
+      await tx.savepoint((inner) =>
+        write(
+          inner,
+          rows.map((row) => toNewMessage(row, stripped)),
+          now,
+        ),
+      ),
+    );
   } catch (batchError) {
     // A batch of one has nothing to separate: that row is the culprit.
     if (rows.length === 1) fail(describe(batchError), rows[0]!.id);
     for (const row of rows.length === 1 ? [] : rows) {
       try {
-        add(await tx.savepoint((inner) => write(inner, [toNewMessage(row)], now)));
+        add(await tx.savepoint((inner) => write(inner, [toNewMessage(row, stripped)], now)));
       } catch (error) {
         fail(describe(error), row.id);
       }

@@ -30,9 +30,12 @@ export interface MessageRow {
   showAsScheduled: boolean;
 }
 
-/** A MessageRow's columns, from messages `m` and media `md` (the writer returns the same shape). */
-export const MESSAGE_COLUMNS = `
-  m.id, m.seq, m.conversation_id AS "conversationId", m.sender_id AS "senderId", m.content,
+/**
+ * A MessageRow's columns, from messages `m` and media `md` (the writer returns the same shape).
+ * `content` is the expression for the content column: the writer leaves out what it already holds.
+ */
+export const messageColumns = (content = 'm.content') => `
+  m.id, m.seq, m.conversation_id AS "conversationId", m.sender_id AS "senderId", ${content} AS content,
   m.content_type AS "contentType", m.media_id AS "mediaId", md.kind AS "mediaKind",
   md.mime_type AS "mediaMimeType", md.size AS "mediaSize", m.is_one_time_media AS "isOneTimeMedia",
   m.view_limit AS "viewLimit", m.media_expiry_seconds AS "mediaExpirySeconds",
@@ -42,6 +45,8 @@ export const MESSAGE_COLUMNS = `
   m.scheduled_time AS "scheduledTime", m.event,
   COALESCE((SELECT s.show_as_scheduled FROM scheduled_messages s WHERE s.id = m.scheduled_message_id), false)
     AS "showAsScheduled"`;
+
+export const MESSAGE_COLUMNS = messageColumns();
 
 /** Reads messages with their media columns; `m` is messages, `md` media. */
 export const MESSAGE_SELECT = `
