@@ -54,7 +54,7 @@ export async function runBurst(baseUrl: string, total: number): Promise<BurstFig
     }
     log(`burst ${total.toLocaleString()}: inserting`);
     // Far enough ahead for the insert of the largest burst to finish before the instant.
-    const dueMs = (await dbNow(db)) + 10_000 + total / 10;
+    const dueMs = (await dbNow(db)) + 10_000 + total / 4;
     await insertScheduled(
       db,
       addressed,

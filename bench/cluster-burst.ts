@@ -1,22 +1,23 @@
 /**
  * W6: a burst due at one instant on several Herald processes sharing PostgreSQL and Redis, measured
- * where users see it: at the sockets of connected recipients, spread over the processes. Every
- * process runs a dispatcher (HERALD_ROLE unset: all roles), so a message is delivered by
- * whichever process claims it and reaches a recipient connected to another process through Redis.
+ * where users see it: at the sockets of connected recipients, spread over the processes that serve
+ * them. With every process in role `all` (W6), each runs a dispatcher: a message is delivered by
+ * whichever process claims it and reaches a recipient connected to another process through Redis;
+ * with roles apart (W6S), dispatchers reach every socket through Redis.
  *
  * Checked at the sockets: every scheduled message reaches every connected recipient exactly once
  * (duplicates, misses and strays counted, any of them fails the run), and socket lateness
  * (arrival minus the due time) p50/p99/max. Client and servers run on this machine, so the
  * client's Date.now() and the database clock that set the due time agree to well under a ms.
  */
-import type { Message } from '@herald/shared';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import type { ServerProcess } from '../apps/server/test/helpers/process.js';
 import { SCHEDULE_CHANNEL } from '../apps/server/src/modules/scheduling/index.js';
 import { directEnvelopes, groupEnvelopes } from './envelopes.js';
 import { dbNow, freshDatabase, insertScheduled, log, summary, waitUntil, type Addressed } from './harness.js';
 import { GROUP_SIZE, seedDirectPairs, seedGroups, seedUsers } from './seed-conversations.js';
 import { registerUsers, serverEnv, startServers } from './servers.js';
+import { connectRecipients } from './sockets.js';
 
 export interface ClusterBurstOptions {
   /** One entry per process: its HERALD_ROLE ('all' leaves it unset). */
@@ -45,7 +46,7 @@ export interface ClusterBurstFigures extends Record<string, number> {
 export async function runClusterBurst(baseUrl: string, o: ClusterBurstOptions): Promise<ClusterBurstFigures> {
   const { url, db, drop } = await freshDatabase(baseUrl, 'w6');
   let servers: ServerProcess[] = [];
-  const sockets: Socket[] = [];
+  let sockets: Socket[] = [];
   try {
     servers = await startServers(
       o.roles.map((role) =>
@@ -78,33 +79,22 @@ export async function runClusterBurst(baseUrl: string, o: ClusterBurstOptions): 
     let received = 0;
     let dueMs = Number.POSITIVE_INFINITY;
     log(`W6: connecting ${o.recipients} sockets over ${front.length} processes`);
-    await Promise.all(
-      recipients.map(
-        (r, i) =>
-          new Promise<void>((resolve, reject) => {
-            const socket = io(front[i % front.length]!.baseUrl, {
-              transports: ['websocket'],
-              extraHeaders: { cookie: r.cookie },
-              reconnection: false,
-            });
-            socket.on('receive_message', (m: Message) => {
-              if (!m.scheduledMessageId) return;
-              received += 1;
-              lateness.push(Date.now() - dueMs);
-              const key = `${i}:${m.scheduledMessageId}`;
-              receipts.set(key, (receipts.get(key) ?? 0) + 1);
-            });
-            socket.once('connect', () => resolve());
-            socket.once('connect_error', reject);
-            sockets.push(socket);
-          }),
-      ),
+    sockets = await connectRecipients(
+      front.map((f) => f.baseUrl),
+      recipients.map((r) => r.cookie),
+      (i, m) => {
+        if (!m.scheduledMessageId) return;
+        received += 1;
+        lateness.push(Date.now() - dueMs);
+        const key = `${i}:${m.scheduledMessageId}`;
+        receipts.set(key, (receipts.get(key) ?? 0) + 1);
+      },
     );
 
     await db.query('ANALYZE');
     const direct: Addressed[] = chats;
     const total = o.directMessages + o.groupMessages;
-    dueMs = (await dbNow(db)) + 5_000 + total / 10;
+    dueMs = (await dbNow(db)) + 5_000 + total / 4;
     const due = (n: number) => Array.from({ length: n }, () => new Date(dueMs));
     await insertScheduled(db, direct, envelopes, due(o.directMessages));
     await insertScheduled(

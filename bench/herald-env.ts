@@ -42,14 +42,11 @@ export function driverEnv(): Record<string, string> {
 /**
  * Every database the benchmark opens in its own process goes through here, so that one switch
  * measures pg against postgres.js behind the same Db interface. The postgres.js module is loaded
- * only when asked for (a dynamic import by a computed path: a checkout without it still runs on pg).
+ * only when asked for (a dynamic import: a pg run never loads it).
  */
 export async function openBenchDb(url: string, max: number): Promise<Db> {
   if (benchDriver() === 'postgres') {
-    const modulePath = '../apps/server/src/db/postgresjs.js';
-    const { openPostgresJsDb } = (await import(modulePath)) as {
-      openPostgresJsDb: (options: { connectionString: string; max?: number }) => Promise<Db>;
-    };
+    const { openPostgresJsDb } = await import('../apps/server/src/db/postgresjs.js');
     return openPostgresJsDb({ connectionString: url, max });
   }
   return openPgDb({ connectionString: url, max });
