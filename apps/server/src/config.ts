@@ -52,6 +52,7 @@ const EnvSchema = z.object({
   PORT: int(0, 65_535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  DATABASE_DRIVER: z.enum(['pg', 'postgres'], { message: 'must be pg or postgres' }).default('pg'),
   DATABASE_POOL_SIZE: int(2, 200).default(10),
   DATABASE_LOCK_TIMEOUT_MS: int(10, 60_000).default(1000),
   DATABASE_ACQUIRE_TIMEOUT_MS: int(10, 60_000).default(3000),
@@ -114,6 +115,8 @@ export interface Config {
   port: number;
   logLevel: string;
   databaseUrl: string | undefined;
+  /** The PostgreSQL client library behind the Db interface: pg, or postgres (postgres.js). */
+  databaseDriver: 'pg' | 'postgres';
   databasePoolSize: number;
   /** How long a request's statement waits for a row lock before answering 503 (PostgreSQL). */
   databaseLockTimeoutMs: number;
@@ -199,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
+    databaseDriver: e.DATABASE_DRIVER,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     databaseLockTimeoutMs: e.DATABASE_LOCK_TIMEOUT_MS,
     databaseAcquireTimeoutMs: e.DATABASE_ACQUIRE_TIMEOUT_MS,

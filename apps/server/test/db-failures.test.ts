@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/db.js';
 import { databaseUnavailability } from '../src/db/errors.js';
-import { openPgDb } from '../src/db/pg.js';
-import { createTestDb, onPostgres, type TestDb } from './helpers/db.js';
+import { createTestDb, onPostgres, openPostgresDb, type TestDb } from './helpers/db.js';
 
 /**
  * What the database layer does when PostgreSQL ends a connection or makes a statement wait:
@@ -22,7 +21,7 @@ describe.runIf(onPostgres())('database failures (PostgreSQL)', () => {
   const terminate = (pid: number) => admin.query('SELECT pg_terminate_backend($1)', [pid]);
 
   it('a session ended by the server while a transaction is open rejects that transaction; the process lives on', async () => {
-    const db = await openPgDb({ connectionString: t.url!, max: 2 });
+    const db = await openPostgresDb({ connectionString: t.url!, max: 2 });
     try {
       const outcome = db.transaction(async (tx) => {
         const { rows } = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
@@ -42,7 +41,7 @@ describe.runIf(onPostgres())('database failures (PostgreSQL)', () => {
   });
 
   it('a statement that waits for a row lock longer than lock_timeout fails fast with a 503-class error', async () => {
-    const db = await openPgDb({ connectionString: t.url!, max: 2, lockTimeoutMs: 200 });
+    const db = await openPostgresDb({ connectionString: t.url!, max: 2, lockTimeoutMs: 200 });
     try {
       await admin.query('CREATE TABLE lock_probe (id int PRIMARY KEY, v int)');
       await admin.query('INSERT INTO lock_probe VALUES (1, 0)');
@@ -65,7 +64,7 @@ describe.runIf(onPostgres())('database failures (PostgreSQL)', () => {
   });
 
   it('waiting longer than the acquire timeout for a pooled connection fails with a 503-class error', async () => {
-    const db = await openPgDb({ connectionString: t.url!, max: 1, acquireTimeoutMs: 100 });
+    const db = await openPostgresDb({ connectionString: t.url!, max: 1, acquireTimeoutMs: 100 });
     try {
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));
@@ -80,7 +79,7 @@ describe.runIf(onPostgres())('database failures (PostgreSQL)', () => {
   });
 
   it('listens again after the LISTEN connection is killed, saying so, and hears notifications after that', async () => {
-    const db = await openPgDb({ connectionString: t.url!, max: 3 });
+    const db = await openPostgresDb({ connectionString: t.url!, max: 3 });
     try {
       const heard: string[] = [];
       const lost: Error[] = [];

@@ -26,6 +26,14 @@ const GONE_SQLSTATES = new Set([
   '25P03', // idle_in_transaction_session_timeout ended the session
 ]);
 
+/** postgres.js (DATABASE_DRIVER=postgres) says a connection closed or never opened with these codes. */
+const POSTGRESJS_GONE_CODES = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  'CONNECTION_ENDED',
+  'CONNECT_TIMEOUT',
+]);
+
 /** Failing to reach the database server at all (a client going away also says ECONNRESET: not this). */
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
@@ -44,7 +52,8 @@ export function databaseUnavailability(error: unknown): Unavailability | undefin
     const reset =
       (code === 'ECONNRESET' || code === 'EPIPE') &&
       (syscall === 'read' || syscall === 'write' || syscall === 'connect');
-    if (GONE_SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code) || unreachable || reset) {
+    const gone = GONE_SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code) || POSTGRESJS_GONE_CODES.has(code);
+    if (gone || unreachable || reset) {
       return { code: 'not_ready', retryAfterSeconds: 5 };
     }
   }

@@ -3,8 +3,9 @@ import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import { inject } from 'vitest';
 import type { Db } from '../../src/db/db.js';
-import { openPgDb } from '../../src/db/pg.js';
+import { openPgDb, type PgDbOptions } from '../../src/db/pg.js';
 import { openPgliteDb } from '../../src/db/pglite.js';
+import { openPostgresJsDb } from '../../src/db/postgresjs.js';
 
 export interface TestDb {
   db: Db;
@@ -18,6 +19,14 @@ export interface TestDb {
 export const onPostgres = (): boolean => inject('pgTemplate') !== null;
 
 /**
+ * A PostgreSQL Db through the client library under test: TEST_DB_DRIVER=postgres runs the suite's
+ * databases on postgres.js (as DATABASE_DRIVER=postgres does for the server), else pg.
+ */
+export function openPostgresDb(options: PgDbOptions): Promise<Db> {
+  return process.env.TEST_DB_DRIVER === 'postgres' ? openPostgresJsDb(options) : openPgDb(options);
+}
+
+/**
  * An isolated, migrated database for one test file: a fresh PostgreSQL database copied from the
  * run's template when TEST_DATABASE_URL is set, else an in-memory PGlite loaded from a tarball.
  */
@@ -29,7 +38,7 @@ export async function createTestDb(): Promise<TestDb> {
       db: copy.db,
       url: copy.url,
       async openAnother() {
-        const another = await openPgDb({ connectionString: copy.url, max: 10 });
+        const another = await openPostgresDb({ connectionString: copy.url, max: 10 });
         others.push(another);
         return another;
       },
@@ -67,7 +76,7 @@ async function copyPgTemplate(prefix: string, max: number): Promise<{ url: strin
   await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template.database}`);
   const url = new URL(template.baseUrl);
   url.pathname = `/${name}`;
-  const db = await openPgDb({ connectionString: url.toString(), max });
+  const db = await openPostgresDb({ connectionString: url.toString(), max });
   return {
     url: url.toString(),
     db,
