@@ -32,6 +32,17 @@ const REDIS_STREAMS = {
   streamName: 'herald:socket.io',
   channelPrefix: 'herald:socket.io',
   sessionKeyPrefix: 'herald:socket.io:session:',
+  // Every process reads every event from the stream; an event trimmed away before a lagging
+  // process read it is lost for that process's sockets (the adapter skips silently to the oldest
+  // entry left). The adapter's default, 10,000, is less than one burst: 20,000 scheduled messages
+  // due at once are 40,000 events (the recipients' and the sender's), published within seconds
+  // while each process decodes them one by one. 100,000 entries hold such a burst; at a few KB
+  // per event (an envelope) that is a few hundred MB of Redis memory at most, and it also lets a
+  // socket recover a longer gap (recovery.ts).
+  maxLen: 100_000,
+  // Entries per XREAD: a process catching up on a burst makes 10 times fewer round trips than
+  // with the default 100, and an idle stream answers at once either way.
+  readCount: 1_000,
 };
 
 /**

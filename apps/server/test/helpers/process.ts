@@ -31,7 +31,17 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   // SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the child process.
   const nodeArgs = process.env.SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...nodeArgs, MAIN_JS], {
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      // With REDIS_URL, limits are counted in the shared Redis, per IP (all 127.0.0.1) for an hour:
+      // every run's registrations would add up across runs and test files until one got a 429.
+      // Tests of the limits themselves run in process with limits of their own (http.test.ts).
+      RATE_LIMIT_REGISTER_PER_HOUR: '100000',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
