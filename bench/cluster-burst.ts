@@ -10,11 +10,12 @@
  * (arrival minus the due time) p50/p99/max. Client and servers run on this machine, so the
  * client's Date.now() and the database clock that set the due time agree to well under a ms.
  */
+import { readFileSync } from 'node:fs';
 import type { Socket } from 'socket.io-client';
 import type { ServerProcess } from '../apps/server/test/helpers/process.js';
 import { SCHEDULE_CHANNEL } from '../apps/server/src/modules/scheduling/index.js';
 import { directEnvelopes, groupEnvelopes } from './envelopes.js';
-import { dbNow, freshDatabase, insertScheduled, log, summary, waitUntil, type Addressed } from './harness.js';
+import { dbNow, freshDatabase, insertScheduled, log, round2, summary, waitUntil, type Addressed } from './harness.js';
 import { GROUP_SIZE, seedDirectPairs, seedGroups, seedUsers } from './seed-conversations.js';
 import { registerUsers, serverEnv, startServers } from './servers.js';
 import { connectRecipients } from './sockets.js';
@@ -41,6 +42,20 @@ export interface ClusterBurstFigures extends Record<string, number> {
   misses: number;
   /** Receipts of a message by someone it was not for. */
   strays: number;
+  /** CPU used from the wake-up to the end of the wait: the server processes' sum, and this client's. */
+  serverCpuSeconds: number;
+  clientCpuSeconds: number;
+}
+
+/** A process's user + system CPU time so far, in seconds (Linux /proc; NaN elsewhere). */
+function cpuSecondsOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of stat, 12 and 13 after "pid (comm) ", in clock ticks.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 export async function runClusterBurst(baseUrl: string, o: ClusterBurstOptions): Promise<ClusterBurstFigures> {
@@ -113,6 +128,9 @@ export async function runClusterBurst(baseUrl: string, o: ClusterBurstOptions): 
       ...groups.map((g) => [g.conversationId, g.members.slice(1).map((m) => index.get(m)!)] as [string, number[]]),
     ]);
     const expectedKeys = new Set(rows.flatMap((r) => audience.get(r.conversation_id)!.map((i) => `${i}:${r.id}`)));
+    const serverCpu = () => servers.reduce((sum, server) => sum + cpuSecondsOf(server.child.pid), 0);
+    const serverCpuBefore = serverCpu();
+    const clientCpuBefore = process.cpuUsage();
     // Bulk inserts do not NOTIFY as the API does: wake the dispatchers for the instant.
     await db.notify(SCHEDULE_CHANNEL, String(dueMs));
     log(`W6: ${total.toLocaleString()} messages (${expectedKeys.size.toLocaleString()} receipts) due at one instant`);
@@ -121,6 +139,8 @@ export async function runClusterBurst(baseUrl: string, o: ClusterBurstOptions): 
     );
     // A little longer, for a duplicate that would arrive after the last expected receipt.
     await new Promise((r) => setTimeout(r, 2_000));
+    const clientCpu = process.cpuUsage(clientCpuBefore);
+    const serverCpuSeconds = round2(serverCpu() - serverCpuBefore);
 
     let duplicates = 0;
     let misses = 0;
@@ -140,6 +160,8 @@ export async function runClusterBurst(baseUrl: string, o: ClusterBurstOptions): 
       duplicates,
       misses,
       strays,
+      serverCpuSeconds,
+      clientCpuSeconds: round2((clientCpu.user + clientCpu.system) / 1e6),
     };
   } finally {
     for (const s of sockets) s.disconnect();

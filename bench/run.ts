@@ -184,6 +184,7 @@ async function cluster(split: boolean) {
     duplicatesAt2k: small.duplicates,
     missesAt2k: small.misses,
     straysAt2k: small.strays,
+    serverCpuSecondsAt2k: small.serverCpuSeconds,
   };
 }
 
