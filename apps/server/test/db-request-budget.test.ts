@@ -10,7 +10,7 @@ import {
 } from '../src/db/request-budget.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { directChat, sealText } from './helpers/chat.js';
-import { registerUser, type TestUser } from './helpers/client.js';
+import { loginUser, registerUser, type TestUser } from './helpers/client.js';
 import { createTestDb, onPostgres, type TestDb } from './helpers/db.js';
 
 describe('a request’s budget of database time', () => {
@@ -32,10 +32,11 @@ describe('a request’s budget of database time', () => {
 });
 
 /**
- * Through HTTP on PostgreSQL, with a pool of one connection: a request whose session check had to
- * wait for the pool longer than its budget answers 503 busy, with Retry-After, from its handler's
- * first database call, and stores nothing. The JSON body is read between the session check and
- * the handler: the budget follows the request across it.
+ * Through HTTP on PostgreSQL, with a pool of one connection for queries (a second one is the
+ * session cache's LISTEN connection): a request whose session check had to wait for the pool
+ * longer than its budget answers 503 busy, with Retry-After, from its handler's first database
+ * call, and stores nothing. The JSON body is read between the session check and the handler: the
+ * budget follows the request across it.
  */
 describe.runIf(onPostgres())('the budget on a real request (PostgreSQL)', () => {
   let testDb: TestDb;
@@ -45,7 +46,7 @@ describe.runIf(onPostgres())('the budget on a real request (PostgreSQL)', () => 
   let conversationId: string;
   beforeAll(async () => {
     testDb = await createTestDb();
-    pool = await openPgDb({ connectionString: testDb.url!, max: 1, acquireTimeoutMs: 10_000 });
+    pool = await openPgDb({ connectionString: testDb.url!, max: 2, acquireTimeoutMs: 10_000 });
     t = await createTestApp({ testDb, deps: { db: pool }, env: { DATABASE_REQUEST_BUDGET_MS: '150' } });
     alice = await registerUser(t.app);
     const bob = await registerUser(t.app);
@@ -62,10 +63,13 @@ describe.runIf(onPostgres())('the budget on a real request (PostgreSQL)', () => 
 
   it('a send that waited 400 ms for the pool is refused 503 busy and stores nothing; without the wait it is sent', async () => {
     const content = await sealText(alice, conversationId, 'hello');
+    // A device this process has not seen: its session check reads the database (one it knows
+    // would be answered from memory, modules/auth/session-cache.ts) and waits for the pool.
+    const device = await loginUser(t.app, alice.username, alice.password);
     const before = await messageCount();
     let release!: () => void;
     const held = pool.transaction(() => new Promise<void>((resolve) => (release = resolve)));
-    const send = alice.client.post(`/api/conversations/${conversationId}/messages`, { content });
+    const send = device.post(`/api/conversations/${conversationId}/messages`, { content });
     setTimeout(() => release(), 400);
     await held;
     const refused = await send;

@@ -4,7 +4,7 @@ import type { SelfUser } from '@herald/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db, ListenerEvents } from '../src/db/db.js';
 import { openPgDb } from '../src/db/pg.js';
-import { SESSIONS_CHANNEL, sessionNotice } from '../src/modules/auth/session-cache.js';
+import { SessionCache, SESSIONS_CHANNEL, sessionNotice } from '../src/modules/auth/session-cache.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { ApiClient, loginUser, registerUser, type TestUser } from './helpers/client.js';
 import { FakeClock } from './helpers/clock.js';
@@ -65,7 +65,9 @@ async function noticeArriving(db: Db, payload: string): Promise<{ arrived: Promi
 }
 
 /** Events of `db`'s LISTEN connection, as promises. */
-async function listenerEvents(db: Db): Promise<{ lost: Promise<void>; restored: Promise<void>; stop(): Promise<void> }> {
+async function listenerEvents(
+  db: Db,
+): Promise<{ lost: Promise<void>; restored: Promise<void>; stop(): Promise<void> }> {
   let lost!: () => void;
   let restored!: () => void;
   const events: ListenerEvents = { lost: () => lost(), restored: () => restored() };
@@ -157,6 +159,34 @@ describe.runIf(onPostgres())('session checks without a database read, revoked at
     expect(recB.sessionReads() - reads).toBe(1); // B asked the database, which said revoked
   });
 
+  it('measures the window: a request sent to B right after the logout answer on A, without waiting', async () => {
+    const alice = await registerUser(a.app);
+    const rounds = 10;
+    let stale = 0;
+    const untilRefused: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const device = await loginUser(a.app, alice.username, alice.password);
+      const deviceOnB = onB(device.cookie);
+      await cached(deviceOnB, recB);
+      expect((await device.post('/api/auth/logout')).status).toBe(200);
+      const answered = performance.now();
+      // However late the notification, B refuses the session within a second of the answer.
+      for (let first = true; ; first = false) {
+        const sentAt = performance.now();
+        if ((await deviceOnB.get('/api/auth/me')).status === 401) {
+          untilRefused.push(sentAt - answered);
+          break;
+        }
+        if (first) stale += 1;
+        expect(performance.now() - answered).toBeLessThan(1000);
+      }
+    }
+    console.warn(
+      `session-cache: ${stale}/${rounds} requests sent to B right after a logout on A still answered 200; ` +
+        `the first refused one was sent ${untilRefused.map((ms) => ms.toFixed(1)).join(', ')} ms after the answer`,
+    );
+  });
+
   it('logout everywhere, a password change and an account deletion on A are 401s on B', async () => {
     // Logout everywhere: both of Alice's sessions, each cached on B.
     const { alice, aliceOnB } = await signedIn();
@@ -237,5 +267,92 @@ describe.runIf(onPostgres())('session checks without a database read, revoked at
     expect((await stays.client.post('/api/auth/logout-all')).status).toBe(200);
     await notice.arrived;
     expect((await staysOnB.get('/api/auth/me')).status).toBe(401);
+  });
+});
+
+/** The cache's own rules, on a real LISTEN connection. */
+describe.runIf(onPostgres())('the session cache', () => {
+  let testDb: TestDb;
+  const userId = '00000000-0000-4000-8000-000000000001';
+  const live = { userId, tokenVersion: 0, expiresAt: new Date('2030-01-01T00:00:00Z') };
+  const claims = (sessionId: string) => ({ sessionId, userId, tokenVersion: 0 });
+  const now = new Date('2029-01-01T00:00:00Z');
+  const sid = (n: number) => `00000000-0000-4000-8000-00000000010${n}`;
+
+  beforeAll(async () => {
+    testDb = await createTestDb();
+  });
+  afterAll(async () => {
+    await testDb?.drop();
+  });
+
+  /** A cache that serves: listening started by a first read, awaited. */
+  async function serving(options: ConstructorParameters<typeof SessionCache>[1] = {}): Promise<SessionCache> {
+    const cache = new SessionCache(testDb.db, options);
+    cache.fill(cache.beginRead(), sid(0), live); // starts listening (not kept: not listening yet)
+    const deadline = Date.now() + 5000;
+    while (!cache.serving) {
+      if (Date.now() > deadline) throw new Error('the cache never started listening');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return cache;
+  }
+
+  it('does not keep a read that raced an invalidation, of any session', async () => {
+    const cache = await serving();
+    const ticket = cache.beginRead();
+    cache.dropSession(sid(9)); // another session ended while this read was in flight
+    cache.fill(ticket, sid(1), live);
+    expect(cache.get(claims(sid(1)), now)).toBeUndefined();
+    cache.fill(cache.beginRead(), sid(1), live);
+    expect(cache.get(claims(sid(1)), now)).toMatchObject(live);
+    await cache.stop();
+  });
+
+  it('refuses from memory what the claims or the clock say differently, and forgets after its TTL', async () => {
+    const cache = await serving({ ttlMs: 100 });
+    cache.fill(cache.beginRead(), sid(1), live);
+    expect(cache.get({ ...claims(sid(1)), tokenVersion: 1 }, now)).toBeUndefined();
+    expect(cache.get({ ...claims(sid(1)), userId: sid(2) }, now)).toBeUndefined();
+    expect(cache.get(claims(sid(1)), new Date('2031-01-01T00:00:00Z'))).toBeUndefined(); // expired
+    cache.fill(cache.beginRead(), sid(1), live);
+    expect(cache.get(claims(sid(1)), now)).toBeDefined();
+    await new Promise((r) => setTimeout(r, 150));
+    expect(cache.get(claims(sid(1)), now)).toBeUndefined();
+    await cache.stop();
+  });
+
+  it('keeps at most maxEntries, dropping the least recently used', async () => {
+    const cache = await serving({ maxEntries: 2 });
+    cache.fill(cache.beginRead(), sid(1), live);
+    cache.fill(cache.beginRead(), sid(2), live);
+    expect(cache.get(claims(sid(1)), now)).toBeDefined(); // 1 is now the most recent
+    cache.fill(cache.beginRead(), sid(3), live);
+    expect(cache.size).toBe(2);
+    expect(cache.get(claims(sid(2)), now)).toBeUndefined();
+    expect(cache.get(claims(sid(1)), now)).toBeDefined();
+    cache.dropUser(userId);
+    expect(cache.size).toBe(0);
+    await cache.stop();
+  });
+
+  it('hears revocations committed by any connection, and only committed ones', async () => {
+    const cache = await serving();
+    cache.fill(cache.beginRead(), sid(1), live);
+    cache.fill(cache.beginRead(), sid(2), live);
+    const other = await testDb.openAnother();
+    // Rolled back: never delivered.
+    await other
+      .transaction(async (tx) => {
+        await tx.query('SELECT pg_notify($1, $2)', [SESSIONS_CHANNEL, sessionNotice.session(sid(1))]);
+        throw new Error('roll back');
+      })
+      .catch(() => {});
+    const notice = await noticeArriving(testDb.db, sessionNotice.session(sid(2)));
+    await other.query('SELECT pg_notify($1, $2)', [SESSIONS_CHANNEL, sessionNotice.session(sid(2))]);
+    await notice.arrived;
+    expect(cache.get(claims(sid(1)), now)).toBeDefined();
+    expect(cache.get(claims(sid(2)), now)).toBeUndefined();
+    await cache.stop();
   });
 });

@@ -12,7 +12,7 @@ import {
   selectLiveSession,
 } from './auth.sql.js';
 import { assertKdfIsCurrent, fakeSalt, kdfAnswer } from './kdf.js';
-import { SessionCache } from './session-cache.js';
+import { SessionCache, sessionNotice } from './session-cache.js';
 
 export type { AuthDeps, Authenticated, IssuedSession } from './auth-deps.js';
 
@@ -38,6 +38,19 @@ export function createAuth(deps: AuthDeps) {
     if (!live) return null;
     sessions.fill(ticket, claims.sessionId, live);
     return authenticated;
+  }
+
+  /**
+   * Runs a write that ends sessions (its statement or transaction sends `notice` to every
+   * process), then drops what it ended from this process's cache before answering, committed or
+   * not (dropping is always safe).
+   */
+  async function revoking<T>(notice: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } finally {
+      sessions.dropNotice(notice);
+    }
   }
 
   async function issueSession(userId: string, tokenVersion: number, userAgent?: string): Promise<IssuedSession> {
@@ -101,24 +114,13 @@ export function createAuth(deps: AuthDeps) {
     /** Stops the session cache listening (the API scope closes it with the app). */
     stopSessionCache: (): Promise<void> => sessions.stop(),
 
-    // Each writer below drops what it ended from this process's cache once it has committed (or
-    // failed: dropping is always safe), before answering; other processes hear the NOTIFY that
-    // the same statement or transaction sent.
     async logout(userId: string, sessionId: string): Promise<void> {
-      try {
-        await revokeSession(db, sessionId);
-      } finally {
-        sessions.dropSession(sessionId);
-      }
+      await revoking(sessionNotice.session(sessionId), () => revokeSession(db, sessionId));
       deps.sessionEvents.sessionEnded(userId, sessionId);
     },
 
     async logoutEverywhere(userId: string): Promise<void> {
-      try {
-        await db.transaction((tx) => revokeAllSessions(tx, userId));
-      } finally {
-        sessions.dropUser(userId);
-      }
+      await revoking(sessionNotice.user(userId), () => db.transaction((tx) => revokeAllSessions(tx, userId)));
       deps.sessionEvents.userSessionsEnded(userId);
     },
 
@@ -128,9 +130,11 @@ export function createAuth(deps: AuthDeps) {
     },
 
     changePassword: (userId: string, body: ChangePasswordBody, userAgent?: string) =>
-      changePassword(deps, issueSession, () => sessions.dropUser(userId), userId, body, userAgent),
+      revoking(sessionNotice.user(userId), () =>
+        changePassword(deps, issueSession, () => sessions.dropUser(userId), userId, body, userAgent),
+      ),
 
     deleteAccount: (userId: string, authKey: string) =>
-      deleteAccount(deps, userId, authKey).finally(() => sessions.dropUser(userId)),
+      revoking(sessionNotice.user(userId), () => deleteAccount(deps, userId, authKey)),
   };
 }

@@ -54,9 +54,11 @@ const RELISTEN_AFTER_MS = 1000;
  *
  * Correctness rests on three rules:
  * - Served from memory only while this process LISTENs on SESSIONS_CHANNEL (`on`). Listening
- *   starts with the first read; when the LISTEN connection is lost, everything is dropped and
- *   every request reads the database until listening is restored (a notification sent meanwhile
- *   is gone for good, so nothing cached before the loss can be trusted after it).
+ *   starts after the first live session is read (a process that serves no API, a dispatcher,
+ *   never listens for this); when the LISTEN connection is lost, everything is dropped and every
+ *   request reads the database until listening is restored (a notification sent meanwhile is
+ *   gone for good, so nothing cached before the loss can be trusted after it). The LISTEN
+ *   connection is the Db's one (shared with the dispatcher's): one pooled connection.
  * - A read fills the cache only if no invalidation, loss or restore happened while it was in
  *   flight (the generation counter): a read whose snapshot predates a revocation's commit may
  *   answer after that revocation's NOTIFY was handled, and must not put the session back.
@@ -115,14 +117,18 @@ export class SessionCache {
     return entry;
   }
 
-  /** Call before reading a session from the database; starts listening on first use. */
+  /** Call before reading a session from the database. */
   beginRead(): FillTicket {
-    this.startListening();
     return { generation: this.generation };
   }
 
-  /** Keeps what a read begun with `ticket` found live, unless anything was invalidated since. */
+  /**
+   * Keeps what a read begun with `ticket` found live, unless anything was invalidated since.
+   * The first call starts listening: after the read, so that the LISTEN connection does not take
+   * the pooled connection that read was about to use.
+   */
   fill(ticket: FillTicket, sessionId: string, session: LiveSession): void {
+    this.startListening();
     if (this.state !== 'on' || ticket.generation !== this.generation) return;
     if (this.entries.size >= this.maxEntries && !this.entries.has(sessionId)) {
       const oldest = this.entries.keys().next().value;
@@ -146,6 +152,13 @@ export class SessionCache {
     this.generation += 1;
     for (const sessionId of this.byUser.get(userId) ?? []) this.entries.delete(sessionId);
     this.byUser.delete(userId);
+  }
+
+  /** Drops what a notice (sessionNotice) names: heard from any process, or sent by this one. */
+  dropNotice(payload: string): void {
+    const [kind, id] = payload.split(':', 2);
+    if (kind === 'session' && id) this.dropSession(id);
+    else if (kind === 'user' && id) this.dropUser(id);
   }
 
   /** Stops listening and serving (the app is closing). */
@@ -182,10 +195,7 @@ export class SessionCache {
   }
 
   private heard(payload: string): void {
-    const [kind, id] = payload.split(':', 2);
-    if (!id) return;
-    if (kind === 'session') this.dropSession(id);
-    else if (kind === 'user') this.dropUser(id);
+    this.dropNotice(payload);
   }
 
   private lose(): void {
