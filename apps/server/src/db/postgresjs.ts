@@ -76,7 +76,8 @@ export async function openPostgresJsDb(options: PgDbOptions): Promise<Db> {
     },
     async queryScript(script) {
       // The simple query protocol (no parameters) runs a multi-statement string as one implicit
-      // transaction; postgres.js answers with one result per statement returning rows.
+      // transaction; postgres.js answers with one result per statement returning rows, so a script
+      // must end with one that returns rows (a RETURNING, a SELECT), as claim.sql.ts's does.
       const results = await chargeDatabaseTime(() => bounded<Result | Result[]>(sql.unsafe(script), limits));
       const last = isResultList(results) ? results[results.length - 1]! : results;
       return toQueryResult(last);
