@@ -113,24 +113,33 @@ export interface PostingContext {
   blocked: boolean;
 }
 
+/**
+ * The SELECT of a PostingContext (its columns, named as the interface names them) for the user
+ * `user` and the conversation matched by `where` (SQL over `c`, conversations): for statements
+ * that read it along with what they do (a scheduled creation gates its insert on it).
+ */
+export function postingContextSql(user: string, where: string): string {
+  return `SELECT c.id AS "conversationId", c.kind, me.left_at IS NULL AS "isMember", me.hidden_at IS NOT NULL AS hidden,
+       other.user_id AS "otherId", COALESCE(ou.deleted_at IS NOT NULL, false) AS "otherDeleted",
+       (other.user_id IS NOT NULL AND EXISTS (
+          SELECT 1 FROM blocks b
+          WHERE (b.blocker_id = ${user} AND b.blocked_id = other.user_id)
+             OR (b.blocker_id = other.user_id AND b.blocked_id = ${user}))) AS blocked
+     FROM conversations c
+     JOIN conversation_members me ON me.conversation_id = c.id AND me.user_id = ${user}
+     LEFT JOIN conversation_members other
+       ON c.kind = 'direct' AND other.conversation_id = c.id AND other.user_id <> ${user} AND other.left_at IS NULL
+     LEFT JOIN users ou ON ou.id = other.user_id
+     WHERE ${where}`;
+}
+
 export async function selectPostingContext(
   q: Queryable,
   userId: string,
   target: { conversationId: string } | { directKey: string },
 ): Promise<PostingContext | undefined> {
   const { rows } = await q.query<PostingContext>(
-    `SELECT c.id AS "conversationId", c.kind, me.left_at IS NULL AS "isMember", me.hidden_at IS NOT NULL AS hidden,
-       other.user_id AS "otherId", COALESCE(ou.deleted_at IS NOT NULL, false) AS "otherDeleted",
-       (other.user_id IS NOT NULL AND EXISTS (
-          SELECT 1 FROM blocks b
-          WHERE (b.blocker_id = $1 AND b.blocked_id = other.user_id)
-             OR (b.blocker_id = other.user_id AND b.blocked_id = $1))) AS blocked
-     FROM conversations c
-     JOIN conversation_members me ON me.conversation_id = c.id AND me.user_id = $1
-     LEFT JOIN conversation_members other
-       ON c.kind = 'direct' AND other.conversation_id = c.id AND other.user_id <> $1 AND other.left_at IS NULL
-     LEFT JOIN users ou ON ou.id = other.user_id
-     WHERE ${'conversationId' in target ? 'c.id = $2' : 'c.direct_key = $2'}`,
+    postingContextSql('$1', 'conversationId' in target ? 'c.id = $2' : 'c.direct_key = $2'),
     [userId, 'conversationId' in target ? target.conversationId : target.directKey],
     { name: 'conversationId' in target ? 'herald_posting_by_id' : 'herald_posting_by_key' },
   );

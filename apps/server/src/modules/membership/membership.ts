@@ -54,3 +54,13 @@ export function assertMayPost(context: PostingContext | undefined): asserts cont
   if (context.otherDeleted) throw new AppError('recipient_unavailable', 'This account was deleted.');
   if (context.blocked) throw new AppError('recipient_unavailable');
 }
+
+/**
+ * assertMayPost's rule in SQL, over a row of postingContextSql named `ctx`: for a statement that
+ * writes only when the user may post (what it refuses, assertMayPost then explains). Keep the two
+ * together.
+ */
+export function mayPostSql(ctx: string): string {
+  return `(${ctx}."isMember" AND (${ctx}.kind <> 'direct'
+    OR (${ctx}."otherId" IS NOT NULL AND NOT ${ctx}."otherDeleted" AND NOT ${ctx}.blocked)))`;
+}

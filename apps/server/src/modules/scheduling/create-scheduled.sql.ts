@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/db.js';
+import { mayPostSql, postingContextSql } from '../membership/index.js';
 import { SCHEDULED_COLUMNS, type ScheduledRow } from './scheduling.sql.js';
 
 /** A row to insert: what the sender chose (the row's own columns), and the request's time. */
@@ -25,6 +26,12 @@ export interface PendingLimits {
 }
 
 export interface InsertOutcome {
+  /**
+   * False when the statement read the posting context itself and found that the sender may not
+   * post there without more (not a member, a block, a deleted chat to bring back): nothing was
+   * done, not even counted. Always true when the caller checked the context first.
+   */
+  postable: boolean;
   /** Pending messages of the sender before this one (counted up to the limits). */
   inConversation: number;
   total: number;
@@ -65,26 +72,51 @@ export async function lockSenderQuota(q: Queryable, senderId: string): Promise<v
 }
 
 /**
+ * Who may schedule, as the statement sees it. `checked`: the caller read the posting context and
+ * asserted it; $3 is the receiver it found. `gated`: the statement reads the context itself and
+ * writes only if the sender may post there, in a chat they have not deleted (one round trip
+ * fewer); $3 is the receiverId the body named, if any, which must be the other member.
+ */
+export type PostingCheck = 'checked' | 'gated';
+
+const POSTABLE: Record<PostingCheck, string> = {
+  checked: `postable AS (SELECT $3::uuid AS receiver)`,
+  gated: `ctx AS MATERIALIZED (${postingContextSql('$2', 'c.id = $1')}),
+     postable AS (
+       SELECT ctx."otherId" AS receiver FROM ctx
+       WHERE ${mayPostSql('ctx')} AND NOT ctx.hidden AND ($3::uuid IS NULL OR ctx."otherId" = $3)
+     )`,
+};
+
+/**
  * Inserts a scheduled message, in ONE statement (one round trip, its own transaction unless the
- * caller runs it in one), if its envelope is addressed to exactly the conversation's current
- * members (`recipients`: the header's, sorted and unique) and the sender is under both pending
- * quotas, attaching its media. The counts are read under the sender's quota lock with a snapshot
- * taken after it (herald_lock_pending_counts, migration 0012), so that they see every earlier
- * creation; the lock is held until the transaction ends. A clientId used before inserts nothing
- * (ON CONFLICT DO NOTHING): the caller answers with the first row. Waking the dispatchers is the
- * caller's business (after commit).
+ * caller runs it in one), if the sender may post (see PostingCheck), its envelope is addressed to
+ * exactly the conversation's current members (`recipients`: the header's, sorted and unique) and
+ * the sender is under both pending quotas, attaching its media. The counts are read under the
+ * sender's quota lock with a snapshot taken after it (herald_lock_pending_counts, migration 0012),
+ * so that they see every earlier creation; the lock is held until the transaction ends. A
+ * clientId used before inserts nothing (ON CONFLICT DO NOTHING): the caller answers with the
+ * first row. Waking the dispatchers is the caller's business (after commit).
  */
 export async function insertScheduledWithinQuota(
   q: Queryable,
   s: NewScheduled,
   recipients: readonly string[],
   limits: PendingLimits,
+  check: PostingCheck = 'checked',
 ): Promise<InsertOutcome> {
   const { rows } = await q.query<
-    ScheduledRow & { inConversation: number; total: number; memberIds: string[] | null; mediaAttached: boolean }
+    ScheduledRow & {
+      postable: boolean;
+      inConversation: number | null;
+      total: number | null;
+      memberIds: string[] | null;
+      mediaAttached: boolean;
+    }
   >(
-    `WITH counts AS MATERIALIZED (
-       SELECT in_conversation, total FROM herald_lock_pending_counts($2, $1, $13, $14)
+    `WITH ${POSTABLE[check]},
+     counts AS MATERIALIZED (
+       SELECT f.in_conversation, f.total FROM postable, herald_lock_pending_counts($2, $1, $13, $14) f
      ),
      members AS MATERIALIZED (
        SELECT ids, ids @> $17::uuid[] AND ids <@ $17::uuid[] AS addressed
@@ -104,17 +136,18 @@ export async function insertScheduledWithinQuota(
        INSERT INTO scheduled_messages AS s (conversation_id, sender_id, receiver_id, content, content_type, media_id,
          is_one_time_media, view_limit, media_expiry_seconds, scheduled_time, due_at, client_id, created_at, updated_at,
          reply_to_id, show_as_scheduled)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $12, $15, $16
-       FROM allowed
+       SELECT $1, $2, postable.receiver, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $12, $15, $16
+       FROM allowed, postable
        WHERE $6::uuid IS NULL OR EXISTS (SELECT 1 FROM attached)
        ON CONFLICT DO NOTHING
        RETURNING ${SCHEDULED_COLUMNS}
      )
-     SELECT counts.in_conversation AS "inConversation", counts.total,
+     SELECT EXISTS (SELECT 1 FROM postable) AS postable,
+       counts.in_conversation AS "inConversation", counts.total,
        CASE WHEN members.addressed THEN NULL ELSE members.ids END AS "memberIds",
        $6::uuid IS NULL OR EXISTS (SELECT 1 FROM attached) AS "mediaAttached",
        inserted.*
-     FROM counts CROSS JOIN members LEFT JOIN inserted ON true`,
+     FROM members LEFT JOIN counts ON true LEFT JOIN inserted ON true`,
     [
       /* $1 */ s.conversationId,
       /* $2 */ s.senderId,
@@ -134,8 +167,15 @@ export async function insertScheduledWithinQuota(
       /* $16 */ s.showAsScheduled,
       /* $17 */ recipients,
     ],
-    { name: 'herald_insert_scheduled' },
+    { name: `herald_insert_scheduled_${check}` },
   );
-  const { inConversation, total, memberIds, mediaAttached, ...row } = rows[0]!;
-  return { inConversation, total, memberIds, mediaAttached, row: row.id ? row : undefined };
+  const { postable, inConversation, total, memberIds, mediaAttached, ...row } = rows[0]!;
+  return {
+    postable,
+    inConversation: inConversation ?? 0,
+    total: total ?? 0,
+    memberIds: postable ? memberIds : null,
+    mediaAttached,
+    row: row.id ? row : undefined,
+  };
 }

@@ -10,7 +10,12 @@ import {
   oneTimeMediaColumns,
   validateContent,
 } from '../messages/index.js';
-import { insertScheduledWithinQuota, type InsertOutcome } from './create-scheduled.sql.js';
+import {
+  insertScheduledWithinQuota,
+  type InsertOutcome,
+  type NewScheduled,
+  type PendingLimits,
+} from './create-scheduled.sql.js';
 import { viewOf, type SchedulingApiDeps } from './scheduling-deps.js';
 import { selectScheduledByClientId } from './scheduling.sql.js';
 import { resolveScheduledTime } from './time-rules.js';
@@ -37,7 +42,7 @@ export async function createScheduled(
   senderId: string,
   body: CreateScheduledInput,
 ): Promise<CreateOutcome> {
-  const { db, clock } = deps;
+  const { clock } = deps;
   if (body.senderId !== undefined && body.senderId !== senderId) {
     throw new AppError('sender_mismatch', 'senderId must be the signed-in user (or be left out).');
   }
@@ -48,44 +53,9 @@ export async function createScheduled(
   if (body.receiverId === senderId) {
     throw new AppError('validation_failed', 'You cannot schedule a message to yourself.');
   }
-  const context = await requirePostingContext(deps, db, senderId, body);
-  const contentType = await validateContent(db, senderId, body);
-  // The body's schema offers text, image and video only; this narrows the type.
-  if (contentType === 'event') throw new AppError('validation_failed', 'A timeline event cannot be scheduled.');
-  const conversationId = context.conversationId;
-  const header = checkSealedHeader(body.content, { conversationId, senderId, kind: contentType });
-  if (body.replyToId) await assertRepliable(db, conversationId, body.replyToId);
-
   const limits = { perConversation: deps.limits.maxPendingPerConversation, perUser: deps.limits.maxPendingPerUser };
-  const row = {
-    conversationId,
-    senderId,
-    receiverId: context.otherId,
-    content: body.content,
-    contentType,
-    mediaId: body.mediaId ?? null,
-    ...oneTimeMediaColumns(body),
-    replyToId: body.replyToId ?? null,
-    scheduledTime,
-    clientId: body.clientId ?? null,
-    showAsScheduled: body.showAsScheduled ?? false,
-    now,
-  };
-  // One statement checks the recipients against the members, counts under the sender's quota
-  // lock and inserts: its own transaction, one round trip. A chat the sender deleted comes back
-  // in the same transaction, and only if the message is scheduled (a refusal throws: rollback).
-  const insert = async (q: Queryable) => {
-    const result = await insertScheduledWithinQuota(q, row, header.recipients, limits);
-    assertInserted(result, header, limits);
-    return result;
-  };
-  const outcome = context.hidden
-    ? await db.transaction(async (tx) => {
-        const result = await insert(tx);
-        if (result.row) await deps.conversations.unhideIn(tx, senderId, conversationId);
-        return result;
-      })
-    : await insert(db);
+  const request = { deps, senderId, body, scheduledTime, now, limits };
+  const { outcome, reopened } = (await insertWithoutReads(request)) ?? (await insertAfterChecks(request));
   if (!outcome.row) {
     // The same clientId won a race: answer with that one.
     const existing = await answerRepeatedClientId(deps, senderId, body.clientId);
@@ -98,8 +68,109 @@ export async function createScheduled(
   // already counts this message in scheduledPendingCount, so a client that applies the event as
   // +1 (to a chat it does not list yet: nothing) and then takes the view's count stays right.
   deps.broadcaster.toUsers([senderId], 'scheduled_message_created', scheduled);
-  if (context.hidden) await deps.conversations.announceOpened(conversationId, senderId);
+  if (reopened) await deps.conversations.announceOpened(reopened, senderId);
   return { scheduled, created: true };
+}
+
+/** A create request past its pure checks (time, sender), with what every path needs. */
+interface CreateRequest {
+  deps: SchedulingApiDeps;
+  senderId: string;
+  body: Body;
+  scheduledTime: Date;
+  now: Date;
+  limits: PendingLimits;
+}
+
+/** The insert's outcome, and the conversation it brought back from deleted, if it did. */
+interface Inserted {
+  outcome: InsertOutcome;
+  reopened: string | undefined;
+}
+
+function newRow(
+  r: CreateRequest,
+  conversationId: string,
+  receiverId: string | null,
+  contentType: NewScheduled['contentType'],
+): NewScheduled {
+  const { body } = r;
+  return {
+    conversationId,
+    senderId: r.senderId,
+    receiverId,
+    content: body.content,
+    contentType,
+    mediaId: body.mediaId ?? null,
+    ...oneTimeMediaColumns(body),
+    replyToId: body.replyToId ?? null,
+    scheduledTime: r.scheduledTime,
+    clientId: body.clientId ?? null,
+    showAsScheduled: body.showAsScheduled ?? false,
+    now: r.now,
+  };
+}
+
+/**
+ * The common case in ONE statement: text into a named conversation, no reply, no media (whose
+ * checks read the database). The content and header checks need nothing read, and the statement
+ * reads the posting context itself, writing only if the sender may post there (a 'gated' insert).
+ * Undefined when this path cannot say: a check refused, or the statement found the sender may
+ * not post without more (not a member, a block, a chat they deleted). insertAfterChecks then
+ * answers, with its checks in their order (a non-member is told 404 before anything about the
+ * content), so that a refusal reads the same whichever path met it.
+ */
+async function insertWithoutReads(r: CreateRequest): Promise<Inserted | undefined> {
+  const { deps, senderId, body } = r;
+  const conversationId = body.conversationId;
+  if (!conversationId || body.mediaId || body.replyToId) return undefined;
+  let header: EnvelopeHeader;
+  let contentType: NewScheduled['contentType'];
+  try {
+    // Without media, validateContent reads nothing.
+    const kind = await validateContent(deps.db, senderId, body);
+    if (kind === 'event') return undefined;
+    contentType = kind;
+    header = checkSealedHeader(body.content, { conversationId, senderId, kind });
+  } catch {
+    return undefined;
+  }
+  const row = newRow(r, conversationId, body.receiverId ?? null, contentType);
+  const outcome = await insertScheduledWithinQuota(deps.db, row, header.recipients, r.limits, 'gated');
+  if (!outcome.postable) return undefined;
+  assertInserted(outcome, header, r.limits);
+  return { outcome, reopened: undefined };
+}
+
+/**
+ * Every case: the posting context read and asserted, the content, media and reply checked, then
+ * the insert (one statement). A chat the sender deleted comes back in the same transaction as
+ * the insert, and only if the message is scheduled (a refusal throws: rollback).
+ */
+async function insertAfterChecks(r: CreateRequest): Promise<Inserted> {
+  const { deps, senderId, body } = r;
+  const { db } = deps;
+  const context = await requirePostingContext(deps, db, senderId, body);
+  const contentType = await validateContent(db, senderId, body);
+  // The body's schema offers text, image and video only; this narrows the type.
+  if (contentType === 'event') throw new AppError('validation_failed', 'A timeline event cannot be scheduled.');
+  const conversationId = context.conversationId;
+  const header = checkSealedHeader(body.content, { conversationId, senderId, kind: contentType });
+  if (body.replyToId) await assertRepliable(db, conversationId, body.replyToId);
+
+  const row = newRow(r, conversationId, context.otherId, contentType);
+  const insert = async (q: Queryable) => {
+    const result = await insertScheduledWithinQuota(q, row, header.recipients, r.limits);
+    assertInserted(result, header, r.limits);
+    return result;
+  };
+  if (!context.hidden) return { outcome: await insert(db), reopened: undefined };
+  const outcome = await db.transaction(async (tx) => {
+    const result = await insert(tx);
+    if (result.row) await deps.conversations.unhideIn(tx, senderId, conversationId);
+    return result;
+  });
+  return { outcome, reopened: conversationId };
 }
 
 async function answerRepeatedClientId(
