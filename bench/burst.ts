@@ -65,7 +65,7 @@ export async function runBurst(baseUrl: string, total: number): Promise<BurstFig
     const lateness: number[] = [];
     // The dispatcher is up (and idle) before the instant is set: its start-up is not measured.
     const dispatcher = await startDispatcher(db, (l) => lateness.push(...l));
-    const dueMs = await dueAtOneInstant(db, 3_000 + total / 50);
+    const dueMs = await dueAtOneInstant(db, 5_000 + total / 10);
     // Bulk writes do not NOTIFY as the API does: wake the dispatcher for the instant.
     await db.notify(SCHEDULE_CHANNEL, String(dueMs));
     await waitUntil(() => lateness.length >= total, 120_000 + total, `${total} deliveries`);

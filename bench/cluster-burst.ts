@@ -139,7 +139,7 @@ export async function runClusterBurst(baseUrl: string, o: ClusterBurstOptions): 
     const serverCpu = () => servers.reduce((sum, server) => sum + cpuSecondsOf(server.child.pid), 0);
     const serverCpuBefore = serverCpu();
     const clientCpuBefore = process.cpuUsage();
-    dueMs = await dueAtOneInstant(db, 3_000 + total / 50);
+    dueMs = await dueAtOneInstant(db, 5_000 + total / 10);
     // Bulk writes do not NOTIFY as the API does: wake the dispatchers for the instant.
     await db.notify(SCHEDULE_CHANNEL, String(dueMs));
     log(`W6: ${total.toLocaleString()} messages (${expectedKeys.size.toLocaleString()} receipts) due at one instant`);

@@ -158,7 +158,8 @@ export const PARKED = new Date('2100-01-01T00:00:00Z');
  * statement, and returns that instant. Bursts are inserted parked (due in 2100) and moved here
  * once they are all in: inserting 200,000 sealed rows takes far longer than this UPDATE (it
  * rewrites no content: the envelopes stay in their TOAST rows), so the instant need not be
- * guessed ahead of an insert whose time depends on the machine's load. The parked rows' index
+ * guessed ahead of an insert whose time depends on the machine's load (the UPDATE itself takes
+ * seconds for 50,000 rows on a loaded machine: callers give 5 s + 0.1 ms a row). The parked rows' index
  * entries lie past every due time the dispatcher asks for, so it never walks them.
  */
 export async function dueAtOneInstant(db: Db, leadMs: number): Promise<number> {
