@@ -4,9 +4,10 @@ import { scheduledColumns, type ScheduledRow } from '../modules/scheduling/index
 /**
  * Claiming due rows, in two steps (the delivery protocol; outcome.sql.ts has the rest):
  *   pickAndRecordBatch (committed on its own)  pick due rows, record them as in flight
- *   lockRecordedRows (delivery transaction)    lock those still pending (latest versions), with
- *                                              everything delivery re-checks
- *   lockFreeConversations (same transaction)   lock their conversations that no one else holds
+ *   lockRecordedRows (delivery transaction)    one statement: strike the in-flight record, lock
+ *                                              the recorded rows still pending (latest versions),
+ *                                              with everything delivery re-checks, and their
+ *                                              conversations that no one else holds
  * The in-flight record is committed BEFORE any row is locked, never from inside the delivery
  * transaction: a transaction that holds row locks and then waits for a second pooled connection
  * deadlocks as soon as requests blocked on those locks fill the pool (seen: a 30 s hang, then the
@@ -112,7 +113,11 @@ export interface DeliveryChecks {
   formerMembers: string[];
 }
 
-export type LockedRow = ScheduledRow & { checks: DeliveryChecks };
+export type LockedRow = ScheduledRow & {
+  checks: DeliveryChecks;
+  /** This transaction holds the row's conversation (always, for send-now's one row). */
+  conversationLocked: boolean;
+};
 
 /**
  * Locks `locking` (a query selecting scheduled_messages ids FOR UPDATE, as `s`) and reads, in the
@@ -127,10 +132,18 @@ export type LockedRow = ScheduledRow & { checks: DeliveryChecks };
  * the batch a retry, so it may wait longer. Still below idle_in_transaction_session_timeout; and
  * it never waits on a pooled connection.
  */
-const lockWithChecks = (locking: string, batchParam: string, longerLockWaits: boolean) => `
-  WITH locked AS (${locking}),
+const lockWithChecks = (
+  locking: string,
+  batchParam: string,
+  longerLockWaits: boolean,
+  batch?: { finished: string; conversationLocks: string },
+) => `
+  WITH ${batch ? `finished AS (${batch.finished}),` : ''}
+  locked AS (${locking}),
   timeout AS MATERIALIZED (SELECT ${longerLockWaits ? "set_config('lock_timeout', '10s', true)" : 'NULL'})
+  ${batch ? `, conversation_locks AS MATERIALIZED (${batch.conversationLocks})` : ''}
   SELECT ${scheduledColumns('l')},
+    ${batch ? 'l.conversation_id IN (SELECT id FROM conversation_locks)' : 'true'} AS "conversationLocked",
     json_build_object(
       'crashes', (SELECT count(*)::int FROM scheduled_delivery_batches b
                   WHERE l.id = ANY (b.scheduled_ids) AND b.id IS DISTINCT FROM ${batchParam}::uuid),
@@ -160,11 +173,23 @@ const lockWithChecks = (locking: string, batchParam: string, longerLockWaits: bo
   ORDER BY l.due_at`;
 
 /**
- * Inside the delivery transaction: locks the recorded rows that are still pending and due, with
- * their checks. SKIP LOCKED: a row that an edit, a cancel or a send-now holds right now is left
- * to the next pass (the dispatcher never waits for a user's request). Since it never waits for
- * these locks, their order cannot deadlock; ORDER BY due_at only keeps the oldest first. Their
- * conversations' locks come next (lockFreeConversations), without waiting either.
+ * Inside the delivery transaction, in one statement (one round trip):
+ *  - strikes the batch's in-flight record: it goes with the commit, and comes back with a
+ *    rollback, wherever in the transaction it is deleted (the crash guard needs only that);
+ *  - locks the recorded rows that are still pending and due, with their checks. SKIP LOCKED: a
+ *    row that an edit, a cancel or a send-now holds right now is left to the next pass (the
+ *    dispatcher never waits for a user's request);
+ *  - locks their conversations that no one else holds, and says per row whether it got its
+ *    conversation. writeMessages locks the conversations it writes to (so that writers to one
+ *    conversation take turns, write-messages.sql.ts); a batch that waited there for one
+ *    conversation held by someone else (a live send, another batch, a connection idle in
+ *    transaction holding it for seconds) would hold back every other conversation's rows, and the
+ *    whole pass, behind it. Instead the caller delivers only the rows whose conversation it locked
+ *    here (writeMessages then finds those locks already taken) and leaves the others pending for
+ *    the next pass (held-conversations.ts). Same lock mode as writeMessages (no upgrade to wait
+ *    for), same id order as every writer of messages.
+ * Since it waits for none of these locks, their order cannot deadlock; ORDER BY due_at only keeps
+ * the oldest first.
  */
 export async function lockRecordedRows(
   q: Queryable,
@@ -180,6 +205,13 @@ export async function lockRecordedRows(
        FOR UPDATE SKIP LOCKED`,
       '$3',
       true,
+      {
+        finished: 'DELETE FROM scheduled_delivery_batches WHERE id = $3',
+        conversationLocks: `SELECT c.id FROM conversations c
+          WHERE c.id IN (SELECT conversation_id FROM locked)
+          ORDER BY c.id
+          FOR NO KEY UPDATE SKIP LOCKED`,
+      },
     ),
     [ids, now, batchId],
     { name: 'herald_lock_recorded' },
@@ -197,28 +229,4 @@ export async function lockOwnScheduled(q: Queryable, id: string, senderId: strin
     [id, senderId],
   );
   return rows[0];
-}
-
-/**
- * Inside the delivery transaction, after lockRecordedRows: locks the batch's conversations that no
- * one else holds, and returns their ids. writeMessages locks the conversations it writes to (so
- * that writers to one conversation take turns, write-messages.sql.ts); a batch that waited there
- * for one conversation held by someone else (a live send, another batch, a connection idle in
- * transaction holding it for seconds) would hold back every other conversation's rows, and the
- * whole pass, behind it. Instead the caller delivers only the rows of the conversations locked
- * here (writeMessages then finds their locks already taken) and leaves the others pending for the
- * next pass (held-conversations.ts). Same lock mode as writeMessages (no upgrade to wait for),
- * same id order as every writer of messages; and since it never waits, no deadlock can involve it.
- */
-export async function lockFreeConversations(q: Queryable, conversationIds: readonly string[]): Promise<Set<string>> {
-  if (conversationIds.length === 0) return new Set();
-  const { rows } = await q.query<{ id: string }>(
-    `SELECT c.id FROM conversations c
-     WHERE c.id = ANY($1::uuid[])
-     ORDER BY c.id
-     FOR NO KEY UPDATE SKIP LOCKED`,
-    [conversationIds],
-    { name: 'herald_lock_free_conversations' },
-  );
-  return new Set(rows.map((r) => r.id));
 }

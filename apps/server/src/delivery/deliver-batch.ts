@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/db.js';
 import type { BlobStorage } from '../lib/blob-storage.js';
 import type { Clock } from '../lib/clock.js';
-import { lockFreeConversations, lockRecordedRows, pickAndRecordBatch, type LockedRow } from './claim.sql.js';
+import { lockRecordedRows, pickAndRecordBatch, type LockedRow } from './claim.sql.js';
 import { deliverLocked, type DeliveryOutcome } from './deliver-locked.js';
 import type { DeliveryDeps } from './delivery-deps.js';
 import type { DispatchEvents } from './dispatch-events.js';
@@ -36,11 +36,11 @@ export interface BatchResult {
  * Splits locked rows into those whose conversation this transaction has locked (or that no longer
  * exists: the re-check fails those) and those whose conversation someone else holds.
  */
-function splitByConversation(rows: readonly LockedRow[], locked: ReadonlySet<string>) {
+function splitByConversation(rows: readonly LockedRow[]) {
   const free: LockedRow[] = [];
   const held: LockedRow[] = [];
   for (const row of rows) {
-    (locked.has(row.conversationId) || row.checks.conversationMissing ? free : held).push(row);
+    (row.conversationLocked || row.checks.conversationMissing ? free : held).push(row);
   }
   return { free, held };
 }
@@ -50,9 +50,10 @@ function splitByConversation(rows: readonly LockedRow[], locked: ReadonlySet<str
  *   1. claim, step one: pick the due rows and record them as in flight, committed on its own
  *      (claim.sql.ts: the crash guard);
  *   2. look for their media blobs on disk, before any lock is taken;
- *   3. one transaction that uses only its own connection: claim, step two (lock the recorded rows
- *      still pending, with their re-checks, then their conversations that no one else holds),
- *      deliver the rows of those conversations (deliver-locked.ts), strike the record;
+ *   3. one transaction that uses only its own connection: claim, step two (strike the record,
+ *      lock the recorded rows still pending, with their re-checks, and their conversations that
+ *      no one else holds: one statement), deliver the rows of those conversations
+ *      (deliver-locked.ts);
  *   4. after commit: announce, and tell the dispatcher's listeners.
  * A crash before commit rolls claim and delivery back together: exactly once, with no lease.
  * Rows left pending in step 3 (a request holds the row, or another transaction its conversation)
@@ -71,12 +72,17 @@ export async function deliverDueBatch(deps: BatchDeps, kind: 'fresh' | 'suspect'
   try {
     const missingBlobs = await findMissingBlobs(deps.storage, picked.mediaKeys);
     outcome = await db.transaction(async (tx) => {
+      // Also strikes this batch's in-flight record, with the commit.
       const rows = await lockRecordedRows(tx, picked.ids, now, batchId);
-      const conversations = await lockFreeConversations(tx, [...new Set(rows.map((r) => r.conversationId))]);
-      const { free, held } = splitByConversation(rows, conversations);
+      const { free, held } = splitByConversation(rows);
       const delivered = free.length ? await deliverLocked(tx, free, now, deps, missingBlobs) : undefined;
       // A suspect handled here no longer counts against it in dead processes' records.
-      await finishBatch(tx, batchId, kind === 'suspect' ? free.map((r) => r.id) : []);
+      if (kind === 'suspect')
+        await finishBatch(
+          tx,
+          null,
+          free.map((r) => r.id),
+        );
       return { free, held, delivered };
     });
   } catch (error) {

@@ -31,7 +31,7 @@ export async function deliverLocked(
 ): Promise<DeliveryOutcome> {
   const plan = planDelivery(locked, now, deps.rules, missingBlobs);
   const writeResult = await writeIsolated(tx, plan.toWrite, now, deps.write, new Set(plan.stripped.keys()));
-  const claimed = locked.map(({ checks: _checks, ...row }) => row);
+  const claimed = locked.map(({ checks: _checks, conversationLocked: _conversationLocked, ...row }) => row);
   const outcome = await recordOutcome(tx, claimed, plan, writeResult, now, deps.rules);
   const dueAtMs = new Map(claimed.map((r) => [r.id, r.dueAt.getTime()]));
   return {

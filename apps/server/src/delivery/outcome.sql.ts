@@ -93,11 +93,11 @@ export async function recordAttemptFailure(
 }
 
 /**
- * Inside the delivery transaction: the batch completed, so its in-flight record goes (with the
- * commit: a crash before it leaves the record behind, which is what marks a dead process); and the
- * rows it handled are struck from records that dead processes left behind, so that they are no
- * longer counted as crashes. With `q` the Db itself (outside any transaction) it discards the
- * record of a delivery that rolled back while the process lived on.
+ * Inside a suspects batch's delivery transaction (`batchId` null: lockRecordedRows struck the
+ * batch's own record): the rows it handled are struck from records that dead processes left
+ * behind, so that they are no longer counted as crashes. With `q` the Db itself (outside any
+ * transaction) and a `batchId`, it discards the record of a delivery that rolled back while the
+ * process lived on.
  */
 export async function finishBatch(q: Queryable, batchId: string | null, handledIds: readonly string[]): Promise<void> {
   if (batchId) {
