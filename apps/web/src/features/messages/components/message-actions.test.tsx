@@ -160,7 +160,8 @@ describe('editing', () => {
     await userEvent.clear(again);
     await userEvent.type(again, 'hello{Enter}');
     await screen.findByText('hello', undefined, { timeout: 10_000 });
-    expect(screen.getByText('edited')).toBeInTheDocument();
+    // The new text shows as soon as it is saved locally; the mark comes with the server's answer.
+    expect(await screen.findByText('edited')).toBeInTheDocument();
     // What went to the server is an envelope that opens to the new text, not the text.
     expect(sealed).not.toContain('hello');
     const opened = await openContent({ id: 'probe', conversationId: C, senderId: ME, content: sealed });
